@@ -1,0 +1,465 @@
+// Package database connects the sweeper to the shop's database: MySQL and
+// MariaDB (the target), SQLite through a pure-Go driver (so the binary stays
+// static) and PostgreSQL. It implements sweeper.Store on gorm: connection
+// settings every session needs (UTC, lock-wait timeout), identifier quoting,
+// schema introspection, the per-rule named lock and the audit table.
+package database
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	gomysql "github.com/go-sql-driver/mysql"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+	"go.uber.org/zap"
+	"gorm.io/driver/mysql"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/sweeperd/sweeper/sweeper"
+)
+
+// Options tune a connection.
+type Options struct {
+	// LockWaitTimeout bounds how long one statement waits for a row lock.
+	LockWaitTimeout time.Duration
+	// Logger receives slow and failed statements, without their bound values.
+	Logger *zap.Logger
+}
+
+// DB is an open shop database. It implements sweeper.Store.
+type DB struct {
+	gorm    *gorm.DB
+	sql     *sql.DB
+	dialect sweeper.Dialect
+	// schema is the database name, part of lock names so that two shops on
+	// one server do not block each other.
+	schema string
+}
+
+var _ sweeper.Store = (*DB)(nil)
+
+// Open connects to the database. The DSN is never part of an error: it
+// usually holds a password.
+func Open(ctx context.Context, driver, dsn string, opt Options) (*DB, error) {
+	if opt.LockWaitTimeout <= 0 {
+		opt.LockWaitTimeout = 5 * time.Second
+	}
+	if opt.Logger == nil {
+		opt.Logger = zap.NewNop()
+	}
+	gcfg := &gorm.Config{
+		Logger:                 gormLogger{log: opt.Logger, slow: time.Second},
+		SkipDefaultTransaction: true,
+		DisableAutomaticPing:   true,
+	}
+	var (
+		dialector gorm.Dialector
+		dialect   sweeper.Dialect
+		schema    string
+	)
+	switch driver {
+	case "mysql", "mariadb":
+		cfg, err := gomysql.ParseDSN(dsn)
+		if err != nil {
+			return nil, fmt.Errorf("database.dsn is not a MySQL DSN (user:password@tcp(host:3306)/shop): %s", redactDSNError(err))
+		}
+		if cfg.DBName == "" {
+			return nil, errors.New("database.dsn names no database: add it after the slash, e.g. user:password@tcp(host:3306)/shop")
+		}
+		// Every session in UTC, so that TIMESTAMP columns, NOW() and
+		// FROM_UNIXTIME() in age_sql mean the same on every server.
+		cfg.ParseTime = true
+		cfg.Loc = time.UTC
+		if cfg.Params == nil {
+			cfg.Params = map[string]string{}
+		}
+		cfg.Params["time_zone"] = "'+00:00'"
+		cfg.Params["innodb_lock_wait_timeout"] = fmt.Sprint(int(math.Max(1, math.Ceil(opt.LockWaitTimeout.Seconds()))))
+		// One round trip per statement instead of prepare/execute/close; the
+		// driver escapes the values itself and refuses charsets where that is unsafe.
+		cfg.InterpolateParams = true
+		if cfg.Timeout == 0 {
+			cfg.Timeout = 10 * time.Second
+		}
+		schema = cfg.DBName
+		connector, err := gomysql.NewConnector(cfg)
+		if err != nil {
+			return nil, fmt.Errorf("database.dsn: %s", redactDSNError(err))
+		}
+		dialector = mysql.New(mysql.Config{Conn: sql.OpenDB(connector), SkipInitializeWithVersion: false})
+		dialect = sweeper.MySQL
+	case "sqlite":
+		path, params, _ := strings.Cut(dsn, "?")
+		q, err := url.ParseQuery(params)
+		if err != nil {
+			return nil, fmt.Errorf("database.dsn: bad query string after the file name: %v", err)
+		}
+		// Writers take the lock when the transaction begins, not on their
+		// first write: an upgrade from a read lock can fail without waiting.
+		if q.Get("_txlock") == "" {
+			q.Set("_txlock", "immediate")
+		}
+		q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", opt.LockWaitTimeout.Milliseconds()))
+		dialector = sqlite.Open(path + "?" + q.Encode())
+		dialect = sweeper.SQLite
+		schema = path
+	case "postgres":
+		pcfg, err := pgx.ParseConfig(dsn)
+		if err != nil {
+			return nil, errors.New("database.dsn is not a PostgreSQL connection string")
+		}
+		if pcfg.RuntimeParams == nil {
+			pcfg.RuntimeParams = map[string]string{}
+		}
+		pcfg.RuntimeParams["timezone"] = "UTC"
+		pcfg.RuntimeParams["lock_timeout"] = fmt.Sprint(opt.LockWaitTimeout.Milliseconds())
+		schema = pcfg.Database
+		dialector = postgres.New(postgres.Config{Conn: stdlib.OpenDB(*pcfg)})
+		dialect = sweeper.Postgres
+	default:
+		return nil, fmt.Errorf("database.driver %q is not supported (use mysql, sqlite or postgres)", driver)
+	}
+	g, err := gorm.Open(dialector, gcfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s database: %s", dialect, redactDSNError(err))
+	}
+	sqlDB, err := g.DB()
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s database: %w", dialect, err)
+	}
+	if dialect == sweeper.SQLite {
+		// One writer at a time is all SQLite allows; more connections only
+		// turn into busy errors.
+		sqlDB.SetMaxOpenConns(1)
+	} else {
+		sqlDB.SetMaxOpenConns(8)
+		sqlDB.SetConnMaxLifetime(10 * time.Minute)
+	}
+	db := &DB{gorm: g, sql: sqlDB, dialect: dialect, schema: schema}
+	if err := db.Ping(ctx); err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// redactDSNError keeps a driver error from echoing the DSN it was given.
+func redactDSNError(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, "@"); i >= 0 {
+		return "the driver could not read it (the message is withheld because it may hold the password)"
+	}
+	return msg
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.sql.PingContext(ctx); err != nil {
+		return fmt.Errorf("database does not answer: %s", redactDSNError(err))
+	}
+	return nil
+}
+
+// Close closes the connection pool.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// Dialect implements sweeper.Store.
+func (db *DB) Dialect() sweeper.Dialect { return db.dialect }
+
+// DB implements sweeper.Store.
+func (db *DB) DB() *gorm.DB { return db.gorm }
+
+// Quote implements sweeper.Store.
+func (db *DB) Quote(ident string) string {
+	var b strings.Builder
+	db.gorm.Dialector.QuoteTo(&b, ident)
+	return b.String()
+}
+
+// TxOptions implements sweeper.Store. READ COMMITTED keeps InnoDB from
+// taking gap locks on rows the batch only looked at, so the shop's own
+// inserts are not held up.
+func (db *DB) TxOptions() *sql.TxOptions {
+	if db.dialect == sweeper.SQLite {
+		return nil
+	}
+	return &sql.TxOptions{Isolation: sql.LevelReadCommitted}
+}
+
+// Retryable implements sweeper.Store.
+func (db *DB) Retryable(err error) bool {
+	var me *gomysql.MySQLError
+	if errors.As(err, &me) {
+		return me.Number == 1205 || me.Number == 1213 // lock wait timeout, deadlock
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "40P01" || pe.Code == "55P03" || pe.Code == "40001"
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked")
+}
+
+// Table implements sweeper.Store.
+func (db *DB) Table(ctx context.Context, name string) (*sweeper.Table, error) {
+	g := db.gorm.WithContext(ctx)
+	m := g.Migrator()
+	if !m.HasTable(name) {
+		if err := db.Ping(ctx); err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%q: %w", name, sweeper.ErrNoTable)
+	}
+	cols, err := m.ColumnTypes(name)
+	if err != nil {
+		return nil, fmt.Errorf("read columns of %q: %w", name, err)
+	}
+	t := &sweeper.Table{Name: name}
+	for _, c := range cols {
+		col := sweeper.Column{Name: c.Name(), Type: strings.ToLower(c.DatabaseTypeName())}
+		if n, ok := c.Nullable(); ok {
+			col.Nullable = n
+		} else {
+			col.Nullable = true
+		}
+		if l, ok := c.Length(); ok && l > 0 && l < math.MaxInt32 {
+			col.Length = l
+		}
+		if pk, ok := c.PrimaryKey(); ok && pk {
+			t.PrimaryKey = append(t.PrimaryKey, c.Name())
+			// SQLite reports a primary key column as nullable; it is not.
+			col.Nullable = false
+		}
+		t.Columns = append(t.Columns, col)
+	}
+	idx, err := m.GetIndexes(name)
+	if err != nil {
+		return nil, fmt.Errorf("read indexes of %q: %w", name, err)
+	}
+	for _, ix := range idx {
+		u, _ := ix.Unique()
+		if pk, ok := ix.PrimaryKey(); ok && pk {
+			if len(t.PrimaryKey) == 0 {
+				t.PrimaryKey = ix.Columns()
+			}
+			continue
+		}
+		t.Indexes = append(t.Indexes, sweeper.Index{Name: ix.Name(), Columns: ix.Columns(), Unique: u})
+	}
+	return t, nil
+}
+
+// TryLock implements sweeper.Store with the database's own named locks, so
+// that two sweepers on one database never run the same rule at once.
+func (db *DB) TryLock(ctx context.Context, name string) (func(), bool, error) {
+	switch db.dialect {
+	case sweeper.MySQL:
+		return db.tryLockMySQL(ctx, name)
+	case sweeper.Postgres:
+		return db.tryLockPostgres(ctx, name)
+	default:
+		return db.tryLockRow(ctx, name)
+	}
+}
+
+func (db *DB) lockName(name string) string {
+	full := "sweeper:" + db.schema + ":" + name
+	if len(full) > 64 { // MySQL's limit for lock names
+		h := fnv.New64a()
+		h.Write([]byte(full))
+		full = fmt.Sprintf("sweeper:%x:%s", h.Sum64(), name)
+		if len(full) > 64 {
+			full = full[:64]
+		}
+	}
+	return full
+}
+
+func (db *DB) tryLockMySQL(ctx context.Context, name string) (func(), bool, error) {
+	// GET_LOCK belongs to a session, so the lock keeps a connection of its own
+	// for as long as the rule runs.
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return nil, false, fmt.Errorf("take lock: %w", err)
+	}
+	lock := db.lockName(name)
+	var got sql.NullInt64
+	if err := conn.QueryRowContext(ctx, "SELECT GET_LOCK(?, 0)", lock).Scan(&got); err != nil {
+		conn.Close()
+		return nil, false, fmt.Errorf("take lock %q: %w", lock, err)
+	}
+	if got.Int64 != 1 {
+		conn.Close()
+		return nil, false, nil
+	}
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		conn.ExecContext(ctx, "DO RELEASE_LOCK(?)", lock)
+		conn.Close()
+	}, true, nil
+}
+
+func (db *DB) tryLockPostgres(ctx context.Context, name string) (func(), bool, error) {
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return nil, false, fmt.Errorf("take lock: %w", err)
+	}
+	h := fnv.New64a()
+	h.Write([]byte(db.lockName(name)))
+	key := int64(h.Sum64())
+	var got bool
+	if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", key).Scan(&got); err != nil {
+		conn.Close()
+		return nil, false, fmt.Errorf("take advisory lock: %w", err)
+	}
+	if !got {
+		conn.Close()
+		return nil, false, nil
+	}
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", key)
+		conn.Close()
+	}, true, nil
+}
+
+// lockLease is how long a lock row on SQLite stays valid without being
+// renewed; a sweeper that crashed holds it no longer than that.
+const lockLease = 2 * time.Minute
+
+func (db *DB) tryLockRow(ctx context.Context, name string) (func(), bool, error) {
+	g := db.gorm.WithContext(ctx)
+	if err := g.Exec(`CREATE TABLE IF NOT EXISTS sweeper_locks (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at INTEGER NOT NULL)`).Error; err != nil {
+		return nil, false, fmt.Errorf("create lock table sweeper_locks: %w", err)
+	}
+	holder := fmt.Sprintf("%d", time.Now().UnixNano())
+	now := time.Now()
+	res := g.Exec(`INSERT INTO sweeper_locks (name, holder, expires_at) VALUES (?, ?, ?)
+		ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+		WHERE sweeper_locks.expires_at < ?`, name, holder, now.Add(lockLease).Unix(), now.Unix())
+	if res.Error != nil {
+		return nil, false, fmt.Errorf("take lock row %q: %w", name, res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return nil, false, nil
+	}
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(lockLease / 4)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				db.gorm.Exec(`UPDATE sweeper_locks SET expires_at = ? WHERE name = ? AND holder = ?`,
+					time.Now().Add(lockLease).Unix(), name, holder)
+			}
+		}
+	}()
+	return func() {
+		close(stop)
+		<-done
+		db.gorm.Exec(`DELETE FROM sweeper_locks WHERE name = ? AND holder = ?`, name, holder)
+	}, true, nil
+}
+
+// auditRow is the audit table's shape, for creating it in each dialect.
+type auditRow struct {
+	ID        int64     `gorm:"primaryKey;autoIncrement"`
+	RunID     string    `gorm:"column:run_id;size:32;not null;index:idx_sweeper_audit_run"`
+	At        time.Time `gorm:"column:at;type:datetime(6);not null;index:idx_sweeper_audit_rule_at,priority:2"`
+	Rule      string    `gorm:"column:rule;size:64;not null;index:idx_sweeper_audit_rule_at,priority:1"`
+	TableName string    `gorm:"column:table_name;size:64;not null"`
+	RowKey    string    `gorm:"column:row_key;size:191;not null;index:idx_sweeper_audit_key"`
+	Action    string    `gorm:"column:action;size:16;not null"`
+	Detail    string    `gorm:"column:detail;size:1024;not null;default:''"`
+}
+
+// CreateAuditTable implements sweeper.Store.
+func (db *DB) CreateAuditTable(ctx context.Context, name string) error {
+	g := db.gorm.WithContext(ctx)
+	if db.dialect != sweeper.MySQL {
+		// datetime(6) is MySQL's; the others take the generic type.
+		return db.createAuditGeneric(ctx, name)
+	}
+	if err := g.Table(name).Migrator().CreateTable(&auditRow{}); err != nil {
+		return fmt.Errorf("create audit table %q: %w", name, err)
+	}
+	return nil
+}
+
+func (db *DB) createAuditGeneric(ctx context.Context, name string) error {
+	g := db.gorm.WithContext(ctx)
+	q := db.Quote(name)
+	idType := "INTEGER PRIMARY KEY AUTOINCREMENT"
+	atType := "TEXT"
+	if db.dialect == sweeper.Postgres {
+		idType = "BIGSERIAL PRIMARY KEY"
+		atType = "TIMESTAMP(6)"
+	}
+	stmts := []string{
+		fmt.Sprintf(`CREATE TABLE %s (id %s, run_id VARCHAR(32) NOT NULL, at %s NOT NULL, rule VARCHAR(64) NOT NULL,
+			table_name VARCHAR(64) NOT NULL, row_key VARCHAR(191) NOT NULL, action VARCHAR(16) NOT NULL,
+			detail VARCHAR(1024) NOT NULL DEFAULT '')`, q, idType, atType),
+		fmt.Sprintf(`CREATE INDEX %s ON %s (rule, at)`, db.Quote("idx_"+name+"_rule_at"), q),
+		fmt.Sprintf(`CREATE INDEX %s ON %s (row_key)`, db.Quote("idx_"+name+"_key"), q),
+		fmt.Sprintf(`CREATE INDEX %s ON %s (run_id)`, db.Quote("idx_"+name+"_run"), q),
+	}
+	return g.Transaction(func(tx *gorm.DB) error {
+		for _, s := range stmts {
+			if err := tx.Exec(s).Error; err != nil {
+				return fmt.Errorf("create audit table %q: %w", name, err)
+			}
+		}
+		return nil
+	})
+}
+
+// gormLogger sends gorm's slow and failed statements to zap without their
+// bound values: those are personal data.
+type gormLogger struct {
+	log  *zap.Logger
+	slow time.Duration
+}
+
+func (l gormLogger) LogMode(logger.LogLevel) logger.Interface      { return l }
+func (l gormLogger) Info(context.Context, string, ...interface{})  {}
+func (l gormLogger) Warn(context.Context, string, ...interface{})  {}
+func (l gormLogger) Error(context.Context, string, ...interface{}) {}
+func (l gormLogger) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
+	elapsed := time.Since(begin)
+	if err == nil && elapsed < l.slow {
+		return
+	}
+	if err != nil && (errors.Is(err, gorm.ErrRecordNotFound) || errors.Is(err, context.Canceled)) {
+		return
+	}
+	// fc renders the SQL with its values; only the elapsed time and row count are kept.
+	_, rows := fc()
+	if err != nil {
+		l.log.Debug("statement failed", zap.String("event", "db.error"), zap.Int64("rows", rows),
+			zap.Int64("duration_ms", elapsed.Milliseconds()), zap.Error(err))
+		return
+	}
+	l.log.Info("slow statement", zap.String("event", "db.slow"), zap.Int64("rows", rows),
+		zap.Int64("duration_ms", elapsed.Milliseconds()))
+}

@@ -1,0 +1,371 @@
+package sweeper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ageKind says how the age value of a rule is stored, which decides how the
+// cutoff is written when it is compared in SQL.
+type ageKind int
+
+const (
+	// ageWall is a zone-less timestamp (MySQL DATETIME, SQLite text): a
+	// wall-clock time in the rule's age timezone.
+	ageWall ageKind = iota
+	// ageInstant is a point in time (MySQL TIMESTAMP, PostgreSQL timestamptz),
+	// which the sessions, running in UTC, compare in UTC.
+	ageInstant
+	// ageDate is a calendar day without a time: it counts as its last moment.
+	ageDate
+)
+
+func (k ageKind) String() string {
+	switch k {
+	case ageInstant:
+		return "timestamp with time zone"
+	case ageDate:
+		return "date"
+	default:
+		return "wall-clock timestamp"
+	}
+}
+
+// Severity of a check finding.
+type Severity string
+
+// The severities of findings.
+const (
+	SeverityError   Severity = "error"
+	SeverityWarning Severity = "warning"
+)
+
+// Finding is one problem check found.
+type Finding struct {
+	Severity Severity
+	Rule     string // "" for problems of the whole config
+	Message  string
+}
+
+func (f Finding) String() string {
+	if f.Rule == "" {
+		return fmt.Sprintf("%s: %s", f.Severity, f.Message)
+	}
+	return fmt.Sprintf("%s: rule %q: %s", f.Severity, f.Rule, f.Message)
+}
+
+// boundRule is a rule held against the live schema: every identifier it
+// uses exists and is quoted, and its due condition is ready to run.
+type boundRule struct {
+	*Rule
+	table     *Table
+	qTable    string
+	key       string // column name as the schema spells it
+	qKey      string
+	ageExpr   string
+	ageKind   ageKind
+	anonymise []boundColumn
+	related   []boundRelated
+	dialect   Dialect
+}
+
+type boundColumn struct {
+	ColumnStrategy
+	q      string
+	length int64
+}
+
+type boundRelated struct {
+	Related
+	table     *Table
+	qTable    string
+	qFK       string
+	key       string
+	qKey      string
+	anonymise []boundColumn
+}
+
+// bind holds the rule against the live schema. Problems come back as
+// findings; bound is nil when any of them is an error.
+func bind(ctx context.Context, st Store, r *Rule, redact string) (*boundRule, []Finding) {
+	var fs []Finding
+	errf := func(format string, a ...any) {
+		fs = append(fs, Finding{Severity: SeverityError, Rule: r.Name, Message: fmt.Sprintf(format, a...)})
+	}
+	warnf := func(format string, a ...any) {
+		fs = append(fs, Finding{Severity: SeverityWarning, Rule: r.Name, Message: fmt.Sprintf(format, a...)})
+	}
+	t, err := st.Table(ctx, r.Table)
+	if err != nil {
+		if errors.Is(err, ErrNoTable) {
+			errf("table %q does not exist in the database", r.Table)
+		} else {
+			errf("read table %q: %v", r.Table, err)
+		}
+		return nil, fs
+	}
+	b := &boundRule{Rule: r, table: t, qTable: st.Quote(t.Name), dialect: st.Dialect()}
+
+	b.key, err = resolveKey(t, r.Key)
+	if err != nil {
+		errf("%v", err)
+	} else {
+		b.qKey = st.Quote(b.key)
+	}
+
+	if r.AgeSQL != "" {
+		b.ageExpr = "(" + r.AgeSQL + ")"
+		b.ageKind = ageWall
+	} else {
+		var exprs []string
+		kinds := map[ageKind][]string{}
+		for _, name := range r.AgeColumns {
+			c, ok := t.Column(name)
+			if !ok {
+				errf("age_column %q is not a column of table %q", name, t.Name)
+				continue
+			}
+			k, err := columnAgeKind(st.Dialect(), c)
+			if err != nil {
+				errf("age_column %q: %v", name, err)
+				continue
+			}
+			kinds[k] = append(kinds[k], c.Name)
+			exprs = append(exprs, b.qTable+"."+st.Quote(c.Name))
+			if !t.IndexedFirst(c.Name) {
+				warnf("age_column %q has no index: every run scans the whole table; add one with: CREATE INDEX %s ON %s (%s);",
+					c.Name, st.Quote("idx_"+t.Name+"_"+c.Name), b.qTable, st.Quote(c.Name))
+			}
+		}
+		if len(kinds) > 1 {
+			var desc []string
+			for k, cols := range kinds {
+				desc = append(desc, fmt.Sprintf("%s is a %s", strings.Join(cols, ", "), k))
+			}
+			errf("age_column mixes kinds of time (%s): they cannot be compared with one cutoff; use columns of one type or age_sql", strings.Join(desc, "; "))
+		}
+		for k := range kinds {
+			b.ageKind = k
+		}
+		if len(exprs) == 1 {
+			b.ageExpr = exprs[0]
+		} else if len(exprs) > 1 {
+			b.ageExpr = "COALESCE(" + strings.Join(exprs, ", ") + ")"
+		}
+	}
+
+	b.anonymise = bindColumns(st, t, r.Anonymise, redact, "anonymise", errf)
+
+	seen := map[string]bool{}
+	for i, rel := range r.Related {
+		where := fmt.Sprintf("related[%d] (table %q)", i, rel.Table)
+		if seen[strings.ToLower(rel.Table)] {
+			errf("%s: table listed twice", where)
+		}
+		seen[strings.ToLower(rel.Table)] = true
+		rt, err := st.Table(ctx, rel.Table)
+		if err != nil {
+			if errors.Is(err, ErrNoTable) {
+				errf("%s: table does not exist in the database", where)
+			} else {
+				errf("%s: %v", where, err)
+			}
+			continue
+		}
+		br := boundRelated{Related: rel, table: rt, qTable: st.Quote(rt.Name)}
+		fk, ok := rt.Column(rel.ForeignKey)
+		if !ok {
+			errf("%s: foreign_key %q is not a column of %q", where, rel.ForeignKey, rt.Name)
+		} else {
+			br.qFK = st.Quote(fk.Name)
+			if rel.Action == ActionDetach && !fk.Nullable {
+				errf("%s: detach sets %s to NULL, but the column is NOT NULL; make it nullable or use delete", where, fk.Name)
+			}
+			if !rt.IndexedFirst(fk.Name) {
+				warnf("%s: foreign_key %q has no index: each batch scans %q; add one with: CREATE INDEX %s ON %s (%s);",
+					where, fk.Name, rt.Name, st.Quote("idx_"+rt.Name+"_"+fk.Name), br.qTable, st.Quote(fk.Name))
+			}
+		}
+		br.key, err = resolveKey(rt, rel.Key)
+		if err != nil {
+			errf("%s: %v", where, err)
+		} else {
+			br.qKey = st.Quote(br.key)
+		}
+		br.anonymise = bindColumns(st, rt, rel.Anonymise, redact, where+" anonymise", errf)
+		b.related = append(b.related, br)
+	}
+
+	if r.Reminder != nil {
+		// Deleting without the promised reminder breaks the promise; until the
+		// reminder flow exists the rule must not run at all.
+		errf("[rule.reminder] is not supported by this version yet: the rule is refused rather than deleting without the promised reminder")
+		if _, ok := t.Column(r.Reminder.EmailColumn); !ok {
+			errf("reminder.email_column %q is not a column of %q", r.Reminder.EmailColumn, t.Name)
+		}
+		for _, c := range r.Reminder.Columns {
+			if _, ok := t.Column(c); !ok {
+				errf("reminder.columns: %q is not a column of %q", c, t.Name)
+			}
+		}
+	}
+	if r.Files != nil {
+		errf("[rule.files] is not supported by this version yet: the rule is refused rather than leaving its files behind")
+		if _, ok := t.Column(r.Files.Column); !ok {
+			errf("files.column %q is not a column of %q", r.Files.Column, t.Name)
+		}
+	}
+	for _, f := range fs {
+		if f.Severity == SeverityError {
+			return nil, fs
+		}
+	}
+	return b, fs
+}
+
+func resolveKey(t *Table, key string) (string, error) {
+	if key != "" {
+		c, ok := t.Column(key)
+		if !ok {
+			return "", fmt.Errorf("key %q is not a column of %q", key, t.Name)
+		}
+		return c.Name, nil
+	}
+	switch len(t.PrimaryKey) {
+	case 1:
+		return t.PrimaryKey[0], nil
+	case 0:
+		return "", fmt.Errorf("table %q has no primary key: name a unique, non-NULL column with key = \"...\"", t.Name)
+	default:
+		return "", fmt.Errorf("table %q has a primary key of %d columns (%s): name one unique column with key = \"...\"",
+			t.Name, len(t.PrimaryKey), strings.Join(t.PrimaryKey, ", "))
+	}
+}
+
+// hashPrefix marks a value the hash strategy wrote, so that it is not
+// hashed again: a second run must change nothing.
+const hashPrefix = "hmac:"
+
+// minHashLength is the shortest column a hashed value fits in: the prefix
+// and 16 hex digits (64 bits) of the HMAC.
+const minHashLength = int64(len(hashPrefix) + 16)
+
+func bindColumns(st Store, t *Table, cols []ColumnStrategy, redact, where string, errf func(string, ...any)) []boundColumn {
+	var out []boundColumn
+	for _, cs := range cols {
+		c, ok := t.Column(cs.Column)
+		if !ok {
+			errf("%s: %q is not a column of %q", where, cs.Column, t.Name)
+			continue
+		}
+		if cs.Strategy == StrategyNull && !c.Nullable {
+			errf("%s: %q is NOT NULL, so the null strategy cannot be used; use empty or redact", where, c.Name)
+		}
+		if cs.Strategy == StrategyRedact && c.Length > 0 && int64(len([]rune(redact))) > c.Length {
+			errf("%s: %q holds at most %d characters, shorter than sweeper.redact_text %q; use null or empty, or a shorter redact_text", where, c.Name, c.Length, redact)
+		}
+		if cs.Strategy == StrategyHash && c.Length > 0 && c.Length < minHashLength {
+			errf("%s: %q holds at most %d characters; a hashed value needs %d", where, c.Name, c.Length, minHashLength)
+		}
+		out = append(out, boundColumn{ColumnStrategy: ColumnStrategy{Column: c.Name, Strategy: cs.Strategy}, q: st.Quote(c.Name), length: c.Length})
+	}
+	return out
+}
+
+// columnAgeKind decides from the declared type how a column's values are
+// compared with a cutoff. Types that do not hold a time are refused: an
+// integer compared with a date string gives a wrong answer, not an error.
+func columnAgeKind(d Dialect, c Column) (ageKind, error) {
+	t := c.Type
+	switch d {
+	case MySQL:
+		switch t {
+		case "datetime":
+			return ageWall, nil
+		case "timestamp":
+			return ageInstant, nil
+		case "date":
+			return ageDate, nil
+		}
+	case Postgres:
+		switch t {
+		case "timestamp", "timestamp without time zone":
+			return ageWall, nil
+		case "timestamptz", "timestamp with time zone":
+			return ageInstant, nil
+		case "date":
+			return ageDate, nil
+		}
+	case SQLite:
+		switch {
+		case t == "date":
+			return ageDate, nil
+		case strings.Contains(t, "int"), strings.Contains(t, "real"), strings.Contains(t, "blob"), strings.Contains(t, "numeric"):
+			// fall through to the error
+		default:
+			return ageWall, nil
+		}
+	}
+	return 0, fmt.Errorf("its type %q holds no date or time; for a Unix time write e.g. age_sql = \"FROM_UNIXTIME(%s)\" with age_timezone = \"UTC\"", t, c.Name)
+}
+
+// cutoffs are the bound values that make "age < cutoff" mean "older than
+// the period" for one rule at one moment.
+type cutoffs struct {
+	at    time.Time // the exact cutoff, in the configured timezone: what plan shows
+	bound string    // what the SQL compares the age value with
+}
+
+// floorValue excludes NULL ages (SQL's comparison does that already) and
+// MySQL's zero dates, which sort before every real date.
+func (b *boundRule) floorValue() string {
+	if b.ageKind == ageDate {
+		return "0001-01-01"
+	}
+	return "0001-01-01 00:00:00"
+}
+
+// cutoffFor returns the cutoff for a moment: asOf minus the rule's period by
+// calendar arithmetic in the configured timezone, written for the age column.
+func (b *boundRule) cutoffFor(asOf time.Time, tz *time.Location) cutoffs {
+	c := b.OlderThan.Before(asOf.In(tz))
+	return cutoffs{at: c, bound: b.bindTime(c)}
+}
+
+// bindTime writes an instant the way the age value is stored, rounded so
+// that every stored value below it is older than the instant: never early.
+func (b *boundRule) bindTime(c time.Time) string {
+	// Whole seconds, rounded down: a stored "00:00:00" must not sort before a
+	// bound of "00:00:00.000000" as text does in SQLite.
+	c = c.Truncate(time.Second)
+	switch b.ageKind {
+	case ageInstant:
+		return c.UTC().Format("2006-01-02 15:04:05")
+	case ageDate:
+		// A day counts as its last moment: it is before the cutoff only when
+		// the whole day is, i.e. when it is before the cutoff's own day.
+		return safeWall(c, b.AgeTimezone).Format("2006-01-02")
+	default:
+		return safeWall(c, b.AgeTimezone).Format("2006-01-02 15:04:05")
+	}
+}
+
+// safeWall returns the wall clock in loc to compare zone-less values with,
+// such that every wall-clock time before it denotes an instant before t,
+// whichever offset loc had then. Around a daylight-saving change a wall
+// time can mean two instants (02:30 happens twice in October in
+// Amsterdam); the wall clock is taken at the smallest offset in force near
+// t, which moves it earlier by at most the size of the change.
+func safeWall(t time.Time, loc *time.Location) time.Time {
+	_, minOff := t.In(loc).Zone()
+	for h := -26; h <= 26; h++ {
+		if _, off := t.Add(time.Duration(h) * time.Hour).In(loc).Zone(); off < minOff {
+			minOff = off
+		}
+	}
+	w := t.In(time.FixedZone("", minOff))
+	return time.Date(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), 0, time.UTC)
+}

@@ -1,0 +1,64 @@
+package sweeper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+)
+
+// Check holds every rule (enabled or not) against the live schema and runs
+// its due condition once, reading at most one row, so that a bad `where` or
+// `age_sql` shows up now rather than at night. It lists every problem.
+func (s *Sweeper) Check(ctx context.Context) []Finding {
+	var fs []Finding
+	asOf := s.clock(time.Time{})().In(s.Config.Sweeper.Timezone)
+	for _, r := range s.Config.Rules {
+		b, rfs := bind(ctx, s.Store, r, s.Config.Sweeper.RedactText)
+		fs = append(fs, rfs...)
+		if b == nil {
+			continue
+		}
+		cond, args := b.dueCond(b.cutoffFor(asOf, s.Config.Sweeper.Timezone), s.Config.Sweeper.RedactText)
+		q := fmt.Sprintf("SELECT %s.%s FROM %s WHERE %s LIMIT 1", b.qTable, b.qKey, b.qTable, cond)
+		if _, err := scanKeys(s.Store.DB().WithContext(ctx).Raw(q, args...)); err != nil {
+			what := "the due condition"
+			switch {
+			case r.AgeSQL != "" && r.Where != "":
+				what = "age_sql or where"
+			case r.AgeSQL != "":
+				what = "age_sql"
+			case r.Where != "":
+				what = "where"
+			}
+			fs = append(fs, Finding{Severity: SeverityError, Rule: r.Name,
+				Message: fmt.Sprintf("%s does not run: %v", what, scrub(err))})
+		}
+		for _, rel := range b.related {
+			if _, err := s.countRelated(ctx, b, rel, cond, args); err != nil {
+				fs = append(fs, Finding{Severity: SeverityError, Rule: r.Name, Message: err.Error()})
+			}
+		}
+		if r.Files != nil {
+			if st, err := os.Stat(r.Files.Root); err != nil || !st.IsDir() {
+				fs = append(fs, Finding{Severity: SeverityWarning, Rule: r.Name,
+					Message: fmt.Sprintf("files.root %q is not a directory on this machine", r.Files.Root)})
+			}
+		}
+	}
+	name := s.Config.Sweeper.AuditTable
+	t, err := s.Store.Table(ctx, name)
+	switch {
+	case errors.Is(err, ErrNoTable):
+		fs = append(fs, Finding{Severity: SeverityWarning,
+			Message: fmt.Sprintf("audit table %q does not exist yet: the first sweep creates it (its database user needs CREATE)", name)})
+	case err != nil:
+		fs = append(fs, Finding{Severity: SeverityError, Message: fmt.Sprintf("audit table %q: %v", name, err)})
+	default:
+		if err := auditShape(t); err != nil {
+			fs = append(fs, Finding{Severity: SeverityError, Message: err.Error()})
+		}
+	}
+	return fs
+}

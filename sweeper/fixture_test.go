@@ -1,0 +1,155 @@
+package sweeper_test
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"testing"
+	"time"
+
+	_ "github.com/glebarez/go-sqlite"
+	"go.uber.org/zap/zaptest"
+
+	"github.com/sweeperd/sweeper/connectors/database"
+	"github.com/sweeperd/sweeper/internal/dbtest"
+	"github.com/sweeperd/sweeper/sweeper"
+)
+
+// fixture is one fresh shop database with the sweeper pointed at it, plus a
+// connection of the test's own to seed and inspect it, as the shop would.
+type fixture struct {
+	t       *testing.T
+	dialect sweeper.Dialect
+	store   *database.DB
+	raw     *sql.DB
+	cfg     *sweeper.Config
+	sw      *sweeper.Sweeper
+}
+
+var amsterdam = mustLocation("Europe/Amsterdam")
+
+func mustLocation(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// dialects runs fn once against MariaDB and once against SQLite.
+func dialects(t *testing.T, fn func(t *testing.T, f *fixture)) {
+	t.Helper()
+	for _, d := range []sweeper.Dialect{sweeper.MySQL, sweeper.SQLite} {
+		t.Run(string(d), func(t *testing.T) { fn(t, setup(t, d)) })
+	}
+}
+
+// setup creates an empty database of the dialect and a config with no rules.
+func setup(t *testing.T, d sweeper.Dialect) *fixture {
+	t.Helper()
+	var driver, dsn string
+	var raw *sql.DB
+	switch d {
+	case sweeper.MySQL:
+		driver, dsn = "mysql", dbtest.MySQL(t)
+		raw = dbtest.Open(t, dsn)
+	case sweeper.SQLite:
+		driver, dsn = "sqlite", dbtest.SQLite(t)
+		var err error
+		raw, err = sql.Open("sqlite", dsn+"?_pragma=busy_timeout(10000)")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { raw.Close() })
+	}
+	cfg := &sweeper.Config{
+		Database: sweeper.Database{Driver: driver, DSN: dsn},
+		Sweeper: sweeper.Settings{
+			Timezone:        amsterdam,
+			Schedule:        "30 3 * * *",
+			BatchSize:       1000,
+			LockWaitTimeout: 2 * time.Second,
+			AuditTable:      "sweeper_audit",
+			RedactText:      "[verwijderd]",
+			HashKey:         "test-hash-key",
+		},
+	}
+	store, err := database.Open(context.Background(), driver, dsn, database.Options{LockWaitTimeout: cfg.Sweeper.LockWaitTimeout})
+	if err != nil {
+		t.Fatalf("open %s: %v", d, err)
+	}
+	t.Cleanup(func() { store.Close() })
+	f := &fixture{t: t, dialect: d, store: store, raw: raw, cfg: cfg}
+	f.sw = &sweeper.Sweeper{Config: cfg, Store: store, Log: zaptest.NewLogger(t)}
+	return f
+}
+
+// exec runs statements on the test's own connection. "AUTO_PK" is replaced
+// by each dialect's auto-increment primary key.
+func (f *fixture) exec(stmts ...string) {
+	f.t.Helper()
+	pk := "INTEGER PRIMARY KEY AUTOINCREMENT"
+	if f.dialect == sweeper.MySQL {
+		pk = "BIGINT AUTO_INCREMENT PRIMARY KEY"
+	}
+	for _, s := range stmts {
+		s = strings.ReplaceAll(s, "AUTO_PK", pk)
+		if _, err := f.raw.Exec(s); err != nil {
+			f.t.Fatalf("exec %q: %v", s, err)
+		}
+	}
+}
+
+func (f *fixture) count(query string, args ...any) int {
+	f.t.Helper()
+	var n int
+	if err := f.raw.QueryRow(query, args...).Scan(&n); err != nil {
+		f.t.Fatalf("query %q: %v", query, err)
+	}
+	return n
+}
+
+// ids returns the ids a query selects, in order.
+func (f *fixture) ids(query string, args ...any) []int64 {
+	f.t.Helper()
+	rows, err := f.raw.Query(query, args...)
+	if err != nil {
+		f.t.Fatalf("query %q: %v", query, err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			f.t.Fatal(err)
+		}
+		out = append(out, id)
+	}
+	return out
+}
+
+// rule adds a rule with defaults a test does not care about.
+func (f *fixture) rule(r sweeper.Rule) *sweeper.Rule {
+	if r.AgeTimezone == nil {
+		r.AgeTimezone = f.cfg.Sweeper.Timezone
+	}
+	if r.BatchSize == 0 {
+		r.BatchSize = f.cfg.Sweeper.BatchSize
+	}
+	r.Enabled = true
+	f.cfg.Rules = append(f.cfg.Rules, &r)
+	return &r
+}
+
+func (f *fixture) sweep(asOf time.Time, opt sweeper.SweepOptions) *sweeper.Report {
+	f.t.Helper()
+	opt.AsOf = asOf
+	rep, err := f.sw.Sweep(context.Background(), opt)
+	if err != nil {
+		f.t.Fatalf("sweep: %v", err)
+	}
+	return rep
+}
+
+func months(n int) sweeper.Period { return sweeper.Period{Months: n} }
+func years(n int) sweeper.Period  { return sweeper.Period{Years: n} }

@@ -1,0 +1,136 @@
+package sweeper
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// PlanOptions select the rules and the moment of a plan.
+type PlanOptions struct {
+	Rules []string  // names; empty means every enabled rule
+	AsOf  time.Time // zero means Now
+}
+
+// Plan is the dry-run report: what a sweep at AsOf would do. It is a plain
+// value; rendering it is the command line's job.
+type Plan struct {
+	AsOf  time.Time
+	Rules []RulePlan
+}
+
+// RulePlan is the plan for one rule.
+type RulePlan struct {
+	Name        string
+	Description string
+	Basis       string
+	Table       string
+	Action      Action
+	OlderThan   Period
+	Cutoff      time.Time
+	// Due is the number of rows a sweep at AsOf would delete or anonymise now.
+	Due int
+	// Reminders is the number of reminders a sweep would send now.
+	Reminders int
+	// AwaitingReminder counts rows due by age but held back by the reminder rule.
+	AwaitingReminder int
+	// Upcoming30d counts rows that become due in the 30 days after AsOf.
+	Upcoming30d int
+	// Oldest is the oldest age value among the due rows, nil when none is due.
+	Oldest  *time.Time
+	Related []RelatedCount
+	// SQL is the statement that selects the due rows, with its bound values.
+	SQL  string
+	Args []any
+	Err  error
+}
+
+// Plan counts what a sweep at opt.AsOf would do, without writing anything:
+// it works with a read-only database user.
+func (s *Sweeper) Plan(ctx context.Context, opt PlanOptions) (*Plan, error) {
+	rules, err := s.selectRules(opt.Rules)
+	if err != nil {
+		return nil, err
+	}
+	tz := s.Config.Sweeper.Timezone
+	asOf := s.clock(opt.AsOf)().In(tz)
+	p := &Plan{AsOf: asOf}
+	var failed []RuleReport
+	for _, r := range rules {
+		if ctx.Err() != nil {
+			return p, ctx.Err()
+		}
+		rp := s.planRule(ctx, r, asOf)
+		p.Rules = append(p.Rules, rp)
+		if rp.Err != nil {
+			failed = append(failed, RuleReport{Name: r.Name, Table: r.Table, Err: rp.Err})
+		}
+	}
+	if len(failed) > 0 {
+		return p, &PartialError{Failed: failed}
+	}
+	return p, nil
+}
+
+func (s *Sweeper) planRule(ctx context.Context, r *Rule, asOf time.Time) RulePlan {
+	rp := RulePlan{Name: r.Name, Description: r.Description, Basis: r.Basis, Table: r.Table,
+		Action: r.Action, OlderThan: r.OlderThan}
+	b, findings := bind(ctx, s.Store, r, s.Config.Sweeper.RedactText)
+	if b == nil {
+		rp.Err = findingsError(findings)
+		return rp
+	}
+	tz := s.Config.Sweeper.Timezone
+	cut := b.cutoffFor(asOf, tz)
+	rp.Cutoff = cut.at
+	cond, args := b.dueCond(cut, s.Config.Sweeper.RedactText)
+	rp.SQL = fmt.Sprintf("SELECT %s.%s FROM %s WHERE %s ORDER BY %s.%s", b.qTable, b.qKey, b.qTable, cond, b.qTable, b.qKey)
+	rp.Args = args
+
+	db := s.Store.DB().WithContext(ctx)
+	var row struct {
+		N      int64
+		Oldest any
+	}
+	q := fmt.Sprintf("SELECT COUNT(*) AS n, MIN(%s) AS oldest FROM %s WHERE %s", b.ageExpr, b.qTable, cond)
+	rows, err := db.Raw(q, args...).Rows()
+	if err != nil {
+		rp.Err = fmt.Errorf("count due rows of %q: %w", r.Table, scrub(err))
+		return rp
+	}
+	for rows.Next() {
+		if err := rows.Scan(&row.N, &row.Oldest); err != nil {
+			rows.Close()
+			rp.Err = fmt.Errorf("count due rows of %q: %w", r.Table, err)
+			return rp
+		}
+	}
+	rows.Close()
+	rp.Due = int(row.N)
+	if t, ok := parseStoredTime(row.Oldest, r.AgeTimezone, b.ageKind == ageInstant); ok {
+		t = t.In(tz)
+		rp.Oldest = &t
+	}
+
+	// Rows becoming due within 30 days: older than the cutoff 30 days on, not
+	// older than today's; `where` and the anonymised check still apply.
+	later := b.cutoffFor(asOf.AddDate(0, 0, 30), tz)
+	upCond, upArgs := b.dueCond(later, s.Config.Sweeper.RedactText)
+	var up int64
+	uq := fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE %s AND %s >= ?", b.qTable, upCond, b.ageExpr)
+	if err := db.Raw(uq, append(upArgs, cut.bound)...).Scan(&up).Error; err != nil {
+		rp.Err = fmt.Errorf("count upcoming rows of %q: %w", r.Table, scrub(err))
+		return rp
+	}
+	rp.Upcoming30d = int(up)
+
+	for _, rel := range b.related {
+		n, err := s.countRelated(ctx, b, rel, cond, args)
+		if err != nil {
+			rp.Err = err
+			return rp
+		}
+		rp.Related = append(rp.Related, RelatedCount{Table: rel.Table, Action: rel.Action, Rows: n})
+	}
+	return rp
+}

@@ -1,0 +1,164 @@
+package sweeper
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// emailPattern matches what the email strategy writes: deleted-<key>@invalid.invalid.
+// .invalid is reserved (RFC 2606), so no mail can ever reach such an address.
+const (
+	emailPrefix  = "deleted-"
+	emailSuffix  = "@invalid.invalid"
+	emailPattern = emailPrefix + "%" + emailSuffix
+)
+
+// dueCond is the condition that makes a row of the rule's table due at the
+// given cutoff, without the key range. It is used by the plain read that
+// finds candidates and again by the locking read that re-checks them, so
+// both always agree.
+func (b *boundRule) dueCond(c cutoffs, redact string) (string, []any) {
+	var sb strings.Builder
+	args := []any{b.floorValue(), c.bound}
+	fmt.Fprintf(&sb, "%s >= ? AND %s < ?", b.ageExpr, b.ageExpr)
+	if b.Where != "" {
+		fmt.Fprintf(&sb, " AND (%s)", b.Where)
+	}
+	if len(b.anonymise) > 0 {
+		// A row whose columns already hold their targets is not due: a second
+		// run must find nothing to do.
+		done, dargs := b.anonymisedCond(redact)
+		fmt.Fprintf(&sb, " AND NOT (%s)", done)
+		args = append(args, dargs...)
+	}
+	return sb.String(), args
+}
+
+// anonymisedCond is true when every anonymised column holds its target.
+// A NULL counts as done for every strategy: there is nothing left to hide.
+func (b *boundRule) anonymisedCond(redact string) (string, []any) {
+	var parts []string
+	var args []any
+	for _, c := range b.anonymise {
+		col := b.qTable + "." + c.q
+		switch c.Strategy {
+		case StrategyNull:
+			parts = append(parts, col+" IS NULL")
+		case StrategyEmpty:
+			parts = append(parts, fmt.Sprintf("(%s IS NULL OR %s = '')", col, col))
+		case StrategyRedact:
+			parts = append(parts, fmt.Sprintf("(%s IS NULL OR %s = ?)", col, col))
+			args = append(args, redact)
+		case StrategyHash:
+			parts = append(parts, fmt.Sprintf("(%s IS NULL OR %s LIKE ?)", col, col))
+			args = append(args, hashPrefix+"%")
+		case StrategyEmail:
+			parts = append(parts, fmt.Sprintf("(%s IS NULL OR %s LIKE ?)", col, col))
+			args = append(args, emailPattern)
+		}
+	}
+	return strings.Join(parts, " AND "), args
+}
+
+// setClause writes the SET list of the set-based anonymise update. Hashed
+// columns are left out: their values are computed per row.
+func setClause(d Dialect, cols []boundColumn, qKey, redact string) (string, []any) {
+	var parts []string
+	var args []any
+	for _, c := range cols {
+		switch c.Strategy {
+		case StrategyNull:
+			parts = append(parts, c.q+" = NULL")
+		case StrategyEmpty:
+			// A NULL stays NULL: writing a value where there was none would
+			// claim something was removed.
+			parts = append(parts, fmt.Sprintf("%s = CASE WHEN %s IS NULL THEN NULL ELSE '' END", c.q, c.q))
+		case StrategyRedact:
+			parts = append(parts, fmt.Sprintf("%s = CASE WHEN %s IS NULL THEN NULL ELSE ? END", c.q, c.q))
+			args = append(args, redact)
+		case StrategyEmail:
+			parts = append(parts, fmt.Sprintf("%s = CASE WHEN %s IS NULL THEN NULL ELSE %s END", c.q, c.q,
+				concat(d, "'"+emailPrefix+"'", qKey, "'"+emailSuffix+"'")))
+		}
+	}
+	return strings.Join(parts, ", "), args
+}
+
+func concat(d Dialect, parts ...string) string {
+	if d == MySQL {
+		return "CONCAT(" + strings.Join(parts, ", ") + ")"
+	}
+	for i, p := range parts {
+		if !strings.HasPrefix(p, "'") {
+			parts[i] = "CAST(" + p + " AS TEXT)"
+		}
+	}
+	return strings.Join(parts, " || ")
+}
+
+// hashValue is the pseudonym the hash strategy writes: an HMAC of the value,
+// so equal values stay equal (statistics still count) but the value cannot
+// be recovered without the key. It is cut to fit the column.
+func hashValue(key []byte, value string, length int64) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(value))
+	h := hex.EncodeToString(m.Sum(nil))
+	if length > 0 && int64(len(hashPrefix)+len(h)) > length {
+		h = h[:length-int64(len(hashPrefix))]
+	}
+	return hashPrefix + h
+}
+
+func hasStrategy(cols []boundColumn, s Strategy) bool {
+	for _, c := range cols {
+		if c.Strategy == s {
+			return true
+		}
+	}
+	return false
+}
+
+func columnNames(cols []boundColumn) string {
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.Column
+	}
+	return strings.Join(names, ",")
+}
+
+func (b *boundRule) forUpdate() string {
+	if b.dialect == SQLite {
+		// A SQLite transaction that writes holds the whole database already.
+		return ""
+	}
+	return " FOR UPDATE"
+}
+
+// duplicateEntry matches MySQL's "Duplicate entry '<value>' for key", whose
+// value is often an e-mail address.
+var duplicateEntry = regexp.MustCompile(`Duplicate entry '.*' for key`)
+
+// scrub removes row values a database error may quote: errors are logged,
+// and logs never hold personal data.
+func scrub(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if duplicateEntry.MatchString(msg) {
+		return scrubbedError{msg: duplicateEntry.ReplaceAllString(msg, "Duplicate entry (value withheld) for key"), err: err}
+	}
+	return err
+}
+
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e scrubbedError) Error() string { return e.msg }
+func (e scrubbedError) Unwrap() error { return e.err }

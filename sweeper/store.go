@@ -1,0 +1,115 @@
+package sweeper
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Dialect names the SQL dialect of a Store.
+type Dialect string
+
+// The dialects the sweeper speaks.
+const (
+	MySQL    Dialect = "mysql"
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Store is the shop database as the engine needs it. connectors/database
+// implements it; the engine builds its SQL itself, so that Plan can show it.
+type Store interface {
+	Dialect() Dialect
+	// DB is the connection pool. Its sessions run in UTC.
+	DB() *gorm.DB
+	// Quote quotes an identifier that has already been checked against the schema.
+	Quote(ident string) string
+	// Table reads a table's columns, primary key and indexes from the live
+	// schema. A missing table is an error wrapping ErrNoTable.
+	Table(ctx context.Context, name string) (*Table, error)
+	// TryLock takes the named lock without waiting. ok is false when another
+	// session holds it. release must be called once the work is done.
+	TryLock(ctx context.Context, name string) (release func(), ok bool, err error)
+	// Retryable reports whether err is a lock-wait timeout, a deadlock or a
+	// busy database, after which the same batch may simply be tried again.
+	Retryable(err error) bool
+	// TxOptions are the options for a batch transaction.
+	TxOptions() *sql.TxOptions
+	// CreateAuditTable creates the audit table.
+	CreateAuditTable(ctx context.Context, name string) error
+}
+
+// ErrNoTable is wrapped by Store.Table when the table does not exist.
+var ErrNoTable = errors.New("table does not exist")
+
+// Table is what the live schema says about a table.
+type Table struct {
+	Name       string
+	Columns    []Column
+	PrimaryKey []string
+	Indexes    []Index
+}
+
+// Column is one column of a Table.
+type Column struct {
+	Name     string
+	Type     string // the database's type name, lower case: "datetime", "varchar"
+	Nullable bool
+	Length   int64 // maximum length of a character column; 0 when unknown or unbounded
+}
+
+// Index is one index of a Table.
+type Index struct {
+	Name    string
+	Columns []string
+	Unique  bool
+}
+
+// Column returns the named column. MySQL and SQLite treat column names
+// case-insensitively, so the lookup does too.
+func (t *Table) Column(name string) (Column, bool) {
+	for _, c := range t.Columns {
+		if strings.EqualFold(c.Name, name) {
+			return c, true
+		}
+	}
+	return Column{}, false
+}
+
+// IndexedFirst reports whether some index starts with the column, which is
+// what a range scan on that column needs.
+func (t *Table) IndexedFirst(column string) bool {
+	if len(t.PrimaryKey) > 0 && strings.EqualFold(t.PrimaryKey[0], column) {
+		return true
+	}
+	for _, ix := range t.Indexes {
+		if len(ix.Columns) > 0 && strings.EqualFold(ix.Columns[0], column) {
+			return true
+		}
+	}
+	return false
+}
+
+// AuditRecord is one row of the audit table: one action on one row. It
+// never holds the row's personal data, only its key.
+type AuditRecord struct {
+	ID     int64
+	RunID  string
+	At     time.Time // UTC
+	Rule   string
+	Table  string
+	RowKey string
+	Action string
+	Detail string
+}
+
+// Audit actions beyond the rule actions.
+const (
+	AuditRemind    = "remind"
+	AuditFile      = "file"
+	AuditNoAddress = "no-address"
+)

@@ -1,0 +1,704 @@
+// Package sweeper is the core of the sweeper: the configuration, the rules
+// held against the live schema, the planner that says what is due, and the
+// batch loop that deletes or anonymises it with an audit record per row.
+// The database, mail and files are reached through small interfaces that
+// the connectors implement.
+package sweeper
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.uber.org/zap"
+	"gorm.io/gorm"
+)
+
+// Sweeper runs rules against a store. Its fields are its dependencies.
+type Sweeper struct {
+	Config *Config
+	Store  Store
+	Log    *zap.Logger
+	// Now is the clock; tests pin it.
+	Now func() time.Time
+
+	// beforeLock, when set, runs between the plain read that finds a batch and
+	// the locking read that re-checks it: the moment a shop's own transaction
+	// may change a row.
+	beforeLock func(rule string, keys []any)
+}
+
+// SweepOptions select and steer one pass.
+type SweepOptions struct {
+	Rules  []string  // names; empty means every enabled rule
+	AsOf   time.Time // zero means Now
+	DryRun bool
+	Force  bool // run past the max_fraction circuit breaker
+}
+
+// Report is what a sweep did.
+type Report struct {
+	RunID  string
+	AsOf   time.Time
+	DryRun bool
+	Rules  []RuleReport
+}
+
+// RuleReport is what a sweep did for one rule.
+type RuleReport struct {
+	Name    string
+	Table   string
+	Action  Action
+	Cutoff  time.Time
+	Rows    int // rows deleted or anonymised (in a dry run: that would be)
+	Related []RelatedCount
+	Batches int
+	// Capped is set when max_rows_per_run or max_run_time stopped the rule
+	// before it ran out of due rows; the rest waits for the next run.
+	Capped   bool
+	Skipped  string // why the rule did not run, when it did not
+	Duration time.Duration
+	Err      error
+}
+
+// RelatedCount is the number of rows of a related table an action touched.
+type RelatedCount struct {
+	Table  string
+	Action Action
+	Rows   int
+}
+
+// UsageError is a request the config cannot satisfy, such as an unknown
+// rule name: the command line is wrong, nothing was touched.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+// PartialError reports the rules that failed while the others ran.
+type PartialError struct {
+	Failed []RuleReport
+}
+
+func (e *PartialError) Error() string {
+	var parts []string
+	for _, r := range e.Failed {
+		parts = append(parts, fmt.Sprintf("rule %q: %v", r.Name, r.Err))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// selectRules returns the named rules in config order, or every enabled rule.
+func (s *Sweeper) selectRules(names []string) ([]*Rule, error) {
+	if len(names) == 0 {
+		var out []*Rule
+		for _, r := range s.Config.Rules {
+			if r.Enabled {
+				out = append(out, r)
+			}
+		}
+		return out, nil
+	}
+	want := map[string]bool{}
+	for _, n := range names {
+		want[n] = true
+	}
+	var out []*Rule
+	for _, r := range s.Config.Rules {
+		if want[r.Name] {
+			out = append(out, r)
+			delete(want, r.Name)
+		}
+	}
+	if len(want) > 0 {
+		var missing, known []string
+		for n := range want {
+			missing = append(missing, n)
+		}
+		for _, r := range s.Config.Rules {
+			known = append(known, r.Name)
+		}
+		return nil, &UsageError{Msg: fmt.Sprintf("no rule named %s in the config (rules: %s)",
+			strings.Join(quoteAll(missing), ", "), strings.Join(known, ", "))}
+	}
+	return out, nil
+}
+
+func quoteAll(s []string) []string {
+	out := make([]string, len(s))
+	for i, v := range s {
+		out[i] = fmt.Sprintf("%q", v)
+	}
+	return out
+}
+
+func newRunID() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// clock returns the time source of one invocation: --as-of pins it.
+func (s *Sweeper) clock(asOf time.Time) func() time.Time {
+	if !asOf.IsZero() {
+		return func() time.Time { return asOf }
+	}
+	if s.Now != nil {
+		return s.Now
+	}
+	return time.Now
+}
+
+func (s *Sweeper) logger() *zap.Logger {
+	if s.Log == nil {
+		return zap.NewNop()
+	}
+	return s.Log
+}
+
+// Sweep runs one pass over the selected rules in config order. A failing
+// rule does not stop the others; their failures come back as a
+// *PartialError beside the full report.
+func (s *Sweeper) Sweep(ctx context.Context, opt SweepOptions) (*Report, error) {
+	rules, err := s.selectRules(opt.Rules)
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock(opt.AsOf)
+	rep := &Report{RunID: newRunID(), AsOf: now().In(s.Config.Sweeper.Timezone), DryRun: opt.DryRun}
+	log := s.logger().With(zap.String("run_id", rep.RunID), zap.Bool("dry_run", opt.DryRun))
+	start := time.Now()
+	log.Info("run started", zap.String("event", "run.start"), zap.Int("rules", len(rules)),
+		zap.Time("as_of", rep.AsOf))
+
+	auditReady := false
+	var failed []RuleReport
+	for _, r := range rules {
+		if ctx.Err() != nil {
+			break
+		}
+		rr := s.sweepRule(ctx, r, rep.RunID, rep.AsOf, now, opt, &auditReady, log.With(zap.String("rule", r.Name), zap.String("table", r.Table)))
+		rep.Rules = append(rep.Rules, rr)
+		if rr.Err != nil {
+			failed = append(failed, rr)
+		}
+	}
+	total := 0
+	for _, rr := range rep.Rules {
+		total += rr.Rows
+	}
+	log.Info("run finished", zap.String("event", "run.done"), zap.Int("rows", total),
+		zap.Int("failed", len(failed)), zap.Int64("duration_ms", time.Since(start).Milliseconds()))
+	if len(failed) > 0 {
+		return rep, &PartialError{Failed: failed}
+	}
+	if err := ctx.Err(); err != nil {
+		return rep, err
+	}
+	return rep, nil
+}
+
+func (s *Sweeper) sweepRule(ctx context.Context, r *Rule, runID string, asOf time.Time, now func() time.Time,
+	opt SweepOptions, auditReady *bool, log *zap.Logger) (rr RuleReport) {
+	start := time.Now()
+	rr = RuleReport{Name: r.Name, Table: r.Table, Action: r.Action}
+	defer func() {
+		rr.Duration = time.Since(start)
+		switch {
+		case rr.Err != nil:
+			log.Error("rule failed", zap.String("event", "rule.error"), zap.Int("rows", rr.Rows),
+				zap.Int64("duration_ms", rr.Duration.Milliseconds()), zap.Error(rr.Err))
+		case rr.Skipped != "":
+			log.Warn("rule skipped", zap.String("event", "rule.skipped"), zap.String("reason", rr.Skipped))
+		default:
+			log.Info("rule finished", zap.String("event", "rule.done"), zap.Int("rows", rr.Rows),
+				zap.Int("batches", rr.Batches), zap.Bool("capped", rr.Capped),
+				zap.Int64("duration_ms", rr.Duration.Milliseconds()))
+		}
+	}()
+	log.Info("rule started", zap.String("event", "rule.start"))
+
+	b, findings := bind(ctx, s.Store, r, s.Config.Sweeper.RedactText)
+	if b == nil {
+		rr.Err = findingsError(findings)
+		return rr
+	}
+	cut := b.cutoffFor(asOf, s.Config.Sweeper.Timezone)
+	rr.Cutoff = cut.at
+	cond, condArgs := b.dueCond(cut, s.Config.Sweeper.RedactText)
+
+	if opt.DryRun {
+		// Nothing is locked or written: the same counts plan gives.
+		n, err := s.count(ctx, b, cond, condArgs)
+		if err != nil {
+			rr.Err = err
+			return rr
+		}
+		if b.MaxRowsPerRun > 0 && n > b.MaxRowsPerRun {
+			n, rr.Capped = b.MaxRowsPerRun, true
+		}
+		rr.Rows = n
+		for _, rel := range b.related {
+			c, err := s.countRelated(ctx, b, rel, cond, condArgs)
+			if err != nil {
+				rr.Err = err
+				return rr
+			}
+			rr.Related = append(rr.Related, RelatedCount{Table: rel.Table, Action: rel.Action, Rows: c})
+		}
+		return rr
+	}
+
+	release, ok, err := s.Store.TryLock(ctx, "rule:"+r.Name)
+	if err != nil {
+		rr.Err = err
+		return rr
+	}
+	if !ok {
+		rr.Skipped = "another sweeper holds this rule's lock"
+		return rr
+	}
+	defer release()
+
+	if !*auditReady {
+		if err := s.ensureAudit(ctx); err != nil {
+			rr.Err = err
+			return rr
+		}
+		*auditReady = true
+	}
+
+	if s.Config.Sweeper.MaxFraction > 0 && !opt.Force {
+		if err := s.checkFraction(ctx, b, cond, condArgs); err != nil {
+			rr.Err = err
+			return rr
+		}
+	}
+
+	var deadline time.Time
+	if d := s.Config.Sweeper.MaxRunTime; d > 0 {
+		deadline = start.Add(d)
+	}
+	related := make([]RelatedCount, len(b.related))
+	for i, rel := range b.related {
+		related[i] = RelatedCount{Table: rel.Table, Action: rel.Action}
+	}
+	defer func() {
+		for _, rc := range related {
+			rr.Related = append(rr.Related, rc)
+		}
+	}()
+
+	var last any
+	for {
+		if err := ctx.Err(); err != nil {
+			rr.Err = fmt.Errorf("stopped: %w", err)
+			return rr
+		}
+		limit := b.BatchSize
+		if b.MaxRowsPerRun > 0 {
+			left := b.MaxRowsPerRun - rr.Rows
+			if left <= 0 {
+				rr.Capped = s.anyDue(ctx, b, cond, condArgs, last)
+				return rr
+			}
+			limit = min(limit, left)
+		}
+		if !deadline.IsZero() && time.Now().After(deadline) {
+			rr.Capped = s.anyDue(ctx, b, cond, condArgs, last)
+			return rr
+		}
+		keys, err := s.candidates(ctx, b, cond, condArgs, last, limit)
+		if err != nil {
+			rr.Err = err
+			return rr
+		}
+		if len(keys) == 0 {
+			return rr
+		}
+		last = keys[len(keys)-1]
+		if s.beforeLock != nil {
+			s.beforeLock(r.Name, keys)
+		}
+		bs := time.Now()
+		res, err := s.batchWithRetry(ctx, b, cond, condArgs, keys, runID, now().UTC(), log)
+		if err != nil {
+			rr.Err = err
+			return rr
+		}
+		rr.Rows += res.rows
+		rr.Batches++
+		for i := range related {
+			related[i].Rows += res.related[i]
+		}
+		log.Debug("batch committed", zap.String("event", "rule.batch"), zap.Int("rows", res.rows),
+			zap.Int64("duration_ms", time.Since(bs).Milliseconds()))
+		if p := s.Config.Sweeper.BatchPause; p > 0 {
+			select {
+			case <-ctx.Done():
+			case <-time.After(p):
+			}
+		}
+	}
+}
+
+func findingsError(fs []Finding) error {
+	var msgs []string
+	for _, f := range fs {
+		if f.Severity == SeverityError {
+			msgs = append(msgs, f.Message)
+		}
+	}
+	return errors.New(strings.Join(msgs, "; "))
+}
+
+// candidates finds the next keys of due rows after last, without locking:
+// the locking read in the batch re-checks them.
+func (s *Sweeper) candidates(ctx context.Context, b *boundRule, cond string, args []any, last any, limit int) ([]any, error) {
+	q := fmt.Sprintf("SELECT %s.%s FROM %s WHERE %s", b.qTable, b.qKey, b.qTable, cond)
+	a := append([]any{}, args...)
+	if last != nil {
+		q += fmt.Sprintf(" AND %s.%s > ?", b.qTable, b.qKey)
+		a = append(a, last)
+	}
+	q += fmt.Sprintf(" ORDER BY %s.%s LIMIT %d", b.qTable, b.qKey, limit)
+	keys, err := scanKeys(s.Store.DB().WithContext(ctx).Raw(q, a...))
+	if err != nil {
+		return nil, fmt.Errorf("find due rows in %q: %w", b.Table, scrub(err))
+	}
+	return keys, nil
+}
+
+// anyDue reports whether due rows remain after last, so that a capped run
+// says so instead of looking finished.
+func (s *Sweeper) anyDue(ctx context.Context, b *boundRule, cond string, args []any, last any) bool {
+	keys, err := s.candidates(ctx, b, cond, args, last, 1)
+	return err != nil || len(keys) > 0
+}
+
+func scanKeys(q *gorm.DB) ([]any, error) {
+	rows, err := q.Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var keys []any
+	for rows.Next() {
+		var k any
+		if err := rows.Scan(&k); err != nil {
+			return nil, err
+		}
+		keys = append(keys, normKey(k))
+	}
+	return keys, rows.Err()
+}
+
+// normKey turns a scanned key into a value that binds back as itself.
+func normKey(k any) any {
+	if b, ok := k.([]byte); ok {
+		return string(b)
+	}
+	return k
+}
+
+func keyString(k any) string {
+	return fmt.Sprint(k)
+}
+
+type batchResult struct {
+	rows    int
+	related []int
+}
+
+// maxAttempts bounds retries of a batch after lock-wait timeouts and
+// deadlocks; after that the rule fails and the next run tries again.
+const maxAttempts = 3
+
+func (s *Sweeper) batchWithRetry(ctx context.Context, b *boundRule, cond string, args []any, keys []any,
+	runID string, at time.Time, log *zap.Logger) (batchResult, error) {
+	var err error
+	for attempt := 1; attempt <= maxAttempts; attempt++ {
+		var res batchResult
+		res, err = s.batch(ctx, b, cond, args, keys, runID, at)
+		if err == nil {
+			return res, nil
+		}
+		if !s.Store.Retryable(err) || ctx.Err() != nil {
+			break
+		}
+		log.Warn("batch rolled back, retrying", zap.String("event", "rule.retry"), zap.Int("attempt", attempt), zap.Error(scrub(err)))
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Duration(attempt) * 200 * time.Millisecond):
+		}
+	}
+	return batchResult{}, fmt.Errorf("batch on %q rolled back: %w", b.Table, scrub(err))
+}
+
+// batch is one transaction: lock the candidates that are still due, handle
+// their related rows, then the rows, then write the audit records.
+func (s *Sweeper) batch(ctx context.Context, b *boundRule, cond string, args []any, keys []any,
+	runID string, at time.Time) (batchResult, error) {
+	res := batchResult{related: make([]int, len(b.related))}
+	err := s.Store.DB().WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		hashCols := []boundColumn{}
+		for _, c := range b.anonymise {
+			if c.Strategy == StrategyHash {
+				hashCols = append(hashCols, c)
+			}
+		}
+		sel := b.qTable + "." + b.qKey
+		for _, c := range hashCols {
+			sel += ", " + b.qTable + "." + c.q
+		}
+		q := fmt.Sprintf("SELECT %s FROM %s WHERE %s.%s IN ? AND %s ORDER BY %s.%s%s",
+			sel, b.qTable, b.qTable, b.qKey, cond, b.qTable, b.qKey, b.forUpdate())
+		rows, err := tx.Raw(q, append([]any{keys}, args...)...).Rows()
+		if err != nil {
+			return fmt.Errorf("lock due rows: %w", err)
+		}
+		var locked []any
+		var hashVals [][]any
+		for rows.Next() {
+			dst := make([]any, 1+len(hashCols))
+			ptrs := make([]any, len(dst))
+			for i := range dst {
+				ptrs[i] = &dst[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				rows.Close()
+				return fmt.Errorf("lock due rows: %w", err)
+			}
+			locked = append(locked, normKey(dst[0]))
+			if len(hashCols) > 0 {
+				hashVals = append(hashVals, dst[1:])
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("lock due rows: %w", err)
+		}
+		if len(locked) == 0 {
+			return nil
+		}
+		var audit []AuditRecord
+		for i, rel := range b.related {
+			n, recs, err := s.handleRelated(tx, b, rel, locked, runID, at)
+			if err != nil {
+				return err
+			}
+			res.related[i] = n
+			audit = append(audit, recs...)
+		}
+		switch b.Action {
+		case ActionDelete:
+			q := fmt.Sprintf("DELETE FROM %s WHERE %s IN ?", b.qTable, b.qKey)
+			if err := execChecked(tx, q, len(locked), locked); err != nil {
+				return fmt.Errorf("delete from %q: %w", b.Table, err)
+			}
+		case ActionAnonymise:
+			if err := s.anonymiseRows(tx, b.dialect, b.qTable, b.qKey, b.anonymise, locked, hashVals, hashCols); err != nil {
+				return fmt.Errorf("anonymise %q: %w", b.Table, err)
+			}
+		}
+		detail := ""
+		if b.Action == ActionAnonymise {
+			detail = columnNames(b.anonymise)
+		}
+		for _, k := range locked {
+			audit = append(audit, AuditRecord{RunID: runID, At: at, Rule: b.Name, Table: b.Table,
+				RowKey: keyString(k), Action: string(b.Action), Detail: detail})
+		}
+		if err := s.writeAudit(tx, audit); err != nil {
+			return err
+		}
+		res.rows = len(locked)
+		return nil
+	}, s.Store.TxOptions())
+	if err != nil {
+		return batchResult{}, err
+	}
+	return res, nil
+}
+
+// execChecked runs a statement that must touch exactly want rows: anything
+// else means the rows changed under the lock, and the batch rolls back.
+func execChecked(tx *gorm.DB, q string, want int, args ...any) error {
+	res := tx.Exec(q, args...)
+	if res.Error != nil {
+		return res.Error
+	}
+	if int(res.RowsAffected) != want {
+		return fmt.Errorf("touched %d rows where %d were locked; rolled back", res.RowsAffected, want)
+	}
+	return nil
+}
+
+func (s *Sweeper) anonymiseRows(tx *gorm.DB, d Dialect, qTable, qKey string, cols []boundColumn, keys []any,
+	hashVals [][]any, hashCols []boundColumn) error {
+	set, setArgs := setClause(d, cols, qKey, s.Config.Sweeper.RedactText)
+	if set != "" {
+		q := fmt.Sprintf("UPDATE %s SET %s WHERE %s IN ?", qTable, set, qKey)
+		// MySQL counts only rows that changed, so the count is not checked here.
+		if err := tx.Exec(q, append(setArgs, keys)...).Error; err != nil {
+			return err
+		}
+	}
+	if len(hashCols) == 0 {
+		return nil
+	}
+	if len(hashVals) == 0 {
+		// Related rows: read the values to hash under the batch's lock.
+		var err error
+		hashVals, err = readValues(tx, qTable, qKey, hashCols, keys)
+		if err != nil {
+			return err
+		}
+	}
+	key := []byte(s.Config.Sweeper.HashKey)
+	for i, k := range keys {
+		var parts []string
+		var args []any
+		for j, c := range hashCols {
+			v := hashVals[i][j]
+			if v == nil {
+				continue
+			}
+			sv := fmt.Sprint(normKey(v))
+			if strings.HasPrefix(sv, hashPrefix) {
+				continue
+			}
+			parts = append(parts, c.q+" = ?")
+			args = append(args, hashValue(key, sv, c.length))
+		}
+		if len(parts) == 0 {
+			continue
+		}
+		q := fmt.Sprintf("UPDATE %s SET %s WHERE %s = ?", qTable, strings.Join(parts, ", "), qKey)
+		if err := tx.Exec(q, append(args, k)...).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func readValues(tx *gorm.DB, qTable, qKey string, cols []boundColumn, keys []any) ([][]any, error) {
+	sel := make([]string, len(cols))
+	for i, c := range cols {
+		sel[i] = c.q
+	}
+	q := fmt.Sprintf("SELECT %s, %s FROM %s WHERE %s IN ?", qKey, strings.Join(sel, ", "), qTable, qKey)
+	rows, err := tx.Raw(q, keys).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byKey := map[string][]any{}
+	for rows.Next() {
+		dst := make([]any, 1+len(cols))
+		ptrs := make([]any, len(dst))
+		for i := range dst {
+			ptrs[i] = &dst[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		byKey[keyString(normKey(dst[0]))] = dst[1:]
+	}
+	out := make([][]any, len(keys))
+	for i, k := range keys {
+		out[i] = byKey[keyString(k)]
+		if out[i] == nil {
+			out[i] = make([]any, len(cols))
+		}
+	}
+	return out, rows.Err()
+}
+
+// relatedChunk bounds the bound parameters of one statement on a related
+// table: one parent can have many children.
+const relatedChunk = 5000
+
+func (s *Sweeper) handleRelated(tx *gorm.DB, b *boundRule, rel boundRelated, parents []any, runID string, at time.Time) (int, []AuditRecord, error) {
+	q := fmt.Sprintf("SELECT %s FROM %s WHERE %s IN ? ORDER BY %s%s", rel.qKey, rel.qTable, rel.qFK, rel.qKey, b.forUpdate())
+	keys, err := scanKeys(tx.Raw(q, parents))
+	if err != nil {
+		return 0, nil, fmt.Errorf("related %q: lock rows: %w", rel.Table, err)
+	}
+	if len(keys) == 0 {
+		return 0, nil, nil
+	}
+	detail := ""
+	for start := 0; start < len(keys); start += relatedChunk {
+		chunk := keys[start:min(start+relatedChunk, len(keys))]
+		switch rel.Action {
+		case ActionDelete:
+			err = execChecked(tx, fmt.Sprintf("DELETE FROM %s WHERE %s IN ?", rel.qTable, rel.qKey), len(chunk), chunk)
+		case ActionDetach:
+			detail = rel.ForeignKey
+			err = tx.Exec(fmt.Sprintf("UPDATE %s SET %s = NULL WHERE %s IN ?", rel.qTable, rel.qFK, rel.qKey), chunk).Error
+		case ActionAnonymise:
+			detail = columnNames(rel.anonymise)
+			var hashCols []boundColumn
+			for _, c := range rel.anonymise {
+				if c.Strategy == StrategyHash {
+					hashCols = append(hashCols, c)
+				}
+			}
+			err = s.anonymiseRows(tx, b.dialect, rel.qTable, rel.qKey, rel.anonymise, chunk, nil, hashCols)
+		}
+		if err != nil {
+			return 0, nil, fmt.Errorf("related %q: %s: %w", rel.Table, rel.Action, err)
+		}
+	}
+	recs := make([]AuditRecord, len(keys))
+	for i, k := range keys {
+		recs[i] = AuditRecord{RunID: runID, At: at, Rule: b.Name, Table: rel.Table, RowKey: keyString(k),
+			Action: string(rel.Action), Detail: detail}
+	}
+	return len(keys), recs, nil
+}
+
+// checkFraction is the circuit breaker: a run that would touch more than
+// max_fraction of a table is more likely a wrong rule than a real backlog.
+func (s *Sweeper) checkFraction(ctx context.Context, b *boundRule, cond string, args []any) error {
+	due, err := s.count(ctx, b, cond, args)
+	if err != nil {
+		return err
+	}
+	var total int64
+	if err := s.Store.DB().WithContext(ctx).Raw("SELECT COUNT(*) FROM " + b.qTable).Scan(&total).Error; err != nil {
+		return fmt.Errorf("count rows of %q: %w", b.Table, err)
+	}
+	if total == 0 {
+		return nil
+	}
+	if f := float64(due) / float64(total); f > s.Config.Sweeper.MaxFraction {
+		return fmt.Errorf("refused: %d of %d rows of %q (%.1f%%) are due, more than max_fraction %.1f%%; nothing was touched. "+
+			"Check the rule with `sweeper plan --rule %s`, then run `sweeper sweep --rule %s --force` if it is right",
+			due, total, b.Table, f*100, s.Config.Sweeper.MaxFraction*100, b.Name, b.Name)
+	}
+	return nil
+}
+
+func (s *Sweeper) count(ctx context.Context, b *boundRule, cond string, args []any) (int, error) {
+	var n int64
+	q := fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE %s", b.qTable, cond)
+	if err := s.Store.DB().WithContext(ctx).Raw(q, args...).Scan(&n).Error; err != nil {
+		return 0, fmt.Errorf("count due rows of %q: %w", b.Table, scrub(err))
+	}
+	return int(n), nil
+}
+
+func (s *Sweeper) countRelated(ctx context.Context, b *boundRule, rel boundRelated, cond string, args []any) (int, error) {
+	var n int64
+	q := fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE %s IN (SELECT %s.%s FROM %s WHERE %s)",
+		rel.qTable, rel.qFK, b.qTable, b.qKey, b.qTable, cond)
+	if err := s.Store.DB().WithContext(ctx).Raw(q, args...).Scan(&n).Error; err != nil {
+		return 0, fmt.Errorf("count related rows of %q: %w", rel.Table, scrub(err))
+	}
+	return int(n), nil
+}
