@@ -1,0 +1,227 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/sweeperd/sweeper/connectors/database"
+	"github.com/sweeperd/sweeper/sweeper"
+)
+
+// Exit codes of the contract.
+const (
+	exitOK      = 0
+	exitFailed  = 1 // a rule failed at run time, or check found errors
+	exitInvalid = 2 // bad usage or an invalid config: nothing was touched
+)
+
+// exitError carries the exit code of an error that has been reported already.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func usageErrorf(format string, a ...any) error {
+	return &exitError{code: exitInvalid, err: fmt.Errorf(format, a...)}
+}
+
+// exitCode maps an error to the contract's exit code and prints it.
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	fmt.Fprintln(stderr, "sweeper:", err)
+	var ee *exitError
+	var ce *sweeper.ConfigError
+	var ue *sweeper.UsageError
+	switch {
+	case errors.As(err, &ee):
+		return ee.code
+	case errors.As(err, &ce), errors.As(err, &ue):
+		return exitInvalid
+	default:
+		return exitFailed
+	}
+}
+
+const usage = `Usage: sweeper [-c FILE] COMMAND [flags]
+
+Keeps the retention promises of a privacy statement: finds expired personal
+data in the shop's database and deletes or anonymises it, with an audit record
+for every row.
+
+Commands:
+  sweep    one pass over the rules (--rule NAME, --dry-run, --as-of TIME, --force)
+  plan     what a sweep would do now, changing nothing (--format text|json, -o FILE)
+  check    validate the config and hold it against the live database schema
+  demo     write a SQLite demo shop and its config, and show its plan
+  version  print the version
+
+The config file is -c FILE, else $SWEEPER_CONFIG, else config.toml.
+Run 'sweeper COMMAND -h' for the flags of a command.
+`
+
+// run is the whole program but for the process: it parses the command line,
+// runs the command and returns an error carrying its exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	global := flag.NewFlagSet("sweeper", flag.ContinueOnError)
+	global.SetOutput(stderr)
+	global.Usage = func() { fmt.Fprint(stderr, usage) }
+	configPath := global.String("c", "", "config file (default $SWEEPER_CONFIG, else config.toml)")
+	if err := global.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return &exitError{code: exitInvalid, err: err}
+	}
+	if global.NArg() == 0 {
+		global.Usage()
+		return usageErrorf("no command given")
+	}
+	path := *configPath
+	if path == "" {
+		path = os.Getenv("SWEEPER_CONFIG")
+	}
+	if path == "" {
+		path = "config.toml"
+	}
+	env := &environment{configPath: path, stdout: stdout, stderr: stderr}
+	cmd, rest := global.Arg(0), global.Args()[1:]
+	switch cmd {
+	case "sweep":
+		return env.sweep(ctx, rest)
+	case "plan":
+		return env.plan(ctx, rest)
+	case "check":
+		return env.check(ctx, rest)
+	case "demo":
+		return env.demo(ctx, rest)
+	case "version":
+		return env.version(rest)
+	case "help":
+		global.Usage()
+		return nil
+	default:
+		global.Usage()
+		return usageErrorf("unknown command %q", cmd)
+	}
+}
+
+// environment is what every command shares: where the config is and where
+// output goes.
+type environment struct {
+	configPath string
+	stdout     io.Writer
+	stderr     io.Writer
+}
+
+func (e *environment) flagSet(name, usageText string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprint(e.stderr, usageText)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return &exitError{code: exitInvalid, err: err}
+	}
+	if fs.NArg() > 0 {
+		return usageErrorf("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
+	}
+	return nil
+}
+
+func (e *environment) loadConfig() (*sweeper.Config, error) {
+	cfg, err := sweeper.LoadFile(e.configPath, os.LookupEnv)
+	if err != nil {
+		return nil, &exitError{code: exitInvalid, err: err}
+	}
+	return cfg, nil
+}
+
+// newLogger builds the JSON (or console) logger on stderr the config asks for.
+func newLogger(cfg sweeper.Log, w io.Writer) (*zap.Logger, error) {
+	level, err := zapcore.ParseLevel(cfg.Level)
+	if err != nil {
+		return nil, fmt.Errorf("log.level: %w", err)
+	}
+	ec := zap.NewProductionEncoderConfig()
+	ec.TimeKey = "ts"
+	ec.EncodeTime = zapcore.ISO8601TimeEncoder
+	var enc zapcore.Encoder
+	if cfg.Format == "console" {
+		ec.EncodeLevel = zapcore.CapitalLevelEncoder
+		enc = zapcore.NewConsoleEncoder(ec)
+	} else {
+		enc = zapcore.NewJSONEncoder(ec)
+	}
+	core := zapcore.NewCore(enc, zapcore.AddSync(w), level)
+	// Repeated messages are sampled, as in zap's production config: the
+	// sweeper logs per batch and per rule, never per row.
+	core = zapcore.NewSamplerWithOptions(core, time.Second, 100, 100)
+	return zap.New(core), nil
+}
+
+// open loads the config, builds the logger and connects to the database.
+func (e *environment) open(ctx context.Context) (*sweeper.Config, *zap.Logger, *database.DB, error) {
+	cfg, err := e.loadConfig()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	log, err := newLogger(cfg.Log, e.stderr)
+	if err != nil {
+		return nil, nil, nil, &exitError{code: exitInvalid, err: err}
+	}
+	db, err := database.Open(ctx, cfg.Database.Driver, cfg.Database.DSN, database.Options{
+		LockWaitTimeout: cfg.Sweeper.LockWaitTimeout,
+		Logger:          log,
+	})
+	if err != nil {
+		log.Sync()
+		return nil, nil, nil, &exitError{code: exitFailed, err: err}
+	}
+	return cfg, log, db, nil
+}
+
+// stringList is a flag that may be given more than once.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// parseAsOf reads --as-of: RFC 3339, or a date meaning midnight in the
+// configured timezone.
+func parseAsOf(v string, tz *time.Location) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, nil
+	}
+	if t, err := time.ParseInLocation("2006-01-02", v, tz); err == nil {
+		return t, nil
+	}
+	return time.Time{}, usageErrorf("--as-of %q is neither RFC 3339 (2026-11-22T03:30:00+01:00) nor a date (2026-11-22)", v)
+}
