@@ -72,34 +72,38 @@ func Tables() []string {
 func Write(ctx context.Context, dir string, now time.Time) (res Result, err error) {
 	loc, err := time.LoadLocation(Timezone)
 	if err != nil {
-		return Result{}, fmt.Errorf("demo timezone: %w", err)
+		return Result{}, fmt.Errorf("load timezone %s: %w", Timezone, err)
 	}
 	now = now.In(loc).Truncate(time.Second)
 
 	dir, err = filepath.Abs(dir)
 	if err != nil {
-		return Result{}, fmt.Errorf("demo directory: %w", err)
+		return Result{}, fmt.Errorf("directory: %w", err)
 	}
 	dbPath := filepath.Join(dir, DatabaseFile)
 	cfgPath := filepath.Join(dir, ConfigFile)
 	// The driver splits its DSN at the first '?': a path holding one would
 	// open some other file.
 	if strings.ContainsRune(dbPath, '?') {
-		return Result{}, fmt.Errorf("demo directory %s contains '?', which a SQLite DSN cannot carry: choose another --dir", dir)
+		return Result{}, fmt.Errorf("directory %s contains '?', which a SQLite DSN cannot carry: choose another --dir", dir)
 	}
 	var existing []string
 	for _, p := range []string{dbPath, cfgPath} {
 		if _, err := os.Lstat(p); err == nil {
 			existing = append(existing, p)
 		} else if !errors.Is(err, fs.ErrNotExist) {
-			return Result{}, fmt.Errorf("demo directory: %w", err)
+			return Result{}, fmt.Errorf("directory: %w", err)
 		}
 	}
 	if len(existing) > 0 {
-		return Result{}, fmt.Errorf("demo files already exist: %s; remove them or choose another --dir", strings.Join(existing, ", "))
+		them := "it"
+		if len(existing) > 1 {
+			them = "them"
+		}
+		return Result{}, fmt.Errorf("refusing to overwrite %s: remove %s or choose another --dir", strings.Join(existing, " and "), them)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return Result{}, fmt.Errorf("demo directory: %w", err)
+		return Result{}, fmt.Errorf("directory: %w", err)
 	}
 
 	// Created with O_EXCL, so two demos started at once cannot write into each
@@ -118,7 +122,7 @@ func Write(ctx context.Context, dir string, now time.Time) (res Result, err erro
 	created = append(created, dbPath, dbPath+"-journal")
 	cfg, err := os.OpenFile(cfgPath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		return Result{}, fmt.Errorf("demo config: %w", err)
+		return Result{}, fmt.Errorf("write config: %w", err)
 	}
 	created = append(created, cfgPath)
 
@@ -132,7 +136,7 @@ func Write(ctx context.Context, dir string, now time.Time) (res Result, err erro
 		return Result{}, err
 	}
 	if err := cfg.Close(); err != nil {
-		return Result{}, fmt.Errorf("demo config: %w", err)
+		return Result{}, fmt.Errorf("write config: %w", err)
 	}
 	return Result{ConfigPath: cfgPath, DatabasePath: dbPath, Rows: rows}, nil
 }
@@ -147,10 +151,10 @@ func DSN(path string) string {
 func createEmpty(path string) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
-		return fmt.Errorf("demo database: %w", err)
+		return fmt.Errorf("create database: %w", err)
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("demo database: %w", err)
+		return fmt.Errorf("create database: %w", err)
 	}
 	return nil
 }
@@ -158,29 +162,29 @@ func createEmpty(path string) error {
 func writeDatabase(ctx context.Context, path string, now time.Time) (map[string]int, error) {
 	db, err := sql.Open("sqlite", DSN(path))
 	if err != nil {
-		return nil, fmt.Errorf("open demo database: %w", err)
+		return nil, fmt.Errorf("open database: %w", err)
 	}
 	defer db.Close()
 	// One connection: the schema, the transaction and the pragmas must all
 	// happen on the same SQLite handle.
 	db.SetMaxOpenConns(1)
 	if _, err := db.ExecContext(ctx, schemaSQL); err != nil {
-		return nil, fmt.Errorf("create demo schema: %w", err)
+		return nil, fmt.Errorf("create schema: %w", err)
 	}
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, fmt.Errorf("fill demo database: %w", err)
+		return nil, fmt.Errorf("fill database: %w", err)
 	}
 	defer tx.Rollback()
 	rows, err := newGenerator(now).fill(ctx, tx)
 	if err != nil {
-		return nil, fmt.Errorf("fill demo database: %w", err)
+		return nil, fmt.Errorf("fill database: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("fill demo database: %w", err)
+		return nil, fmt.Errorf("fill database: %w", err)
 	}
 	if err := db.Close(); err != nil {
-		return nil, fmt.Errorf("close demo database: %w", err)
+		return nil, fmt.Errorf("close database: %w", err)
 	}
 	return rows, nil
 }
@@ -188,13 +192,13 @@ func writeDatabase(ctx context.Context, path string, now time.Time) (map[string]
 func writeConfig(f *os.File, dbPath string, now time.Time) error {
 	tmpl, err := template.New(ConfigFile).Option("missingkey=error").Parse(configTemplate)
 	if err != nil {
-		return fmt.Errorf("demo config template: %w", err)
+		return fmt.Errorf("config template: %w", err)
 	}
 	// A fresh random key per demo, so nobody copies a published key into a
 	// real config.
 	key := make([]byte, 32)
 	if _, err := rand.Read(key); err != nil {
-		return fmt.Errorf("demo hash key: %w", err)
+		return fmt.Errorf("hash key: %w", err)
 	}
 	var buf bytes.Buffer
 	err = tmpl.Execute(&buf, map[string]string{
@@ -203,10 +207,10 @@ func writeConfig(f *os.File, dbPath string, now time.Time) error {
 		"HashKey":   tomlString(hex.EncodeToString(key)),
 	})
 	if err != nil {
-		return fmt.Errorf("demo config template: %w", err)
+		return fmt.Errorf("config template: %w", err)
 	}
 	if _, err := f.Write(buf.Bytes()); err != nil {
-		return fmt.Errorf("demo config: %w", err)
+		return fmt.Errorf("write config: %w", err)
 	}
 	return nil
 }

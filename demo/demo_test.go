@@ -131,30 +131,7 @@ func TestWrite(t *testing.T) {
 	})
 
 	t.Run("HasRowsEitherSideOfEveryCutoff", func(t *testing.T) {
-		now := fixedNow(t)
-		for _, c := range []struct {
-			rule, table, age string
-			period           sweeper.Period
-		}{
-			{"order-7y", "orders", "created_at", sweeper.Period{Years: 7}},
-			{"order-phone-6m", "orders", "created_at", sweeper.Period{Months: 6}},
-			{"complaint-handled-1w", "complaints", "handled_at", sweeper.Period{Days: 7}},
-			{"complaint-1y", "complaints", "filed_at", sweeper.Period{Years: 1}},
-			{"contact-5y", "contact_messages", "created_at", sweeper.Period{Years: 5}},
-			{"newsletter-unsubscribed-1m", "newsletter_subscribers", "unsubscribed_at", sweeper.Period{Months: 1}},
-			{"newsletter-optin-proof-5y", "newsletter_subscribers", "unsubscribed_at", sweeper.Period{Years: 5}},
-			{"account-idle-5y", "customers", "COALESCE(last_login_at, created_at)", sweeper.Period{Years: 5}},
-		} {
-			cutoff := c.period.Before(now)
-			q := "SELECT COUNT(*) FROM " + c.table + " WHERE " + c.age + " >= ? AND " + c.age + " < ?"
-			f := func(t time.Time) string { return t.Format(sqlTime) }
-			if n := MustCount(t, db, q, f(cutoff.Add(-edge-time.Minute)), f(cutoff)); n == 0 {
-				t.Errorf("%s: got no row just before the cutoff %s, want one", c.rule, f(cutoff))
-			}
-			if n := MustCount(t, db, q, f(cutoff), f(cutoff.Add(edge+time.Minute))); n == 0 {
-				t.Errorf("%s: got no row just after the cutoff %s, want one", c.rule, f(cutoff))
-			}
-		}
+		checkEdges(t, db, fixedNow(t))
 	})
 
 	t.Run("HasNullAgesAndHolds", func(t *testing.T) {
@@ -267,8 +244,49 @@ func TestWrite(t *testing.T) {
 	})
 }
 
+// checkEdges asserts that the demo at db, generated at now, has rows just
+// before and just after the cutoff of every rule in its config.
+func checkEdges(t *testing.T, db *sql.DB, now time.Time) {
+	t.Helper()
+	for _, c := range []struct {
+		rule, table, age string
+		period           sweeper.Period
+	}{
+		{"order-7y", "orders", "created_at", sweeper.Period{Years: 7}},
+		{"order-phone-6m", "orders", "created_at", sweeper.Period{Months: 6}},
+		{"complaint-handled-1w", "complaints", "handled_at", sweeper.Period{Days: 7}},
+		{"complaint-1y", "complaints", "filed_at", sweeper.Period{Years: 1}},
+		{"contact-5y", "contact_messages", "created_at", sweeper.Period{Years: 5}},
+		{"newsletter-unsubscribed-1m", "newsletter_subscribers", "unsubscribed_at", sweeper.Period{Months: 1}},
+		{"newsletter-optin-proof-5y", "newsletter_subscribers", "unsubscribed_at", sweeper.Period{Years: 5}},
+		{"account-idle-5y", "customers", "COALESCE(last_login_at, created_at)", sweeper.Period{Years: 5}},
+	} {
+		cutoff := c.period.Before(now)
+		q := "SELECT COUNT(*) FROM " + c.table + " WHERE " + c.age + " >= ? AND " + c.age + " < ?"
+		f := func(t time.Time) string { return t.Format(sqlTime) }
+		if n := MustCount(t, db, q, f(cutoff.Add(-edge-time.Minute)), f(cutoff)); n == 0 {
+			t.Errorf("%s: got no row just before the cutoff %s, want one", c.rule, f(cutoff))
+		}
+		if n := MustCount(t, db, q, f(cutoff), f(cutoff.Add(edge+time.Minute))); n == 0 {
+			t.Errorf("%s: got no row just after the cutoff %s, want one", c.rule, f(cutoff))
+		}
+	}
+}
+
+// TestWrite_Deterministic runs at the end of March, days after the clocks went
+// forward, where "1 month ago" is 28 February: the edge rows must follow the
+// sweeper's calendar arithmetic there too.
 func TestWrite_Deterministic(t *testing.T) {
-	a, b := MustWrite(t, t.TempDir()), MustWrite(t, t.TempDir())
+	now := time.Date(2027, time.March, 31, 10, 30, 0, 0, fixedNow(t).Location())
+	write := func() Result {
+		res, err := Write(context.Background(), t.TempDir(), now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	a, b := write(), write()
+	checkEdges(t, MustOpen(t, a.DatabasePath), now)
 	for _, table := range Tables() {
 		if a.Rows[table] != b.Rows[table] {
 			t.Errorf("%s: got %d and %d rows from the same now", table, a.Rows[table], b.Rows[table])

@@ -183,6 +183,7 @@ func (c *Config) Validate() error {
 // problem is one line of a ConfigError.
 type problem struct {
 	line  int    // 0 when unknown
+	col   int    // 0 when unknown
 	rule  int    // index into the rules, -1 outside them
 	label string // `rule "name"` or `rule[3]`
 	key   string // relative to the rule when in one
@@ -191,7 +192,10 @@ type problem struct {
 
 func (p problem) String() string {
 	var b strings.Builder
-	if p.line > 0 {
+	switch {
+	case p.line > 0 && p.col > 0:
+		fmt.Fprintf(&b, "line %d, column %d: ", p.line, p.col)
+	case p.line > 0:
 		fmt.Fprintf(&b, "line %d: ", p.line)
 	}
 	if p.label != "" {
@@ -707,10 +711,10 @@ func syntaxProblem(data string, err error) problem {
 		return problem{line: line, rule: -1, msg: "invalid TOML in a secret value (details withheld so the secret is not printed)"}
 	}
 	msg := "invalid TOML: " + pe.Message
-	if pe.Position.Col > 0 {
-		msg = fmt.Sprintf("column %d: %s", pe.Position.Col, msg)
+	if pe.LastKey != "" {
+		msg = fmt.Sprintf("invalid TOML (last key %q): %s", pe.LastKey, pe.Message)
 	}
-	return problem{line: line, rule: -1, msg: msg}
+	return problem{line: line, col: pe.Position.Col, rule: -1, msg: msg}
 }
 
 // inSecretValue reports whether line (from 1) is part of a secret key's
@@ -1309,15 +1313,26 @@ func checkTemplate(sc scope, path string) {
 		sc.addf("reminder.template", "%q is not an absolute path", path)
 		return
 	}
+	// Stat before opening: opening a FIFO or a device could block the load.
+	st, err := os.Stat(path)
+	if err != nil {
+		sc.addf("reminder.template", "%v", err)
+		return
+	}
+	if st.IsDir() {
+		sc.addf("reminder.template", "%s is a directory, not a template file", path)
+		return
+	}
+	if !st.Mode().IsRegular() {
+		sc.addf("reminder.template", "%s is not a regular file", path)
+		return
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		sc.addf("reminder.template", "%v", err)
 		return
 	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		sc.addf("reminder.template", "%s is a directory, not a template file", path)
-	}
+	f.Close()
 }
 
 func checkStrategies(sc scope, key string, cols []ColumnStrategy) {
