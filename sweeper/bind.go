@@ -70,6 +70,11 @@ type boundRule struct {
 	anonymise []boundColumn
 	related   []boundRelated
 	dialect   Dialect
+	// qEmail and reminderCols are set for rules with a reminder, qFile for
+	// rules with files.
+	qEmail       string
+	reminderCols []string
+	qFile        string
 }
 
 type boundColumn struct {
@@ -200,22 +205,30 @@ func bind(ctx context.Context, st Store, r *Rule, redact string) (*boundRule, []
 	}
 
 	if r.Reminder != nil {
-		// Deleting without the promised reminder breaks the promise; until the
-		// reminder flow exists the rule must not run at all.
-		errf("[rule.reminder] is not supported by this version yet: the rule is refused rather than deleting without the promised reminder")
-		if _, ok := t.Column(r.Reminder.EmailColumn); !ok {
+		if c, ok := t.Column(r.Reminder.EmailColumn); !ok {
 			errf("reminder.email_column %q is not a column of %q", r.Reminder.EmailColumn, t.Name)
+		} else {
+			b.qEmail = st.Quote(c.Name)
 		}
-		for _, c := range r.Reminder.Columns {
-			if _, ok := t.Column(c); !ok {
-				errf("reminder.columns: %q is not a column of %q", c, t.Name)
+		for _, name := range r.Reminder.Columns {
+			if c, ok := t.Column(name); !ok {
+				errf("reminder.columns: %q is not a column of %q", name, t.Name)
+			} else {
+				b.reminderCols = append(b.reminderCols, c.Name)
 			}
+		}
+		if r.Action != ActionDelete {
+			errf("a reminder announces a deletion; action must be delete")
 		}
 	}
 	if r.Files != nil {
-		errf("[rule.files] is not supported by this version yet: the rule is refused rather than leaving its files behind")
-		if _, ok := t.Column(r.Files.Column); !ok {
+		if c, ok := t.Column(r.Files.Column); !ok {
 			errf("files.column %q is not a column of %q", r.Files.Column, t.Name)
+		} else {
+			b.qFile = st.Quote(c.Name)
+		}
+		if r.Action != ActionDelete {
+			errf("files go with deleted rows; action must be delete")
 		}
 	}
 	for _, f := range fs {
@@ -226,11 +239,22 @@ func bind(ctx context.Context, st Store, r *Rule, redact string) (*boundRule, []
 	return b, fs
 }
 
+// resolveKey finds the column that identifies a row. It must be unique
+// and never NULL: the batch deletes and updates by key, so a key shared by
+// two rows would reach a row that is not due, and a NULL key would stall
+// the walk through the table.
 func resolveKey(t *Table, key string) (string, error) {
 	if key != "" {
 		c, ok := t.Column(key)
 		if !ok {
 			return "", fmt.Errorf("key %q is not a column of %q", key, t.Name)
+		}
+		if !t.UniqueOn(c.Name) {
+			return "", fmt.Errorf("key %q of %q is not unique: it must be the primary key or the only column of a unique index, "+
+				"or a row that is not due could be touched with one that is", c.Name, t.Name)
+		}
+		if c.Nullable {
+			return "", fmt.Errorf("key %q of %q may be NULL: declare it NOT NULL, or name another key", c.Name, t.Name)
 		}
 		return c.Name, nil
 	}

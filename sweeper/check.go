@@ -40,6 +40,16 @@ func (s *Sweeper) Check(ctx context.Context) []Finding {
 				fs = append(fs, Finding{Severity: SeverityError, Rule: r.Name, Message: err.Error()})
 			}
 		}
+		if r.Reminder != nil {
+			// A template error found now, not when the first mail is due at night.
+			tmpl, err := LoadTemplate(r.Reminder.Template)
+			if err == nil {
+				err = tmpl.Check(r.Reminder.Columns)
+			}
+			if err != nil {
+				fs = append(fs, Finding{Severity: SeverityError, Rule: r.Name, Message: "reminder template: " + err.Error()})
+			}
+		}
 		if r.Files != nil {
 			if st, err := os.Stat(r.Files.Root); err != nil || !st.IsDir() {
 				fs = append(fs, Finding{Severity: SeverityWarning, Rule: r.Name,

@@ -2,6 +2,7 @@ package sweeper_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -213,6 +214,107 @@ func TestSweeper_SweepDue(t *testing.T) {
 			// Read as Amsterdam wall clock, 23:30 would have looked older than
 			// 2026-05-22 00:00 and been swept two hours early.
 			engWantIDs(t, f, "posts left", `SELECT id FROM posts ORDER BY id`, 2, 3, 4)
+		})
+	})
+
+	t.Run("TimestampColumnIsAnInstant", func(t *testing.T) {
+		f := setup(t, sweeper.MySQL)
+		// Stored and read in UTC: 21:59:59 UTC is 23:59:59 CEST, one second
+		// before the cutoff.
+		f.exec(`CREATE TABLE sessions (id AUTO_PK, seen_at TIMESTAMP NULL)`)
+		ctx := context.Background()
+		conn, err := f.raw.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{
+			`SET time_zone = '+00:00'`,
+			`INSERT INTO sessions (seen_at) VALUES ('2026-05-21 21:59:59'), ('2026-05-21 22:00:00'), ('2026-05-21 22:00:01'), ('2026-05-21 23:30:00')`,
+		} {
+			if _, err := conn.ExecContext(ctx, q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		conn.Close()
+		f.rule(sweeper.Rule{Name: "sessions", Table: "sessions", AgeColumns: []string{"seen_at"},
+			OlderThan: months(6), Action: sweeper.ActionDelete})
+		p, err := f.sw.Plan(ctx, sweeper.PlanOptions{AsOf: asOf})
+		if err != nil {
+			t.Fatalf("plan: %v", err)
+		}
+		if o := p.Rules[0].Oldest; o == nil || o.Format(time.RFC3339) != "2026-05-21T23:59:59+02:00" {
+			t.Errorf("plan oldest: got %v, want 2026-05-21T23:59:59+02:00", o)
+		}
+		f.sweep(asOf, sweeper.SweepOptions{})
+		engWantIDs(t, f, "sessions left", `SELECT id FROM sessions ORDER BY id`, 2, 3, 4)
+	})
+
+	t.Run("DateCountsAsItsLastMoment", func(t *testing.T) {
+		dialects(t, func(t *testing.T, f *fixture) {
+			f.exec(`CREATE TABLE members (id AUTO_PK, ended_on DATE NULL)`,
+				`INSERT INTO members (ended_on) VALUES ('2026-05-20'), ('2026-05-21'), ('2026-05-22'), ('2026-05-23'), (NULL)`)
+			f.rule(sweeper.Rule{Name: "members", Table: "members", AgeColumns: []string{"ended_on"},
+				OlderThan: months(6), Action: sweeper.ActionDelete})
+			// cutoff 2026-05-22 00:00: 21 May has ended by then.
+			f.sweep(asOf, sweeper.SweepOptions{})
+			engWantIDs(t, f, "members left at midnight", `SELECT id FROM members ORDER BY id`, 3, 4, 5)
+			// cutoff 2026-05-22 18:00: 22 May has not ended yet.
+			f.sweep(asOf.Add(18*time.Hour), sweeper.SweepOptions{})
+			engWantIDs(t, f, "members left at 18:00", `SELECT id FROM members ORDER BY id`, 3, 4, 5)
+		})
+	})
+
+	t.Run("KeyThatIsNotUniqueNeverReachesRowsThatAreNotDue", func(t *testing.T) {
+		// The batch addresses rows by key: with a key two rows share, the
+		// statements of a due row would also reach one that is not due.
+		t.Run("Anonymise", func(t *testing.T) {
+			dialects(t, func(t *testing.T, f *fixture) {
+				f.exec(`CREATE TABLE contacts (id AUTO_PK, email VARCHAR(100) NOT NULL, phone VARCHAR(30), created_at DATETIME NOT NULL)`,
+					`INSERT INTO contacts (email, phone, created_at) VALUES
+						('a@example.com', '0611111111', '2020-01-01 00:00:00'),
+						('a@example.com', '0622222222', '2026-11-01 00:00:00')`)
+				f.rule(sweeper.Rule{Name: "contacts", Table: "contacts", Key: "email", AgeColumns: []string{"created_at"}, OlderThan: months(6),
+					Action: sweeper.ActionAnonymise, Anonymise: []sweeper.ColumnStrategy{{Column: "phone", Strategy: sweeper.StrategyNull}}})
+				_, err := engSweep(f, asOf, sweeper.SweepOptions{})
+				if err == nil || !strings.Contains(err.Error(), "not unique") {
+					t.Errorf("sweep with a shared key: got %v, want the rule refused as not unique", err)
+				}
+				// Refused as a whole: the row one month old keeps its phone, and so does the due one.
+				engWantIDs(t, f, "contacts keeping their phone", `SELECT id FROM contacts WHERE phone IS NOT NULL ORDER BY id`, 1, 2)
+			})
+		})
+		t.Run("RelatedDetach", func(t *testing.T) {
+			dialects(t, func(t *testing.T, f *fixture) {
+				f.exec(`CREATE TABLE customers (id AUTO_PK, created_at DATETIME NOT NULL)`,
+					`CREATE TABLE orders (id AUTO_PK, order_no VARCHAR(20) NOT NULL, customer_id BIGINT NULL)`,
+					`INSERT INTO customers (created_at) VALUES ('2015-01-01 00:00:00'), ('2026-01-01 00:00:00')`,
+					`INSERT INTO orders (order_no, customer_id) VALUES ('A-1', 1), ('A-1', 2)`)
+				f.rule(sweeper.Rule{Name: "account", Table: "customers", AgeColumns: []string{"created_at"}, OlderThan: years(5),
+					Action: sweeper.ActionDelete, Related: []sweeper.Related{{Table: "orders", ForeignKey: "customer_id", Key: "order_no", Action: sweeper.ActionDetach}}})
+				engSweep(f, asOf, sweeper.SweepOptions{})
+				engWantIDs(t, f, "orders still attached to customer 2", `SELECT id FROM orders WHERE customer_id = 2 ORDER BY id`, 2)
+			})
+		})
+	})
+
+	t.Run("CompositePrimaryKeyIsNoKey", func(t *testing.T) {
+		// Without key =, a table whose primary key has two columns has no
+		// single key to address its rows by: the rule must refuse, not take
+		// the first column (which lines of one order share).
+		dialects(t, func(t *testing.T, f *fixture) {
+			f.exec(`CREATE TABLE order_lines (order_id BIGINT NOT NULL, line_no INT NOT NULL, phone VARCHAR(30) NULL, created_at DATETIME NOT NULL, PRIMARY KEY (order_id, line_no))`,
+				`INSERT INTO order_lines (order_id, line_no, phone, created_at) VALUES
+					(1, 1, '0611111111', '2020-01-01 00:00:00'),
+					(1, 2, '0622222222', '2026-11-01 00:00:00')`)
+			f.rule(sweeper.Rule{Name: "lines", Table: "order_lines", AgeColumns: []string{"created_at"}, OlderThan: months(6),
+				Action: sweeper.ActionAnonymise, Anonymise: []sweeper.ColumnStrategy{{Column: "phone", Strategy: sweeper.StrategyNull}}})
+			rep, err := engSweep(f, asOf, sweeper.SweepOptions{})
+			if got := f.count(`SELECT COUNT(*) FROM order_lines WHERE line_no = 2 AND phone IS NOT NULL`); got != 1 {
+				t.Errorf("line 2 (one month old) keeping its phone: got %d, want 1", got)
+			}
+			if rr := engRule(t, rep, "lines"); err == nil || rr.Err == nil || !strings.Contains(rr.Err.Error(), "primary key") {
+				t.Errorf("rule error: got %v, want one about the primary key", rr.Err)
+			}
 		})
 	})
 

@@ -2,6 +2,7 @@ package sweeper_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -176,9 +177,22 @@ func engWantIDs(t *testing.T, f *fixture, what, query string, want ...int64) {
 // engPartial asserts that err is a *sweeper.PartialError and returns it.
 func engPartial(t *testing.T, err error) *sweeper.PartialError {
 	t.Helper()
-	pe, ok := err.(*sweeper.PartialError)
-	if !ok {
+	var pe *sweeper.PartialError
+	if !errors.As(err, &pe) {
 		t.Fatalf("sweep error: got %T (%v), want *sweeper.PartialError", err, err)
 	}
 	return pe
+}
+
+// engConcat selects the named columns of every row joined by "|", NULL as
+// "NULL", ordered by id.
+func engConcat(f *fixture, table string, cols ...string) string {
+	parts := make([]string, len(cols))
+	for i, c := range cols {
+		parts[i] = "COALESCE(" + c + ", 'NULL')"
+	}
+	if f.dialect == sweeper.MySQL {
+		return "SELECT CONCAT_WS('|', " + strings.Join(parts, ", ") + ") FROM " + table + " ORDER BY id"
+	}
+	return "SELECT " + strings.Join(parts, " || '|' || ") + " FROM " + table + " ORDER BY id"
 }

@@ -88,6 +88,24 @@ func (s *Sweeper) planRule(ctx context.Context, r *Rule, asOf time.Time) RulePla
 	rp.Args = args
 
 	db := s.Store.DB().WithContext(ctx)
+	if b.Reminder != nil {
+		c, err := s.countReminders(ctx, b, asOf)
+		if err != nil {
+			rp.Err = err
+			return rp
+		}
+		rp.Due, rp.Reminders, rp.AwaitingReminder, rp.Oldest = c.due, c.reminders, c.awaiting, c.oldest
+		for _, rel := range b.related {
+			n, err := s.relatedOfKeys(ctx, rel, c.dueKeys)
+			if err != nil {
+				rp.Err = err
+				return rp
+			}
+			rp.Related = append(rp.Related, RelatedCount{Table: rel.Table, Action: rel.Action, Rows: n})
+		}
+		rp.Upcoming30d, rp.Err = s.upcoming(ctx, b, asOf, cut)
+		return rp
+	}
 	var row struct {
 		N      int64
 		Oldest any
@@ -112,17 +130,11 @@ func (s *Sweeper) planRule(ctx context.Context, r *Rule, asOf time.Time) RulePla
 		rp.Oldest = &t
 	}
 
-	// Rows becoming due within 30 days: older than the cutoff 30 days on, not
-	// older than today's; `where` and the anonymised check still apply.
-	later := b.cutoffFor(asOf.AddDate(0, 0, 30), tz)
-	upCond, upArgs := b.dueCond(later, s.Config.Sweeper.RedactText)
-	var up int64
-	uq := fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE %s AND %s >= ?", b.qTable, upCond, b.ageExpr)
-	if err := db.Raw(uq, append(upArgs, cut.bound)...).Scan(&up).Error; err != nil {
-		rp.Err = fmt.Errorf("count upcoming rows of %q: %w", r.Table, scrub(err))
+	rp.Upcoming30d, err = s.upcoming(ctx, b, asOf, cut)
+	if err != nil {
+		rp.Err = err
 		return rp
 	}
-	rp.Upcoming30d = int(up)
 
 	for _, rel := range b.related {
 		n, err := s.countRelated(ctx, b, rel, cond, args)
@@ -133,4 +145,18 @@ func (s *Sweeper) planRule(ctx context.Context, r *Rule, asOf time.Time) RulePla
 		rp.Related = append(rp.Related, RelatedCount{Table: rel.Table, Action: rel.Action, Rows: n})
 	}
 	return rp
+}
+
+// upcoming counts the rows becoming due within 30 days: older than the
+// cutoff 30 days on, not older than today's; `where` and the anonymised
+// check still apply.
+func (s *Sweeper) upcoming(ctx context.Context, b *boundRule, asOf time.Time, cut cutoffs) (int, error) {
+	later := b.cutoffFor(asOf.AddDate(0, 0, 30), s.Config.Sweeper.Timezone)
+	cond, args := b.dueCond(later, s.Config.Sweeper.RedactText)
+	var n int64
+	q := fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE %s AND %s >= ?", b.qTable, cond, b.ageExpr)
+	if err := s.Store.DB().WithContext(ctx).Raw(q, append(args, cut.bound)...).Scan(&n).Error; err != nil {
+		return 0, fmt.Errorf("count upcoming rows of %q: %w", b.Table, scrub(err))
+	}
+	return int(n), nil
 }

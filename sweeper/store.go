@@ -94,6 +94,20 @@ func (t *Table) IndexedFirst(column string) bool {
 	return false
 }
 
+// UniqueOn reports whether the column alone identifies a row: it is the
+// single-column primary key, or the only column of a unique index.
+func (t *Table) UniqueOn(column string) bool {
+	if len(t.PrimaryKey) == 1 && strings.EqualFold(t.PrimaryKey[0], column) {
+		return true
+	}
+	for _, ix := range t.Indexes {
+		if ix.Unique && len(ix.Columns) == 1 && strings.EqualFold(ix.Columns[0], column) {
+			return true
+		}
+	}
+	return false
+}
+
 // AuditRecord is one row of the audit table: one action on one row. It
 // never holds the row's personal data, only its key.
 type AuditRecord struct {

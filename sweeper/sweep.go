@@ -23,6 +23,10 @@ type Sweeper struct {
 	Config *Config
 	Store  Store
 	Log    *zap.Logger
+	// Mailer sends reminders; needed only by rules with [rule.reminder].
+	Mailer Mailer
+	// Files removes the files of rules with [rule.files].
+	Files FileRemover
 	// Now is the clock; tests pin it.
 	Now func() time.Time
 
@@ -50,13 +54,17 @@ type Report struct {
 
 // RuleReport is what a sweep did for one rule.
 type RuleReport struct {
-	Name    string
-	Table   string
-	Action  Action
-	Cutoff  time.Time
-	Rows    int // rows deleted or anonymised (in a dry run: that would be)
-	Related []RelatedCount
-	Batches int
+	Name   string
+	Table  string
+	Action Action
+	Cutoff time.Time
+	Rows   int // rows deleted or anonymised (in a dry run: that would be)
+	// Reminders is the number of reminders sent (in a dry run: that would be).
+	Reminders int
+	// RemindersFailed is the number of reminders that could not be sent.
+	RemindersFailed int
+	Related         []RelatedCount
+	Batches         int
 	// Capped is set when max_rows_per_run or max_run_time stopped the rule
 	// before it ran out of due rows; the rest waits for the next run.
 	Capped   bool
@@ -230,6 +238,23 @@ func (s *Sweeper) sweepRule(ctx context.Context, r *Rule, runID string, asOf tim
 	rr.Cutoff = cut.at
 	cond, condArgs := b.dueCond(cut, s.Config.Sweeper.RedactText)
 
+	if opt.DryRun && b.Reminder != nil {
+		c, err := s.countReminders(ctx, b, asOf)
+		if err != nil {
+			rr.Err = err
+			return rr
+		}
+		rr.Rows, rr.Reminders = c.due, c.reminders
+		for _, rel := range b.related {
+			n, err := s.relatedOfKeys(ctx, rel, c.dueKeys)
+			if err != nil {
+				rr.Err = err
+				return rr
+			}
+			rr.Related = append(rr.Related, RelatedCount{Table: rel.Table, Action: rel.Action, Rows: n})
+		}
+		return rr
+	}
 	if opt.DryRun {
 		// Nothing is locked or written: the same counts plan gives.
 		n, err := s.count(ctx, b, cond, condArgs)
@@ -269,6 +294,48 @@ func (s *Sweeper) sweepRule(ctx context.Context, r *Rule, runID string, asOf tim
 			return rr
 		}
 		*auditReady = true
+	}
+
+	if b.Files != nil {
+		if err := s.ensureFilesTable(ctx); err != nil {
+			rr.Err = err
+			return rr
+		}
+		// Files of rows deleted by a run that stopped before removing them.
+		if _, err := s.removeFiles(ctx, b, runID, now, log); err != nil {
+			rr.Err = err
+			return rr
+		}
+	}
+	if b.Reminder != nil {
+		if err := s.ensureRemindersTable(ctx); err != nil {
+			rr.Err = err
+			return rr
+		}
+		sent, failed, err := s.sendReminders(ctx, b, asOf, runID, now, log)
+		rr.Reminders, rr.RemindersFailed = sent, failed
+		if err != nil {
+			rr.Err = err
+			return rr
+		}
+		if failed > 0 {
+			// The rows whose mail failed are kept; the others still go.
+			defer func() {
+				if rr.Err == nil {
+					rr.Err = fmt.Errorf("%d reminders could not be sent; their rows are kept and the mails retried on the next run", failed)
+				}
+			}()
+		}
+	}
+	if b.Files != nil {
+		defer func() {
+			if rr.Err != nil && rr.Rows == 0 {
+				return
+			}
+			if _, err := s.removeFiles(ctx, b, runID, now, log); err != nil && rr.Err == nil {
+				rr.Err = err
+			}
+		}()
 	}
 
 	if s.Config.Sweeper.MaxFraction > 0 && !opt.Force {
@@ -324,7 +391,7 @@ func (s *Sweeper) sweepRule(ctx context.Context, r *Rule, runID string, asOf tim
 			s.beforeLock(r.Name, keys)
 		}
 		bs := time.Now()
-		res, err := s.batchWithRetry(ctx, b, cond, condArgs, keys, runID, now().UTC(), log)
+		res, err := s.batchWithRetry(ctx, b, cond, condArgs, keys, runID, now().UTC(), asOf, log)
 		if err != nil {
 			rr.Err = err
 			return rr
@@ -358,7 +425,9 @@ func findingsError(fs []Finding) error {
 // candidates finds the next keys of due rows after last, without locking:
 // the locking read in the batch re-checks them.
 func (s *Sweeper) candidates(ctx context.Context, b *boundRule, cond string, args []any, last any, limit int) ([]any, error) {
-	q := fmt.Sprintf("SELECT %s.%s FROM %s WHERE %s", b.qTable, b.qKey, b.qTable, cond)
+	// The key is NOT NULL by the schema; the condition keeps the walk going
+	// should a NULL still appear.
+	q := fmt.Sprintf("SELECT %s.%s FROM %s WHERE %s AND %s.%s IS NOT NULL", b.qTable, b.qKey, b.qTable, cond, b.qTable, b.qKey)
 	a := append([]any{}, args...)
 	if last != nil {
 		q += fmt.Sprintf(" AND %s.%s > ?", b.qTable, b.qKey)
@@ -418,15 +487,15 @@ type batchResult struct {
 const maxAttempts = 3
 
 func (s *Sweeper) batchWithRetry(ctx context.Context, b *boundRule, cond string, args []any, keys []any,
-	runID string, at time.Time, log *zap.Logger) (batchResult, error) {
+	runID string, at, asOf time.Time, log *zap.Logger) (batchResult, error) {
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
 		var res batchResult
-		res, err = s.batch(ctx, b, cond, args, keys, runID, at)
+		res, err = s.batch(ctx, b, cond, args, keys, runID, at, asOf)
 		if err == nil {
 			return res, nil
 		}
-		if !s.Store.Retryable(err) || ctx.Err() != nil {
+		if !s.Store.Retryable(err) || ctx.Err() != nil || attempt == maxAttempts {
 			break
 		}
 		log.Warn("batch rolled back, retrying", zap.String("event", "rule.retry"), zap.Int("attempt", attempt), zap.Error(scrub(err)))
@@ -438,32 +507,48 @@ func (s *Sweeper) batchWithRetry(ctx context.Context, b *boundRule, cond string,
 	return batchResult{}, fmt.Errorf("batch on %q rolled back: %w", b.Table, scrub(err))
 }
 
-// batch is one transaction: lock the candidates that are still due, handle
-// their related rows, then the rows, then write the audit records.
+// lockedRow is a row the batch's locking read found still due, with what
+// the reminder gate, the hash strategy and file removal need of it.
+type lockedRow struct {
+	key   any
+	age   any
+	email any
+	file  any
+	hash  []any
+}
+
+// batch is one transaction: lock the candidates that are still due, keep
+// those the reminder rule lets go, handle their related rows, then the rows,
+// then write the audit records.
 func (s *Sweeper) batch(ctx context.Context, b *boundRule, cond string, args []any, keys []any,
-	runID string, at time.Time) (batchResult, error) {
+	runID string, at time.Time, asOf time.Time) (batchResult, error) {
 	res := batchResult{related: make([]int, len(b.related))}
 	err := s.Store.DB().WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		hashCols := []boundColumn{}
+		var hashCols []boundColumn
 		for _, c := range b.anonymise {
 			if c.Strategy == StrategyHash {
 				hashCols = append(hashCols, c)
 			}
 		}
-		sel := b.qTable + "." + b.qKey
+		sel := []string{b.qTable + "." + b.qKey}
+		if b.Reminder != nil {
+			sel = append(sel, b.ageExpr, b.qTable+"."+b.qEmail)
+		}
+		if b.Files != nil {
+			sel = append(sel, b.qTable+"."+b.qFile)
+		}
 		for _, c := range hashCols {
-			sel += ", " + b.qTable + "." + c.q
+			sel = append(sel, b.qTable+"."+c.q)
 		}
 		q := fmt.Sprintf("SELECT %s FROM %s WHERE %s.%s IN ? AND %s ORDER BY %s.%s%s",
-			sel, b.qTable, b.qTable, b.qKey, cond, b.qTable, b.qKey, b.forUpdate())
+			strings.Join(sel, ", "), b.qTable, b.qTable, b.qKey, cond, b.qTable, b.qKey, b.forUpdate())
 		rows, err := tx.Raw(q, append([]any{keys}, args...)...).Rows()
 		if err != nil {
 			return fmt.Errorf("lock due rows: %w", err)
 		}
-		var locked []any
-		var hashVals [][]any
+		var locked []lockedRow
 		for rows.Next() {
-			dst := make([]any, 1+len(hashCols))
+			dst := make([]any, len(sel))
 			ptrs := make([]any, len(dst))
 			for i := range dst {
 				ptrs[i] = &dst[i]
@@ -472,21 +557,40 @@ func (s *Sweeper) batch(ctx context.Context, b *boundRule, cond string, args []a
 				rows.Close()
 				return fmt.Errorf("lock due rows: %w", err)
 			}
-			locked = append(locked, normKey(dst[0]))
-			if len(hashCols) > 0 {
-				hashVals = append(hashVals, dst[1:])
+			lr := lockedRow{key: normKey(dst[0])}
+			i := 1
+			if b.Reminder != nil {
+				lr.age, lr.email = dst[1], dst[2]
+				i = 3
 			}
+			if b.Files != nil {
+				lr.file = dst[i]
+				i++
+			}
+			lr.hash = dst[i:]
+			locked = append(locked, lr)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return fmt.Errorf("lock due rows: %w", err)
 		}
+		var noAddress map[string]bool
+		if b.Reminder != nil {
+			locked, noAddress, err = s.reminderGate(tx, b, locked, asOf)
+			if err != nil {
+				return err
+			}
+		}
 		if len(locked) == 0 {
 			return nil
 		}
+		keysLocked := make([]any, len(locked))
+		for i, r := range locked {
+			keysLocked[i] = r.key
+		}
 		var audit []AuditRecord
 		for i, rel := range b.related {
-			n, recs, err := s.handleRelated(tx, b, rel, locked, runID, at)
+			n, recs, err := s.handleRelated(tx, b, rel, keysLocked, runID, at)
 			if err != nil {
 				return err
 			}
@@ -496,21 +600,40 @@ func (s *Sweeper) batch(ctx context.Context, b *boundRule, cond string, args []a
 		switch b.Action {
 		case ActionDelete:
 			q := fmt.Sprintf("DELETE FROM %s WHERE %s IN ?", b.qTable, b.qKey)
-			if err := execChecked(tx, q, len(locked), locked); err != nil {
+			if err := execChecked(tx, q, len(keysLocked), keysLocked); err != nil {
 				return fmt.Errorf("delete from %q: %w", b.Table, err)
 			}
 		case ActionAnonymise:
-			if err := s.anonymiseRows(tx, b.dialect, b.qTable, b.qKey, b.anonymise, locked, hashVals, hashCols); err != nil {
+			hashVals := make([][]any, len(locked))
+			for i, r := range locked {
+				hashVals[i] = r.hash
+			}
+			if err := s.anonymiseRows(tx, b.dialect, b.qTable, b.qKey, b.anonymise, keysLocked, hashVals, hashCols); err != nil {
 				return fmt.Errorf("anonymise %q: %w", b.Table, err)
+			}
+		}
+		if b.Files != nil {
+			if err := s.queueFiles(tx, b.Name, locked, at); err != nil {
+				return err
+			}
+		}
+		if b.Reminder != nil {
+			if err := s.forgetReminders(tx, b.Name, keysLocked); err != nil {
+				return err
 			}
 		}
 		detail := ""
 		if b.Action == ActionAnonymise {
 			detail = columnNames(b.anonymise)
 		}
-		for _, k := range locked {
+		for _, k := range keysLocked {
+			ks := keyString(k)
+			if noAddress[ks] {
+				audit = append(audit, AuditRecord{RunID: runID, At: at, Rule: b.Name, Table: b.Table,
+					RowKey: ks, Action: AuditNoAddress, Detail: "deleted without a reminder: no address"})
+			}
 			audit = append(audit, AuditRecord{RunID: runID, At: at, Rule: b.Name, Table: b.Table,
-				RowKey: keyString(k), Action: string(b.Action), Detail: detail})
+				RowKey: ks, Action: string(b.Action), Detail: detail})
 		}
 		if err := s.writeAudit(tx, audit); err != nil {
 			return err

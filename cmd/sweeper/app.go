@@ -14,6 +14,8 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/sweeperd/sweeper/connectors/database"
+	"github.com/sweeperd/sweeper/connectors/files"
+	"github.com/sweeperd/sweeper/connectors/mail"
 	"github.com/sweeperd/sweeper/sweeper"
 )
 
@@ -203,6 +205,26 @@ func (e *environment) open(ctx context.Context) (*sweeper.Config, *zap.Logger, *
 		return nil, nil, nil, &exitError{code: exitFailed, err: err}
 	}
 	return cfg, log, db, nil
+}
+
+// newSweeper opens everything a command needs and wires the sweeper. The
+// mailer is built only when the config has a [mail] table; a rule with a
+// reminder then fails on its own, loudly, instead of every command.
+func (e *environment) newSweeper(ctx context.Context) (*sweeper.Sweeper, func(), error) {
+	cfg, log, db, err := e.open(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	s := &sweeper.Sweeper{Config: cfg, Store: db, Log: log, Files: files.Remover{}}
+	if cfg.Mail.Host != "" {
+		m, err := mail.New(cfg.Mail)
+		if err != nil {
+			db.Close()
+			return nil, nil, &exitError{code: exitInvalid, err: fmt.Errorf("mail: %w", err)}
+		}
+		s.Mailer = m
+	}
+	return s, func() { db.Close(); log.Sync() }, nil
 }
 
 // stringList is a flag that may be given more than once.

@@ -36,17 +36,15 @@ func (e *environment) plan(ctx context.Context, args []string) error {
 	if *format != "text" && *format != "json" {
 		return usageErrorf("plan: --format %q is not one of text, json", *format)
 	}
-	cfg, log, db, err := e.open(ctx)
+	s, done, err := e.newSweeper(ctx)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	defer log.Sync()
-	at, err := parseAsOf(*asOf, cfg.Sweeper.Timezone)
+	defer done()
+	at, err := parseAsOf(*asOf, s.Config.Sweeper.Timezone)
 	if err != nil {
 		return err
 	}
-	s := &sweeper.Sweeper{Config: cfg, Store: db, Log: log}
 	p, planErr := s.Plan(ctx, sweeper.PlanOptions{Rules: rules, AsOf: at})
 	var pe *sweeper.PartialError
 	if planErr != nil && !errors.As(planErr, &pe) {

@@ -27,17 +27,15 @@ func (e *environment) sweep(ctx context.Context, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, log, db, err := e.open(ctx)
+	s, done, err := e.newSweeper(ctx)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	defer log.Sync()
-	at, err := parseAsOf(*asOf, cfg.Sweeper.Timezone)
+	defer done()
+	at, err := parseAsOf(*asOf, s.Config.Sweeper.Timezone)
 	if err != nil {
 		return err
 	}
-	s := &sweeper.Sweeper{Config: cfg, Store: db, Log: log}
 	rep, err := s.Sweep(ctx, sweeper.SweepOptions{Rules: rules, AsOf: at, DryRun: *dryRun, Force: *force})
 	if rep != nil {
 		writeReport(e.stdout, rep)

@@ -216,6 +216,9 @@ func (db *DB) Retryable(err error) bool {
 
 // Table implements sweeper.Store.
 func (db *DB) Table(ctx context.Context, name string) (*sweeper.Table, error) {
+	if db.dialect == sweeper.SQLite {
+		return db.sqliteTable(ctx, name)
+	}
 	g := db.gorm.WithContext(ctx)
 	m := g.Migrator()
 	if !m.HasTable(name) {
@@ -462,4 +465,68 @@ func (l gormLogger) Trace(ctx context.Context, begin time.Time, fc func() (strin
 	}
 	l.log.Info("slow statement", zap.String("event", "db.slow"), zap.Int64("rows", rows),
 		zap.Int64("duration_ms", elapsed.Milliseconds()))
+}
+
+// sqliteTable reads a table from SQLite's own pragmas. gorm's SQLite
+// migrator parses the CREATE TABLE text with regular expressions, which
+// misreads composite primary keys and statements written over several
+// lines; a wrong key or nullability here would let a batch reach rows that
+// are not due.
+func (db *DB) sqliteTable(ctx context.Context, name string) (*sweeper.Table, error) {
+	g := db.gorm.WithContext(ctx)
+	var n int64
+	if err := g.Raw("SELECT COUNT(*) FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?", name).Scan(&n).Error; err != nil {
+		return nil, fmt.Errorf("read schema: %w", err)
+	}
+	if n == 0 {
+		return nil, fmt.Errorf("%q: %w", name, sweeper.ErrNoTable)
+	}
+	var cols []struct {
+		Name    string
+		Type    string
+		NotNull int
+		PK      int
+	}
+	if err := g.Raw(`SELECT name, type, "notnull" AS not_null, pk FROM pragma_table_info(?) ORDER BY cid`, name).Scan(&cols).Error; err != nil {
+		return nil, fmt.Errorf("read columns of %q: %w", name, err)
+	}
+	t := &sweeper.Table{Name: name}
+	pks := map[int]string{}
+	for _, c := range cols {
+		typ := strings.ToLower(strings.TrimSpace(c.Type))
+		col := sweeper.Column{Name: c.Name, Type: typ, Nullable: c.NotNull == 0 && c.PK == 0}
+		if open := strings.IndexByte(typ, '('); open > 0 {
+			col.Type = strings.TrimSpace(typ[:open])
+			var l int64
+			if _, err := fmt.Sscanf(typ[open+1:], "%d", &l); err == nil && l > 0 {
+				col.Length = l
+			}
+		}
+		if c.PK > 0 {
+			pks[c.PK] = c.Name
+		}
+		t.Columns = append(t.Columns, col)
+	}
+	for i := 1; i <= len(pks); i++ {
+		t.PrimaryKey = append(t.PrimaryKey, pks[i])
+	}
+	var idx []struct {
+		Name     string
+		IsUnique int
+		Origin   string
+	}
+	if err := g.Raw(`SELECT name, "unique" AS is_unique, origin FROM pragma_index_list(?)`, name).Scan(&idx).Error; err != nil {
+		return nil, fmt.Errorf("read indexes of %q: %w", name, err)
+	}
+	for _, ix := range idx {
+		if ix.Origin == "pk" {
+			continue
+		}
+		var names []string
+		if err := g.Raw(`SELECT name FROM pragma_index_info(?) ORDER BY seqno`, ix.Name).Scan(&names).Error; err != nil {
+			return nil, fmt.Errorf("read index %q: %w", ix.Name, err)
+		}
+		t.Indexes = append(t.Indexes, sweeper.Index{Name: ix.Name, Columns: names, Unique: ix.IsUnique == 1})
+	}
+	return t, nil
 }

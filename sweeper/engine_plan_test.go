@@ -1,0 +1,147 @@
+package sweeper_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sweeperd/sweeper/sweeper"
+)
+
+// TestSweeper_Plan holds Plan to SPEC §4's fields: due, upcoming_30d,
+// oldest, related counts and cutoff.
+func TestSweeper_Plan(t *testing.T) {
+	asOf := engAms(2026, 11, 22, 0, 0, 0)
+	ctx := context.Background()
+
+	t.Run("Counts", func(t *testing.T) {
+		dialects(t, func(t *testing.T, f *fixture) {
+			engCustomers(f)
+			f.exec(`CREATE TABLE contacts (id AUTO_PK, phone VARCHAR(30) NULL, status VARCHAR(20) NOT NULL, created_at DATETIME NOT NULL)`,
+				// cutoff 2026-05-22 00:00; 30 days on: 2026-06-22 00:00.
+				`INSERT INTO contacts (phone, status, created_at) VALUES
+					('01', 'ok',       '2026-01-10 10:00:00'),
+					('02', 'ok',       '2025-12-01 08:30:00'),
+					('03', 'disputed', '2025-11-01 00:00:00'),
+					(NULL, 'ok',       '2025-10-01 00:00:00'),
+					('05', 'ok',       '2026-05-25 00:00:00'),
+					('06', 'ok',       '2026-06-21 23:59:59'),
+					('07', 'ok',       '2026-06-22 00:00:00'),
+					('08', 'disputed', '2026-06-01 00:00:00'),
+					(NULL, 'ok',       '2026-06-01 00:00:00'),
+					('10', 'ok',       '2026-05-22 00:00:00'),
+					('11', 'ok',       '2026-07-01 00:00:00')`,
+				`INSERT INTO customers (email, last_login_at, created_at) VALUES
+					('a@example.com', '2020-03-01 12:00:00', '2015-01-01 00:00:00'),
+					('b@example.com', NULL, '2019-07-01 00:00:00'),
+					('c@example.com', '2026-01-01 00:00:00', '2015-01-01 00:00:00')`,
+				`INSERT INTO addresses (customer_id, street) VALUES (1, 'a'), (1, 'a2'), (2, 'b'), (3, 'c')`,
+				`INSERT INTO orders (customer_id, total, created_at) VALUES (1, 1, '2019-01-01'), (3, 3, '2019-01-01')`)
+			engAccountRule(f)
+			f.rule(sweeper.Rule{Name: "contacts-6m", Table: "contacts", AgeColumns: []string{"created_at"}, OlderThan: months(6),
+				Where: "status <> 'disputed'", Action: sweeper.ActionAnonymise,
+				Anonymise: []sweeper.ColumnStrategy{{Column: "phone", Strategy: sweeper.StrategyNull}}})
+			p, err := f.sw.Plan(ctx, sweeper.PlanOptions{AsOf: asOf})
+			if err != nil {
+				t.Fatalf("plan: %v", err)
+			}
+			if !p.AsOf.Equal(asOf) || p.AsOf.Location().String() != "Europe/Amsterdam" {
+				t.Errorf("as_of: got %v, want %v", p.AsOf, asOf)
+			}
+			if len(p.Rules) != 2 || p.Rules[0].Name != "account-idle-5y" || p.Rules[1].Name != "contacts-6m" {
+				t.Fatalf("rules: got %+v, want account-idle-5y, contacts-6m in config order", p.Rules)
+			}
+			acc, con := p.Rules[0], p.Rules[1]
+
+			if want := engAms(2021, 11, 22, 0, 0, 0); !acc.Cutoff.Equal(want) {
+				t.Errorf("account cutoff: got %v, want %v", acc.Cutoff, want)
+			}
+			if acc.Due != 2 {
+				t.Errorf("account due: got %d, want 2", acc.Due)
+			}
+			if want := engAms(2019, 7, 1, 0, 0, 0); acc.Oldest == nil || !acc.Oldest.Equal(want) {
+				t.Errorf("account oldest: got %v, want %v", acc.Oldest, want)
+			}
+			if want := []sweeper.RelatedCount{{Table: "addresses", Action: sweeper.ActionDelete, Rows: 3}, {Table: "orders", Action: sweeper.ActionDetach, Rows: 1}}; !slices.Equal(acc.Related, want) {
+				t.Errorf("account related: got %+v, want %+v", acc.Related, want)
+			}
+
+			if want := engAms(2026, 5, 22, 0, 0, 0); !con.Cutoff.Equal(want) {
+				t.Errorf("contacts cutoff: got %v, want %v", con.Cutoff, want)
+			}
+			if con.Due != 2 {
+				t.Errorf("contacts due: got %d, want 2 (disputed and already anonymised rows do not count)", con.Due)
+			}
+			if con.Upcoming30d != 3 {
+				t.Errorf("contacts upcoming_30d: got %d, want 3 (05, 06 and 10)", con.Upcoming30d)
+			}
+			// The oldest due row, not the older disputed or anonymised ones, in
+			// the configured timezone (CET in December).
+			if con.Oldest == nil {
+				t.Fatalf("contacts oldest: got nil, want 2025-12-01 08:30 Amsterdam")
+			}
+			if want := engAms(2025, 12, 1, 8, 30, 0); !con.Oldest.Equal(want) || con.Oldest.Location().String() != "Europe/Amsterdam" {
+				t.Errorf("contacts oldest: got %v, want %v", con.Oldest, want)
+			}
+			if got := con.Oldest.Format(time.RFC3339); got != "2025-12-01T08:30:00+01:00" {
+				t.Errorf("contacts oldest: got %s, want 2025-12-01T08:30:00+01:00", got)
+			}
+			if con.SQL == "" || con.Related != nil {
+				t.Errorf("contacts: got SQL %q, related %+v; want a statement and no related", con.SQL, con.Related)
+			}
+
+			// The plan and a sweep agree.
+			rep := f.sweep(asOf, sweeper.SweepOptions{})
+			for i, rr := range rep.Rules {
+				if rr.Rows != p.Rules[i].Due {
+					t.Errorf("rule %s: swept %d, plan said %d", rr.Name, rr.Rows, p.Rules[i].Due)
+				}
+			}
+			// 30 days on, the upcoming rows are due.
+			later := f.sweep(asOf.AddDate(0, 0, 30), sweeper.SweepOptions{Rules: []string{"contacts-6m"}})
+			if got := engRule(t, later, "contacts-6m").Rows; got != con.Upcoming30d {
+				t.Errorf("sweep 30 days on: got %d rows, want upcoming_30d %d", got, con.Upcoming30d)
+			}
+		})
+	})
+
+	t.Run("OldestInAgeTimezone", func(t *testing.T) {
+		dialects(t, func(t *testing.T, f *fixture) {
+			f.exec(`CREATE TABLE posts (id AUTO_PK, post_date_gmt DATETIME NOT NULL)`,
+				`INSERT INTO posts (post_date_gmt) VALUES ('2020-06-30 22:30:00'), ('2021-01-01 00:00:00')`)
+			f.rule(sweeper.Rule{Name: "posts", Table: "posts", AgeColumns: []string{"post_date_gmt"}, AgeTimezone: time.UTC,
+				OlderThan: years(1), Action: sweeper.ActionDelete})
+			p, err := f.sw.Plan(ctx, sweeper.PlanOptions{AsOf: asOf})
+			if err != nil {
+				t.Fatalf("plan: %v", err)
+			}
+			o := p.Rules[0].Oldest
+			if o == nil || o.Format(time.RFC3339) != "2020-07-01T00:30:00+02:00" {
+				t.Errorf("oldest: got %v, want 2020-07-01T00:30:00+02:00", o)
+			}
+		})
+	})
+
+	t.Run("UnknownRule", func(t *testing.T) {
+		dialects(t, func(t *testing.T, f *fixture) {
+			engCustomers(f)
+			f.exec(`INSERT INTO customers (email, created_at) VALUES ('a@example.com', '2015-01-01 00:00:00')`)
+			engAccountRule(f)
+			_, err := f.sw.Plan(ctx, sweeper.PlanOptions{AsOf: asOf, Rules: []string{"account-idle-5y", "no-such-rule"}})
+			var ue *sweeper.UsageError
+			if !errors.As(err, &ue) || !strings.Contains(err.Error(), "no-such-rule") {
+				t.Errorf("plan error: got %T %v, want a *sweeper.UsageError naming no-such-rule", err, err)
+			}
+			_, err = engSweep(f, asOf, sweeper.SweepOptions{Rules: []string{"account-idle-5y", "no-such-rule"}})
+			if !errors.As(err, &ue) {
+				t.Errorf("sweep error: got %T %v, want a *sweeper.UsageError", err, err)
+			}
+			if got := f.count(`SELECT COUNT(*) FROM customers`); got != 1 {
+				t.Errorf("customers after the refused sweep: got %d, want 1", got)
+			}
+		})
+	})
+}

@@ -1,0 +1,120 @@
+package sweeper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.uber.org/zap"
+	"gorm.io/gorm"
+)
+
+// FileRemover removes the files named by swept rows. connectors/files
+// implements it on the local file system.
+type FileRemover interface {
+	// Remove removes path, relative to root. A path that resolves outside
+	// root is ErrOutsideRoot and is not touched. A file that is already gone
+	// is not an error: existed is false.
+	Remove(root, path string) (existed bool, err error)
+}
+
+// ErrOutsideRoot is returned for a file path that resolves outside files.root.
+var ErrOutsideRoot = errors.New("path resolves outside files.root")
+
+// filesTable holds the files whose rows are gone but which are not removed
+// yet. A record is written in the row's own transaction, so a crash between
+// the commit and the removal is finished by the next run.
+const filesTable = "sweeper_files"
+
+func (s *Sweeper) ensureFilesTable(ctx context.Context) error {
+	q := fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s (rule VARCHAR(64) NOT NULL, row_key VARCHAR(191) NOT NULL,
+		path VARCHAR(1024) NOT NULL, created_at VARCHAR(26) NOT NULL, PRIMARY KEY (rule, row_key))`, s.Store.Quote(filesTable))
+	if err := s.Store.DB().WithContext(ctx).Exec(q).Error; err != nil {
+		return fmt.Errorf("create table %s: %w", filesTable, err)
+	}
+	return nil
+}
+
+// queueFiles records, inside the batch's transaction, the files of the rows
+// it deletes.
+func (s *Sweeper) queueFiles(tx *gorm.DB, rule string, rows []lockedRow, at time.Time) error {
+	q := fmt.Sprintf("INSERT INTO %s (rule, row_key, path, created_at) VALUES (?, ?, ?, ?)", s.Store.Quote(filesTable))
+	for _, r := range rows {
+		p := stringValue(r.file)
+		if p == "" {
+			continue
+		}
+		if err := tx.Exec(q, rule, keyString(r.key), p, at.UTC().Format(auditTime)).Error; err != nil {
+			return fmt.Errorf("queue file removal: %w", err)
+		}
+	}
+	return nil
+}
+
+// removeFiles removes the queued files of a rule, each followed by its audit
+// record. A path outside the root is refused and its record dropped, so it
+// is logged once, not every night; any other failure keeps the record for
+// the next run.
+func (s *Sweeper) removeFiles(ctx context.Context, b *boundRule, runID string, now func() time.Time, log *zap.Logger) (int, error) {
+	if b.Files == nil || s.Files == nil {
+		return 0, nil
+	}
+	db := s.Store.DB().WithContext(ctx)
+	qt := s.Store.Quote(filesTable)
+	type pending struct {
+		RowKey string
+		Path   string
+	}
+	var ps []pending
+	if err := db.Raw(fmt.Sprintf("SELECT row_key, path FROM %s WHERE rule = ? ORDER BY row_key", qt), b.Name).Scan(&ps).Error; err != nil {
+		return 0, fmt.Errorf("read queued files: %w", err)
+	}
+	removed, failed := 0, 0
+	for _, p := range ps {
+		existed, err := s.Files.Remove(b.Files.Root, p.Path)
+		detail := "removed"
+		switch {
+		case errors.Is(err, ErrOutsideRoot):
+			// The path is not logged: it may hold a name.
+			log.Error("file refused", zap.String("event", "file.error"), zap.String("row_key", p.RowKey), zap.Error(err))
+			detail = "refused: " + err.Error()
+		case err != nil:
+			failed++
+			log.Error("file not removed", zap.String("event", "file.error"), zap.String("row_key", p.RowKey), zap.Error(err))
+			continue
+		case !existed:
+			detail = "already gone"
+		}
+		err = db.Transaction(func(tx *gorm.DB) error {
+			if err := tx.Exec(fmt.Sprintf("DELETE FROM %s WHERE rule = ? AND row_key = ?", qt), b.Name, p.RowKey).Error; err != nil {
+				return err
+			}
+			return s.writeAudit(tx, []AuditRecord{{RunID: runID, At: now().UTC(), Rule: b.Name, Table: b.Table,
+				RowKey: p.RowKey, Action: AuditFile, Detail: detail}})
+		})
+		if err != nil {
+			return removed, fmt.Errorf("record file removal: %w", err)
+		}
+		if detail != "refused: "+ErrOutsideRoot.Error() {
+			removed++
+		}
+	}
+	if failed > 0 {
+		return removed, fmt.Errorf("%d files could not be removed; they are retried on the next run", failed)
+	}
+	return removed, nil
+}
+
+func stringValue(v any) string {
+	switch t := v.(type) {
+	case nil:
+		return ""
+	case []byte:
+		return string(t)
+	case string:
+		return t
+	default:
+		return fmt.Sprint(t)
+	}
+}

@@ -1,0 +1,436 @@
+package sweeper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.uber.org/zap"
+	"gorm.io/gorm"
+)
+
+// remindersTable is the sweeper's own record of the reminders it sent: the
+// rule, the row's key and the age value the reminder was for. It holds no
+// address and nothing else of the row, and lives beside, never in, the
+// shop's tables.
+const remindersTable = "sweeper_reminders"
+
+// staleClaim is how long a claim to send a reminder holds. A sweeper that
+// died between claiming and sending leaves a claim behind; after this long
+// another run sends the mail. A rare second mail is better than a deletion
+// that never comes.
+const staleClaim = time.Hour
+
+const (
+	stateSending = "sending"
+	stateSent    = "sent"
+)
+
+type reminderRecord struct {
+	RowKey    string
+	AgeValue  string
+	State     string
+	RunID     string
+	ClaimedAt string
+	SentAt    *string
+}
+
+func (s *Sweeper) ensureRemindersTable(ctx context.Context) error {
+	q := fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s (rule VARCHAR(64) NOT NULL, row_key VARCHAR(191) NOT NULL,
+		age_value VARCHAR(40) NOT NULL, state VARCHAR(10) NOT NULL, run_id VARCHAR(32) NOT NULL,
+		claimed_at VARCHAR(26) NOT NULL, sent_at VARCHAR(26) NULL, PRIMARY KEY (rule, row_key))`, s.Store.Quote(remindersTable))
+	if err := s.Store.DB().WithContext(ctx).Exec(q).Error; err != nil {
+		return fmt.Errorf("create table %s: %w", remindersTable, err)
+	}
+	return nil
+}
+
+// reminderRecords reads the records of keys. A missing table means no
+// reminder was ever sent: plan must work before the first sweep.
+func (s *Sweeper) reminderRecords(db *gorm.DB, rule string, keys []any) (map[string]reminderRecord, error) {
+	out := map[string]reminderRecord{}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	ks := make([]string, len(keys))
+	for i, k := range keys {
+		ks[i] = keyString(k)
+	}
+	var recs []reminderRecord
+	q := fmt.Sprintf("SELECT row_key, age_value, state, run_id, claimed_at, sent_at FROM %s WHERE rule = ? AND row_key IN ?",
+		s.Store.Quote(remindersTable))
+	if err := db.Raw(q, rule, ks).Scan(&recs).Error; err != nil {
+		if _, terr := s.Store.Table(db.Statement.Context, remindersTable); errors.Is(terr, ErrNoTable) {
+			return out, nil
+		}
+		return nil, fmt.Errorf("read %s: %w", remindersTable, err)
+	}
+	for _, r := range recs {
+		out[r.RowKey] = r
+	}
+	return out, nil
+}
+
+// ageValue is the canonical form of a row's age value, so that a reminder
+// is tied to the value it was sent for: a login changes it and voids the
+// reminder.
+func (b *boundRule) ageValue(v any) (string, time.Time, bool) {
+	t, ok := parseStoredTime(v, b.AgeTimezone, b.ageKind == ageInstant)
+	if !ok {
+		return "", time.Time{}, false
+	}
+	return t.UTC().Format(time.RFC3339Nano), t, true
+}
+
+func noAddress(v any) bool { return strings.TrimSpace(stringValue(v)) == "" }
+
+func parseUTC(s string) (time.Time, bool) {
+	t, err := time.ParseInLocation(auditTime, s, time.UTC)
+	return t, err == nil
+}
+
+// reminderStatus classifies one row of a rule with a reminder at asOf.
+type reminderStatus int
+
+const (
+	// statusDeletable: the reminder for the current age value went out at
+	// least `before` ago, or the row has no address.
+	statusDeletable reminderStatus = iota
+	// statusNeedsReminder: no valid reminder for the current age value.
+	statusNeedsReminder
+	// statusWaiting: reminded, but less than `before` ago (or being sent now).
+	statusWaiting
+)
+
+func (s *Sweeper) reminderStatus(b *boundRule, age, email any, rec *reminderRecord, asOf time.Time) reminderStatus {
+	if noAddress(email) {
+		return statusDeletable
+	}
+	av, _, ok := b.ageValue(age)
+	if !ok || rec == nil || rec.AgeValue != av {
+		return statusNeedsReminder
+	}
+	switch rec.State {
+	case stateSent:
+		if rec.SentAt == nil {
+			return statusNeedsReminder
+		}
+		sent, ok := parseUTC(*rec.SentAt)
+		if !ok {
+			return statusNeedsReminder
+		}
+		if !b.Reminder.Before.After(sent.In(s.Config.Sweeper.Timezone)).After(asOf) {
+			return statusDeletable
+		}
+		return statusWaiting
+	default:
+		claimed, ok := parseUTC(rec.ClaimedAt)
+		if !ok || asOf.Sub(claimed) > staleClaim {
+			return statusNeedsReminder
+		}
+		return statusWaiting
+	}
+}
+
+// reminderGate keeps, of the rows a batch locked, those the reminder rule
+// lets go: reminded for their current age value at least `before` ago, or
+// without an address (those are marked for a no-address audit record).
+func (s *Sweeper) reminderGate(tx *gorm.DB, b *boundRule, rows []lockedRow, asOf time.Time) ([]lockedRow, map[string]bool, error) {
+	keys := make([]any, len(rows))
+	for i, r := range rows {
+		keys[i] = r.key
+	}
+	recs, err := s.reminderRecords(tx, b.Name, keys)
+	if err != nil {
+		return nil, nil, err
+	}
+	var keep []lockedRow
+	noAddr := map[string]bool{}
+	for _, r := range rows {
+		var rec *reminderRecord
+		if v, ok := recs[keyString(r.key)]; ok {
+			rec = &v
+		}
+		if s.reminderStatus(b, r.age, r.email, rec, asOf) != statusDeletable {
+			continue
+		}
+		if noAddress(r.email) {
+			noAddr[keyString(r.key)] = true
+		}
+		keep = append(keep, r)
+	}
+	return keep, noAddr, nil
+}
+
+// forgetReminders drops the records of deleted rows, inside their batch.
+func (s *Sweeper) forgetReminders(tx *gorm.DB, rule string, keys []any) error {
+	ks := make([]string, len(keys))
+	for i, k := range keys {
+		ks[i] = keyString(k)
+	}
+	q := fmt.Sprintf("DELETE FROM %s WHERE rule = ? AND row_key IN ?", s.Store.Quote(remindersTable))
+	if err := tx.Exec(q, rule, ks).Error; err != nil {
+		return fmt.Errorf("forget reminders: %w", err)
+	}
+	return nil
+}
+
+// windowRow is a row inside the reminder window: due within `before`.
+type windowRow struct {
+	key      any
+	age      any
+	email    any
+	dueByAge bool
+	values   []any
+}
+
+// window streams the rows whose age value is before the reminder cutoff
+// ((as_of + before) − older_than) and where `where` holds, by key, a batch
+// at a time. dueByAge is decided by the database against the deletion
+// cutoff, with the same bound the due condition uses.
+func (s *Sweeper) window(ctx context.Context, b *boundRule, asOf time.Time, withValues bool,
+	fn func(rows []windowRow) error) error {
+	tz := s.Config.Sweeper.Timezone
+	cut := b.cutoffFor(asOf, tz)
+	remindCut := b.cutoffFor(b.Reminder.Before.After(asOf.In(tz)), tz)
+	sel := []string{b.qTable + "." + b.qKey, b.ageExpr, b.qTable + "." + b.qEmail,
+		fmt.Sprintf("CASE WHEN %s < ? THEN 1 ELSE 0 END", b.ageExpr)}
+	if withValues {
+		for _, c := range b.reminderCols {
+			sel = append(sel, b.qTable+"."+s.Store.Quote(c))
+		}
+	}
+	cond := fmt.Sprintf("%s >= ? AND %s < ?", b.ageExpr, b.ageExpr)
+	if b.Where != "" {
+		cond += " AND (" + b.Where + ")"
+	}
+	var last any
+	for {
+		args := []any{cut.bound, b.floorValue(), remindCut.bound}
+		q := fmt.Sprintf("SELECT %s FROM %s WHERE %s", strings.Join(sel, ", "), b.qTable, cond)
+		if last != nil {
+			q += fmt.Sprintf(" AND %s.%s > ?", b.qTable, b.qKey)
+			args = append(args, last)
+		}
+		q += fmt.Sprintf(" ORDER BY %s.%s LIMIT %d", b.qTable, b.qKey, b.BatchSize)
+		rows, err := s.Store.DB().WithContext(ctx).Raw(q, args...).Rows()
+		if err != nil {
+			return fmt.Errorf("read rows due for a reminder: %w", scrub(err))
+		}
+		var batch []windowRow
+		for rows.Next() {
+			dst := make([]any, len(sel))
+			ptrs := make([]any, len(dst))
+			for i := range dst {
+				ptrs[i] = &dst[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				rows.Close()
+				return fmt.Errorf("read rows due for a reminder: %w", err)
+			}
+			batch = append(batch, windowRow{key: normKey(dst[0]), age: dst[1], email: dst[2],
+				dueByAge: fmt.Sprint(normKey(dst[3])) == "1", values: dst[4:]})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("read rows due for a reminder: %w", err)
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		last = batch[len(batch)-1].key
+		if err := fn(batch); err != nil {
+			return err
+		}
+		if len(batch) < b.BatchSize {
+			return nil
+		}
+	}
+}
+
+// reminderCounts is what plan and a dry run say of a rule with a reminder.
+type reminderCounts struct {
+	due, reminders, awaiting int
+	oldest                   *time.Time
+	dueKeys                  [][]any // per window batch, for counting related rows
+}
+
+func (s *Sweeper) countReminders(ctx context.Context, b *boundRule, asOf time.Time) (reminderCounts, error) {
+	var c reminderCounts
+	db := s.Store.DB().WithContext(ctx)
+	err := s.window(ctx, b, asOf, false, func(rows []windowRow) error {
+		keys := make([]any, len(rows))
+		for i, r := range rows {
+			keys[i] = r.key
+		}
+		recs, err := s.reminderRecords(db, b.Name, keys)
+		if err != nil {
+			return err
+		}
+		var due []any
+		for _, r := range rows {
+			var rec *reminderRecord
+			if v, ok := recs[keyString(r.key)]; ok {
+				rec = &v
+			}
+			switch s.reminderStatus(b, r.age, r.email, rec, asOf) {
+			case statusDeletable:
+				if !r.dueByAge {
+					continue
+				}
+				c.due++
+				due = append(due, r.key)
+				if _, t, ok := b.ageValue(r.age); ok && (c.oldest == nil || t.Before(*c.oldest)) {
+					t = t.In(s.Config.Sweeper.Timezone)
+					c.oldest = &t
+				}
+			case statusNeedsReminder:
+				c.reminders++
+				if r.dueByAge {
+					c.awaiting++
+				}
+			case statusWaiting:
+				if r.dueByAge {
+					c.awaiting++
+				}
+			}
+		}
+		if len(due) > 0 {
+			c.dueKeys = append(c.dueKeys, due)
+		}
+		return nil
+	})
+	return c, err
+}
+
+// relatedOfKeys counts the rows of a related table that belong to keys.
+func (s *Sweeper) relatedOfKeys(ctx context.Context, rel boundRelated, batches [][]any) (int, error) {
+	total := 0
+	for _, keys := range batches {
+		var n int64
+		q := fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE %s IN ?", rel.qTable, rel.qFK)
+		if err := s.Store.DB().WithContext(ctx).Raw(q, keys).Scan(&n).Error; err != nil {
+			return 0, fmt.Errorf("count related rows of %q: %w", rel.Table, scrub(err))
+		}
+		total += int(n)
+	}
+	return total, nil
+}
+
+// sendReminders mails every row in the reminder window that has no valid
+// reminder for its current age value. Each send is claimed first in the
+// sweeper's table, so two sweepers never mail the same row in one cycle. A
+// failed send removes the claim: the row is kept and retried on the next
+// run. It returns the number sent and failed.
+func (s *Sweeper) sendReminders(ctx context.Context, b *boundRule, asOf time.Time, runID string,
+	now func() time.Time, log *zap.Logger) (sent, failed int, err error) {
+	if s.Mailer == nil {
+		return 0, 0, errors.New("rule has a reminder but no mailer is configured: add a [mail] table")
+	}
+	tmpl, err := LoadTemplate(b.Reminder.Template)
+	if err != nil {
+		return 0, 0, err
+	}
+	tz := s.Config.Sweeper.Timezone
+	db := s.Store.DB().WithContext(ctx)
+	qt := s.Store.Quote(remindersTable)
+	err = s.window(ctx, b, asOf, true, func(rows []windowRow) error {
+		keys := make([]any, len(rows))
+		for i, r := range rows {
+			keys[i] = r.key
+		}
+		recs, err := s.reminderRecords(db, b.Name, keys)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			key := keyString(r.key)
+			var rec *reminderRecord
+			if v, ok := recs[key]; ok {
+				rec = &v
+			}
+			if s.reminderStatus(b, r.age, r.email, rec, asOf) != statusNeedsReminder {
+				continue
+			}
+			av, ageT, ok := b.ageValue(r.age)
+			if !ok {
+				continue
+			}
+			at := now().UTC()
+			claimed, err := s.claim(db, qt, b.Name, key, av, runID, at, rec)
+			if err != nil {
+				return err
+			}
+			if !claimed {
+				continue
+			}
+			deleteOn := b.OlderThan.After(ageT.In(tz))
+			if d := b.Reminder.Before.After(at.In(tz)); d.After(deleteOn) {
+				deleteOn = d
+			}
+			row := map[string]any{}
+			for i, c := range b.reminderCols {
+				row[c] = normKey(r.values[i])
+			}
+			subject, body, err := tmpl.Render(ReminderData{DeleteOn: deleteOn.In(tz), Rule: b.Name, Row: row})
+			if err == nil {
+				err = s.Mailer.Send(ctx, Message{To: strings.TrimSpace(stringValue(r.email)), Subject: subject, Body: body})
+			}
+			if err != nil {
+				failed++
+				log.Error("reminder not sent", zap.String("event", "reminder.error"), zap.String("row_key", key), zap.Error(err))
+				if derr := db.Exec(fmt.Sprintf("DELETE FROM %s WHERE rule = ? AND row_key = ? AND run_id = ?", qt),
+					b.Name, key, runID).Error; derr != nil {
+					return fmt.Errorf("release reminder claim: %w", derr)
+				}
+				continue
+			}
+			err = db.Transaction(func(tx *gorm.DB) error {
+				if err := tx.Exec(fmt.Sprintf("UPDATE %s SET state = ?, sent_at = ? WHERE rule = ? AND row_key = ? AND run_id = ?", qt),
+					stateSent, at.Format(auditTime), b.Name, key, runID).Error; err != nil {
+					return err
+				}
+				return s.writeAudit(tx, []AuditRecord{{RunID: runID, At: at, Rule: b.Name, Table: b.Table, RowKey: key,
+					Action: AuditRemind, Detail: "deletion from " + deleteOn.In(tz).Format(time.RFC3339)}})
+			})
+			if err != nil {
+				return fmt.Errorf("record sent reminder: %w", err)
+			}
+			sent++
+			log.Info("reminder sent", zap.String("event", "reminder.sent"), zap.String("row_key", key),
+				zap.Time("delete_on", deleteOn))
+		}
+		return nil
+	})
+	return sent, failed, err
+}
+
+// claim marks a row's reminder as being sent by this run. It fails when
+// another run changed the record since it was read.
+func (s *Sweeper) claim(db *gorm.DB, qt, rule, key, ageValue, runID string, at time.Time, rec *reminderRecord) (bool, error) {
+	if rec == nil {
+		res := db.Exec(fmt.Sprintf("INSERT INTO %s (rule, row_key, age_value, state, run_id, claimed_at) VALUES (?, ?, ?, ?, ?, ?)", qt),
+			rule, key, ageValue, stateSending, runID, at.Format(auditTime))
+		if res.Error != nil {
+			// Another sweeper inserted it first; it sends the mail.
+			var n int64
+			if err := db.Raw(fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE rule = ? AND row_key = ?", qt), rule, key).Scan(&n).Error; err == nil && n > 0 {
+				return false, nil
+			}
+			return false, fmt.Errorf("claim reminder: %w", res.Error)
+		}
+		return true, nil
+	}
+	res := db.Exec(fmt.Sprintf(`UPDATE %s SET age_value = ?, state = ?, run_id = ?, claimed_at = ?, sent_at = NULL
+		WHERE rule = ? AND row_key = ? AND age_value = ? AND state = ? AND run_id = ?`, qt),
+		ageValue, stateSending, runID, at.Format(auditTime), rule, key, rec.AgeValue, rec.State, rec.RunID)
+	if res.Error != nil {
+		return false, fmt.Errorf("claim reminder: %w", res.Error)
+	}
+	return res.RowsAffected == 1, nil
+}
