@@ -68,10 +68,12 @@ data in the shop's database and deletes or anonymises it, with an audit record
 for every row.
 
 Commands:
+  run      the daemon: every enabled rule on its schedule, /healthz and /metrics
   sweep    one pass over the rules (--rule NAME, --dry-run, --as-of TIME, --force)
   plan     what a sweep would do now, changing nothing (--format text|json, -o FILE)
   check    validate the config and hold it against the live database schema
   demo     write a SQLite demo shop and its config, and show its plan
+  healthcheck  ask the running daemon's /healthz (for container health checks)
   version  print the version
 
 The config file is -c FILE, else $SWEEPER_CONFIG, else config.toml.
@@ -105,6 +107,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	env := &environment{configPath: path, stdout: stdout, stderr: stderr}
 	cmd, rest := global.Arg(0), global.Args()[1:]
 	switch cmd {
+	case "run":
+		return env.run(ctx, rest)
+	case "healthcheck":
+		return env.healthcheck(ctx, rest)
 	case "sweep":
 		return env.sweep(ctx, rest)
 	case "plan":

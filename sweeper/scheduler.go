@@ -1,0 +1,132 @@
+package sweeper
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/robfig/cron/v3"
+	"go.uber.org/zap"
+)
+
+// Scheduler runs each enabled rule on its cron schedule, in the configured
+// timezone, through the same Sweep that `sweeper sweep` uses.
+type Scheduler struct {
+	sweeper *Sweeper
+	metrics *Metrics
+	log     *zap.Logger
+
+	cron    *cron.Cron
+	entries map[string]cron.EntryID
+	ctx     context.Context // the jobs' context: cancelled by Stop
+	cancel context.CancelFunc
+	once   sync.Once
+}
+
+// NewScheduler prepares a schedule for the sweeper's config. Nothing runs
+// until Start.
+func NewScheduler(s *Sweeper, m *Metrics, log *zap.Logger) (*Scheduler, error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sc := &Scheduler{sweeper: s, metrics: m, log: log, ctx: ctx, cancel: cancel, entries: map[string]cron.EntryID{}}
+	sc.cron = cron.New(cron.WithLocation(s.Config.Sweeper.Timezone), cron.WithLogger(cronLogger{log: log}))
+	for _, r := range s.Config.Rules {
+		if !r.Enabled {
+			continue
+		}
+		rl := cronLogger{log: log.With(zap.String("rule", r.Name), zap.String("table", r.Table)), rule: r.Name, metrics: m}
+		// SkipIfStillRunning outermost: in cron v3.0.1 the other order makes
+		// a job skip forever after one recovered panic (robfig/cron#366).
+		job := cron.NewChain(cron.SkipIfStillRunning(rl), cron.Recover(rl)).Then(cron.FuncJob(func() { sc.runRule(r.Name) }))
+		id, err := sc.cron.AddJob(r.Schedule, job)
+		if err != nil {
+			cancel()
+			return nil, fmt.Errorf("rule %q: schedule %q: %w", r.Name, r.Schedule, err)
+		}
+		sc.entries[r.Name] = id
+	}
+	m.Init(s.Config.Rules)
+	return sc, nil
+}
+
+// Start starts scheduling.
+func (sc *Scheduler) Start() { sc.cron.Start() }
+
+// Next returns when each rule runs next.
+func (sc *Scheduler) Next() map[string]time.Time {
+	out := map[string]time.Time{}
+	for name, id := range sc.entries {
+		out[name] = sc.cron.Entry(id).Next
+	}
+	return out
+}
+
+// Stop stops scheduling and cancels the runs in flight, which stop at a
+// batch boundary (the batch in flight commits or rolls back). It waits for
+// them at most wait, and reports whether they all ended.
+func (sc *Scheduler) Stop(wait time.Duration) bool {
+	stopped := sc.cron.Stop()
+	sc.once.Do(sc.cancel)
+	select {
+	case <-stopped.Done():
+		return true
+	case <-time.After(wait):
+		return false
+	}
+}
+
+// Retire stops scheduling without cancelling the runs in flight: after a
+// reload, they finish under the old config while the new one takes over.
+// A rule's named lock keeps an old and a new run of it apart.
+func (sc *Scheduler) Retire() {
+	stopped := sc.cron.Stop()
+	go func() {
+		<-stopped.Done()
+		sc.once.Do(sc.cancel)
+	}()
+}
+
+func (sc *Scheduler) runRule(name string) {
+	rep, _ := sc.sweeper.Sweep(sc.ctx, SweepOptions{Rules: []string{name}})
+	if rep == nil {
+		return
+	}
+	now := time.Now()
+	for _, rr := range rep.Rules {
+		sc.metrics.ObserveRule(rr, now)
+	}
+	if sc.metrics == nil || sc.ctx.Err() != nil {
+		return
+	}
+	// The backlog after the run, for sweeper_due_rows.
+	if p, err := sc.sweeper.Plan(sc.ctx, PlanOptions{Rules: []string{name}}); err == nil && len(p.Rules) == 1 {
+		sc.metrics.SetDue(name, p.Rules[0].Due)
+	}
+}
+
+// cronLogger turns cron's own messages into the sweeper's log events.
+type cronLogger struct {
+	log     *zap.Logger
+	rule    string
+	metrics *Metrics
+}
+
+func (l cronLogger) Info(msg string, keysAndValues ...any) {
+	if msg == "skip" {
+		l.log.Warn("rule skipped", zap.String("event", "rule.skipped"),
+			zap.String("reason", "the previous run of this rule is still running"))
+		return
+	}
+	l.log.Debug("cron: "+msg, zap.String("event", "cron"), zap.Any("details", keysAndValues))
+}
+
+func (l cronLogger) Error(err error, msg string, keysAndValues ...any) {
+	if msg == "panic" {
+		// A panic in one rule must not take the daemon down; it is counted
+		// as the rule's failure and the next run starts afresh.
+		l.metrics.ObserveError(l.rule)
+		l.log.Error("rule panicked", zap.String("event", "rule.error"), zap.Error(err), zap.Any("details", keysAndValues))
+		return
+	}
+	l.log.Error("cron: "+msg, zap.String("event", "cron.error"), zap.Error(err))
+}
