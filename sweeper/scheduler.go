@@ -20,8 +20,8 @@ type Scheduler struct {
 	cron    *cron.Cron
 	entries map[string]cron.EntryID
 	ctx     context.Context // the jobs' context: cancelled by Stop
-	cancel context.CancelFunc
-	once   sync.Once
+	cancel  context.CancelFunc
+	once    sync.Once
 }
 
 // NewScheduler prepares a schedule for the sweeper's config. Nothing runs
