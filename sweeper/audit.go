@@ -2,6 +2,7 @@ package sweeper
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -142,4 +143,160 @@ func parseStoredTime(v any, loc *time.Location, instant bool) (time.Time, bool) 
 		}
 	}
 	return time.Time{}, false
+}
+
+// ErrNoAudit is returned by the audit queries when the audit table does not
+// exist yet: no sweep has written to it.
+var ErrNoAudit = errors.New("no audit records yet")
+
+// AuditFilter selects audit records. Empty fields select everything; a
+// list matches any of its values.
+type AuditFilter struct {
+	Rules  []string
+	Tables []string
+	Keys   []string // row_key values, compared as text
+	Since  time.Time
+	Until  time.Time // exclusive
+	RunID  string
+	// MaxID, when not zero, ignores records written after a summary was
+	// taken, so that the records and their totals agree.
+	MaxID int64
+}
+
+// AuditTotal counts the records of one rule and action.
+type AuditTotal struct {
+	Rule    string
+	Action  string
+	Records int
+}
+
+// AuditSummary is what the records a filter selects add up to.
+type AuditSummary struct {
+	Totals  []AuditTotal // by rule, then action
+	Records int
+	// MaxID is the highest id at the time of the summary; pass it on in
+	// the filter to read exactly the records counted.
+	MaxID int64
+	// Widths are the longest table name and row key among the records,
+	// for aligned text output.
+	TableWidth, KeyWidth int
+}
+
+func (s *Sweeper) auditWhere(f AuditFilter) (string, []any) {
+	var conds []string
+	var args []any
+	if len(f.Rules) > 0 {
+		conds = append(conds, "rule IN ?")
+		args = append(args, f.Rules)
+	}
+	if len(f.Tables) > 0 {
+		conds = append(conds, "table_name IN ?")
+		args = append(args, f.Tables)
+	}
+	if len(f.Keys) > 0 {
+		conds = append(conds, "row_key IN ?")
+		args = append(args, f.Keys)
+	}
+	if !f.Since.IsZero() {
+		conds = append(conds, "at >= ?")
+		args = append(args, f.Since.UTC().Format(auditTime))
+	}
+	if !f.Until.IsZero() {
+		conds = append(conds, "at < ?")
+		args = append(args, f.Until.UTC().Format(auditTime))
+	}
+	if f.RunID != "" {
+		conds = append(conds, "run_id = ?")
+		args = append(args, f.RunID)
+	}
+	if f.MaxID > 0 {
+		conds = append(conds, "id <= ?")
+		args = append(args, f.MaxID)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// auditExists reports ErrNoAudit when the audit table is missing; it never
+// creates it, so the audit queries work with a read-only user.
+func (s *Sweeper) auditExists(ctx context.Context) error {
+	t, err := s.Store.Table(ctx, s.Config.Sweeper.AuditTable)
+	if errors.Is(err, ErrNoTable) {
+		return ErrNoAudit
+	}
+	if err != nil {
+		return fmt.Errorf("audit table: %w", err)
+	}
+	return auditShape(t)
+}
+
+// AuditSummary counts the records a filter selects, per rule and action.
+// It returns ErrNoAudit when there is no audit table yet.
+func (s *Sweeper) AuditSummary(ctx context.Context, f AuditFilter) (AuditSummary, error) {
+	var sum AuditSummary
+	if err := s.auditExists(ctx); err != nil {
+		return sum, err
+	}
+	db := s.Store.DB().WithContext(ctx)
+	qt := s.Store.Quote(s.Config.Sweeper.AuditTable)
+	if f.MaxID == 0 {
+		var maxID sql.NullInt64
+		if err := db.Raw("SELECT MAX(id) FROM " + qt).Row().Scan(&maxID); err != nil {
+			return sum, fmt.Errorf("read audit table: %w", err)
+		}
+		if !maxID.Valid {
+			return sum, nil
+		}
+		f.MaxID = maxID.Int64
+	}
+	sum.MaxID = f.MaxID
+	where, args := s.auditWhere(f)
+	q := fmt.Sprintf("SELECT rule, action, COUNT(*), MAX(LENGTH(table_name)), MAX(LENGTH(row_key)) FROM %s%s GROUP BY rule, action ORDER BY rule, action", qt, where)
+	rows, err := db.Raw(q, args...).Rows()
+	if err != nil {
+		return sum, fmt.Errorf("read audit table: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t AuditTotal
+		var tw, kw int
+		if err := rows.Scan(&t.Rule, &t.Action, &t.Records, &tw, &kw); err != nil {
+			return sum, fmt.Errorf("read audit table: %w", err)
+		}
+		sum.Totals = append(sum.Totals, t)
+		sum.Records += t.Records
+		sum.TableWidth, sum.KeyWidth = max(sum.TableWidth, tw), max(sum.KeyWidth, kw)
+	}
+	return sum, rows.Err()
+}
+
+// EachAuditRecord calls fn with every record a filter selects, oldest
+// first, streaming: memory does not grow with the audit table. It returns
+// ErrNoAudit when there is no audit table yet.
+func (s *Sweeper) EachAuditRecord(ctx context.Context, f AuditFilter, fn func(AuditRecord) error) error {
+	if err := s.auditExists(ctx); err != nil {
+		return err
+	}
+	qt := s.Store.Quote(s.Config.Sweeper.AuditTable)
+	where, args := s.auditWhere(f)
+	q := fmt.Sprintf("SELECT id, run_id, at, rule, table_name, row_key, action, detail FROM %s%s ORDER BY id", qt, where)
+	rows, err := s.Store.DB().WithContext(ctx).Raw(q, args...).Rows()
+	if err != nil {
+		return fmt.Errorf("read audit table: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r AuditRecord
+		var at any
+		if err := rows.Scan(&r.ID, &r.RunID, &at, &r.Rule, &r.Table, &r.RowKey, &r.Action, &r.Detail); err != nil {
+			return fmt.Errorf("read audit table: %w", err)
+		}
+		r.At, _ = parseStoredTime(at, time.UTC, false)
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }

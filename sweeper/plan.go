@@ -42,7 +42,10 @@ type RulePlan struct {
 	// SQL is the statement that selects the due rows, with its bound values.
 	SQL  string
 	Args []any
-	Err  error
+	// Forecast is the rows becoming due per calendar month after AsOf; set
+	// by Sweeper.Forecast, nil otherwise.
+	Forecast []MonthCount
+	Err      error
 }
 
 // Plan counts what a sweep at opt.AsOf would do, without writing anything:

@@ -391,7 +391,7 @@ func (s *Sweeper) sweepRule(ctx context.Context, r *Rule, runID string, asOf tim
 			s.beforeLock(r.Name, keys)
 		}
 		bs := time.Now()
-		res, err := s.batchWithRetry(ctx, b, cond, condArgs, keys, runID, now().UTC(), asOf, log)
+		res, err := s.batchWithRetry(ctx, b, cond, condArgs, keys, runID, now().UTC(), asOf, log, batchOptions{})
 		if err != nil {
 			rr.Err = err
 			return rr
@@ -487,11 +487,11 @@ type batchResult struct {
 const maxAttempts = 3
 
 func (s *Sweeper) batchWithRetry(ctx context.Context, b *boundRule, cond string, args []any, keys []any,
-	runID string, at, asOf time.Time, log *zap.Logger) (batchResult, error) {
+	runID string, at, asOf time.Time, log *zap.Logger, opt batchOptions) (batchResult, error) {
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
 		var res batchResult
-		res, err = s.batch(ctx, b, cond, args, keys, runID, at, asOf)
+		res, err = s.batch(ctx, b, cond, args, keys, runID, at, asOf, opt)
 		if err == nil {
 			return res, nil
 		}
@@ -517,11 +517,18 @@ type lockedRow struct {
 	hash  []any
 }
 
+// batchOptions are what an erasure on request changes in a batch; a sweep
+// passes the zero value.
+type batchOptions struct {
+	noReminder bool   // skip the reminder gate: a request is not announced
+	detail     string // appended to the detail of every audit record
+}
+
 // batch is one transaction: lock the candidates that are still due, keep
 // those the reminder rule lets go, handle their related rows, then the rows,
 // then write the audit records.
 func (s *Sweeper) batch(ctx context.Context, b *boundRule, cond string, args []any, keys []any,
-	runID string, at time.Time, asOf time.Time) (batchResult, error) {
+	runID string, at time.Time, asOf time.Time, opt batchOptions) (batchResult, error) {
 	res := batchResult{related: make([]int, len(b.related))}
 	err := s.Store.DB().WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var hashCols []boundColumn
@@ -575,7 +582,7 @@ func (s *Sweeper) batch(ctx context.Context, b *boundRule, cond string, args []a
 			return fmt.Errorf("lock due rows: %w", err)
 		}
 		var noAddress map[string]bool
-		if b.Reminder != nil {
+		if b.Reminder != nil && !opt.noReminder {
 			locked, noAddress, err = s.reminderGate(tx, b, locked, asOf)
 			if err != nil {
 				return err
@@ -634,6 +641,11 @@ func (s *Sweeper) batch(ctx context.Context, b *boundRule, cond string, args []a
 			}
 			audit = append(audit, AuditRecord{RunID: runID, At: at, Rule: b.Name, Table: b.Table,
 				RowKey: ks, Action: string(b.Action), Detail: detail})
+		}
+		if opt.detail != "" {
+			for i := range audit {
+				audit[i].Detail = strings.TrimPrefix(audit[i].Detail+"; "+opt.detail, "; ")
+			}
 		}
 		if err := s.writeAudit(tx, audit); err != nil {
 			return err

@@ -70,7 +70,9 @@ for every row.
 Commands:
   run      the daemon: every enabled rule on its schedule, /healthz and /metrics
   sweep    one pass over the rules (--rule NAME, --dry-run, --as-of TIME, --force)
-  plan     what a sweep would do now, changing nothing (--format text|json, -o FILE)
+  plan     what a sweep would do now, changing nothing (--format text|json|csv|markdown|html, -o FILE)
+  audit    what was done to which row, when, by which rule (--rule, --key, --since, --format)
+  erase    a data subject's request: erase these rows now (--rule NAME --key VALUE..., --dry-run)
   check    validate the config and hold it against the live database schema
   demo     write a SQLite demo shop and its config, and show its plan
   healthcheck  ask the running daemon's /healthz (for container health checks)
@@ -115,6 +117,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return env.sweep(ctx, rest)
 	case "plan":
 		return env.plan(ctx, rest)
+	case "audit":
+		return env.audit(ctx, rest)
+	case "erase":
+		return env.erase(ctx, rest)
 	case "check":
 		return env.check(ctx, rest)
 	case "demo":

@@ -7,34 +7,55 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/sweeperd/sweeper/sweeper"
 )
 
-const planUsage = `Usage: sweeper [-c FILE] plan [--rule NAME]... [--as-of TIME] [--format text|json] [-o FILE] [-v]
+const planUsage = `Usage: sweeper [-c FILE] plan [--rule NAME]... [--as-of TIME] [--format text|json|csv|markdown|html]
+                    [--forecast 12m] [-o FILE] [-v]
 
-The dry-run report: per rule, the cutoff, the rows due now, the rows due in the
-next 30 days and the oldest due row. Changes nothing; a read-only database user
-is enough.
+The dry-run report: per rule, the cutoff, the rows due now, the reminders to
+send, the rows due in the next 30 days and the oldest due row. Changes
+nothing; a read-only database user is enough.
+
+Formats: text (aligned tables with totals, for a terminal), markdown (for a
+ticket), csv (one row per rule, for a spreadsheet), json (SPEC §4, for
+machines), html (one self-contained page with a chart per rule of the rows
+becoming due per month; write it with -o report.html).
+--forecast adds the rows becoming due per calendar month (json, csv, text,
+markdown; html always has 12 months).
 
 `
+
+// planFormats are the values --format takes.
+var planFormats = []string{"text", "json", "csv", "markdown", "html"}
 
 func (e *environment) plan(ctx context.Context, args []string) error {
 	fs := e.flagSet("plan", planUsage)
 	var rules stringList
 	fs.Var(&rules, "rule", "rule to plan (repeatable; default: every enabled rule)")
 	asOf := fs.String("as-of", "", "the sweeper's clock: RFC 3339, or YYYY-MM-DD for midnight in the configured timezone")
-	format := fs.String("format", "text", "text or json")
+	format := fs.String("format", "text", strings.Join(planFormats, ", "))
+	forecast := fs.String("forecast", "", "add the rows becoming due per month for this many months: 12m, 6m, 1y")
 	out := fs.String("o", "", "write the report to this file instead of standard output")
-	verbose := fs.Bool("v", false, "show the SQL each rule runs")
+	verbose := fs.Bool("v", false, "show the SQL each rule runs (text and markdown)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *format != "text" && *format != "json" {
-		return usageErrorf("plan: --format %q is not one of text, json", *format)
+	if !slices.Contains(planFormats, *format) {
+		return usageErrorf("plan: --format %q is not one of %s", *format, strings.Join(planFormats, ", "))
+	}
+	months, err := parseForecast(*forecast)
+	if err != nil {
+		return err
+	}
+	if months == 0 && *format == "html" {
+		months = 12
 	}
 	s, done, err := e.newSweeper(ctx)
 	if err != nil {
@@ -50,9 +71,23 @@ func (e *environment) plan(ctx context.Context, args []string) error {
 	if planErr != nil && !errors.As(planErr, &pe) {
 		return planErr
 	}
+	if months > 0 {
+		if err := s.Forecast(ctx, p, months); err != nil {
+			var fe *sweeper.PartialError
+			if !errors.As(err, &fe) {
+				return err
+			}
+			if pe == nil {
+				pe = fe
+			} else {
+				pe.Failed = append(pe.Failed, fe.Failed...)
+			}
+		}
+	}
 	w := e.stdout
+	var f *os.File
 	if *out != "" {
-		f, err := os.Create(*out)
+		f, err = os.Create(*out)
 		if err != nil {
 			return fmt.Errorf("plan: %w", err)
 		}
@@ -62,17 +97,56 @@ func (e *environment) plan(ctx context.Context, args []string) error {
 	switch *format {
 	case "json":
 		err = writePlanJSON(w, p)
+	case "csv":
+		err = writePlanCSV(w, p)
+	case "markdown":
+		err = writePlanMarkdown(w, p, *verbose)
+	case "html":
+		err = writePlanHTML(w, p, s.Config, time.Now())
 	default:
 		err = writePlanText(w, p, *verbose)
 	}
+	if err == nil && f != nil {
+		err = f.Close()
+	}
 	if err != nil {
 		return fmt.Errorf("plan: write report: %w", err)
+	}
+	if f != nil {
+		fmt.Fprintf(e.stderr, "plan: wrote the %s report to %s\n", *format, *out)
 	}
 	if pe != nil {
 		return &exitError{code: exitFailed, err: fmt.Errorf("%d of %d rules could not be planned: %w", len(pe.Failed), len(p.Rules), pe)}
 	}
 	return nil
 }
+
+// parseForecast reads --forecast: a number of months ("12m", "12",
+// "12 months", "P12M") or years ("1y", "1 year"), at most ten years.
+func parseForecast(v string) (int, error) {
+	v = strings.TrimSpace(strings.ToLower(v))
+	if v == "" {
+		return 0, nil
+	}
+	n, unit := 0, ""
+	if m := forecastPattern.FindStringSubmatch(v); m != nil {
+		n, _ = strconv.Atoi(m[1])
+		unit = m[2]
+	} else if p, err := sweeper.ParsePeriod(v); err == nil && p.Days == 0 {
+		n = p.Years*12 + p.Months
+	} else {
+		return 0, usageErrorf("plan: --forecast %q is not a number of months (12m, 6m) or years (1y)", v)
+	}
+	if strings.HasPrefix(unit, "y") {
+		n *= 12
+	}
+	if n < 1 || n > 120 {
+		return 0, usageErrorf("plan: --forecast %q: give 1 to 120 months", v)
+	}
+	return n, nil
+}
+
+var forecastPattern = regexp.MustCompile(`^(\d+)\s*(m|mo|mon|month|months|y|yr|year|years)?$`)
 
 // The JSON shapes of SPEC §4; field order as there.
 type planJSON struct {
@@ -91,7 +165,14 @@ type rulePlanJSON struct {
 	Upcoming30d      int           `json:"upcoming_30d"`
 	Oldest           *string       `json:"oldest"`
 	Related          []relatedJSON `json:"related"`
+	Forecast         []monthJSON   `json:"forecast,omitempty"`
 	Error            string        `json:"error,omitempty"`
+}
+
+// monthJSON is one month of a forecast: "2026-11" and the rows becoming due in it.
+type monthJSON struct {
+	Month string `json:"month"`
+	Rows  int    `json:"rows"`
 }
 
 type relatedJSON struct {
@@ -116,6 +197,9 @@ func writePlanJSON(w io.Writer, p *sweeper.Plan) error {
 		for _, rc := range r.Related {
 			rj.Related = append(rj.Related, relatedJSON{Table: rc.Table, Action: string(rc.Action), Rows: rc.Rows})
 		}
+		for _, m := range r.Forecast {
+			rj.Forecast = append(rj.Forecast, monthJSON{Month: m.Key(), Rows: m.Rows})
+		}
 		if r.Err != nil {
 			rj.Error = r.Err.Error()
 		}
@@ -124,51 +208,4 @@ func writePlanJSON(w io.Writer, p *sweeper.Plan) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
-}
-
-func writePlanText(w io.Writer, p *sweeper.Plan, verbose bool) error {
-	fmt.Fprintf(w, "Plan as of %s (nothing has been changed)\n\n", p.AsOf.Format("2006-01-02 15:04:05 MST"))
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "RULE\tTABLE\tACTION\tOLDER THAN\tCUTOFF\tDUE\tREMINDERS\tAWAITING\tNEXT 30 DAYS\tOLDEST DUE\t")
-	var due, rem, await, up int
-	for _, r := range p.Rules {
-		if r.Err != nil {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\t\t\t\t\t\t\n", r.Name, r.Table, r.Action, "ERROR")
-			continue
-		}
-		oldest := "-"
-		if r.Oldest != nil {
-			oldest = r.Oldest.Format("2006-01-02")
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\t\n", r.Name, r.Table, r.Action, r.OlderThan,
-			r.Cutoff.Format("2006-01-02 15:04"), r.Due, r.Reminders, r.AwaitingReminder, r.Upcoming30d, oldest)
-		due += r.Due
-		rem += r.Reminders
-		await += r.AwaitingReminder
-		up += r.Upcoming30d
-	}
-	fmt.Fprintf(tw, "TOTAL\t\t\t\t\t%d\t%d\t%d\t%d\t\t\n", due, rem, await, up)
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	for _, r := range p.Rules {
-		var lines []string
-		if r.Err != nil {
-			lines = append(lines, "error: "+r.Err.Error())
-		}
-		if r.Basis != "" {
-			lines = append(lines, "basis: "+r.Basis)
-		}
-		for _, rc := range r.Related {
-			lines = append(lines, fmt.Sprintf("related: %s %s %d rows", rc.Table, rc.Action, rc.Rows))
-		}
-		if verbose && r.SQL != "" {
-			lines = append(lines, "sql: "+r.SQL, fmt.Sprintf("args: %v", r.Args))
-		}
-		if len(lines) == 0 {
-			continue
-		}
-		fmt.Fprintf(w, "\n%s\n  %s\n", r.Name, strings.Join(lines, "\n  "))
-	}
-	return nil
 }

@@ -1,0 +1,142 @@
+package main
+
+import (
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/sweeperd/sweeper/sweeper"
+)
+
+// The HTML report: one self-contained page (inline CSS and SVG, nothing
+// loaded from elsewhere, no script) with the plan's table, a chart per rule
+// of the rows becoming due per month, and the reminders to be sent. It
+// prints on A4.
+
+//go:embed report.html.tmpl
+var reportHTML string
+
+var reportTemplate = template.Must(template.New("report").Parse(reportHTML))
+
+// barColour is the fill of the chart bars; the screenshot test looks for it.
+const barColour = "#2f7ed8"
+
+type htmlReport struct {
+	AsOf      string
+	Generated string
+	Rules     []htmlRule
+	Totals    planTotals
+	Months    int
+	Reminders []htmlReminder
+	BarColour string
+	// FirstMonth and LastMonth name the forecast's span, e.g. "November 2026".
+	FirstMonth, LastMonth string
+}
+
+type htmlRule struct {
+	sweeper.RulePlan
+	CutoffText, OldestText, Err string
+	Chart                       *svgChart
+}
+
+type htmlReminder struct {
+	Rule, Table, Before string
+	Reminders, Awaiting int
+}
+
+// svgChart is a bar chart of one rule's forecast, laid out in the
+// template's coordinates (a viewBox of Width × Height).
+type svgChart struct {
+	Rule          string
+	Width, Height int
+	Base          int // the y of the bars' foot
+	Bars          []svgBar
+	Total, Max    int
+}
+
+type svgBar struct {
+	Month        string // "2026-11"
+	Label        string // "Nov", "Jan '27"
+	Rows         int
+	X, Y, W, H   int
+	TextX, TextY int
+}
+
+func newChart(rule string, fc []sweeper.MonthCount) *svgChart {
+	const (
+		width, height = 560, 190
+		left, right   = 8, 8
+		top, base     = 22, 160
+		gap           = 10
+	)
+	c := &svgChart{Rule: rule, Width: width, Height: height, Base: base}
+	for _, m := range fc {
+		c.Total += m.Rows
+		c.Max = max(c.Max, m.Rows)
+	}
+	slot := (width - left - right) / max(len(fc), 1)
+	for i, m := range fc {
+		h := 0
+		if c.Max > 0 {
+			h = (m.Rows*(base-top) + c.Max - 1) / c.Max // rounded up: a single row still shows
+		}
+		label := m.Month.Format("Jan")
+		if i == 0 || m.Month.Month() == time.January {
+			label = m.Month.Format("Jan '06")
+		}
+		x := left + i*slot + gap/2
+		c.Bars = append(c.Bars, svgBar{Month: m.Key(), Label: label, Rows: m.Rows,
+			X: x, Y: base - h, W: slot - gap, H: h, TextX: x + (slot-gap)/2, TextY: base - h - 5})
+	}
+	return c
+}
+
+// writePlanHTML writes the report page. cfg, when given, tells which rules
+// send reminders and how long before; the plan itself has only the counts.
+func writePlanHTML(w io.Writer, p *sweeper.Plan, cfg *sweeper.Config, now time.Time) error {
+	rep := htmlReport{
+		AsOf:      p.AsOf.Format("2 January 2006, 15:04 MST"),
+		Generated: now.In(p.AsOf.Location()).Format("2006-01-02 15:04 MST"),
+		Totals:    totals(p),
+		BarColour: barColour,
+	}
+	if months := forecastMonths(p); months != nil {
+		rep.Months = len(months)
+		rep.FirstMonth = months[0].Month.Format("January 2006")
+		rep.LastMonth = months[len(months)-1].Month.Format("January 2006")
+	}
+	reminderRules := map[string]*sweeper.Rule{}
+	if cfg != nil {
+		for _, r := range cfg.Rules {
+			if r.Reminder != nil {
+				reminderRules[r.Name] = r
+			}
+		}
+	}
+	for _, r := range p.Rules {
+		hr := htmlRule{RulePlan: r, CutoffText: cutoff(r), OldestText: oldest(r)}
+		if r.Err != nil {
+			hr.Err = r.Err.Error()
+		}
+		if len(r.Forecast) > 0 {
+			hr.Chart = newChart(r.Name, r.Forecast)
+		}
+		rep.Rules = append(rep.Rules, hr)
+		if rule, ok := reminderRules[r.Name]; ok || r.Reminders > 0 || r.AwaitingReminder > 0 {
+			rm := htmlReminder{Rule: r.Name, Table: r.Table, Reminders: r.Reminders, Awaiting: r.AwaitingReminder}
+			if ok {
+				rm.Before = rule.Reminder.Before.String()
+			}
+			rep.Reminders = append(rep.Reminders, rm)
+		}
+	}
+	var b strings.Builder
+	if err := reportTemplate.Execute(&b, rep); err != nil {
+		return fmt.Errorf("render the HTML report: %w", err)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
