@@ -339,3 +339,23 @@ func TestSweeper_Check(t *testing.T) {
 		}
 	})
 }
+
+// A partial unique index covers only some rows; the others may share a
+// key, so it must not make a column a usable key.
+func TestSweeper_CheckPartialUniqueIndexIsNoKey(t *testing.T) {
+	f := setup(t, sweeper.SQLite)
+	f.exec(`CREATE TABLE contacts (id AUTO_PK, ref VARCHAR(20) NOT NULL, created_at DATETIME NOT NULL)`,
+		`CREATE UNIQUE INDEX contacts_ref_live ON contacts (ref) WHERE created_at > '2020-01-01'`,
+		`CREATE INDEX contacts_created ON contacts (created_at)`)
+	f.rule(sweeper.Rule{Name: "contacts", Table: "contacts", Key: "ref", AgeColumns: []string{"created_at"},
+		OlderThan: years(1), Action: sweeper.ActionDelete})
+	found := false
+	for _, fd := range f.sw.Check(t.Context()) {
+		if fd.Severity == sweeper.SeverityError && strings.Contains(fd.Message, "not unique") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("check: got no 'not unique' error for a key under a partial unique index")
+	}
+}

@@ -90,6 +90,10 @@ func Open(ctx context.Context, driver, dsn string, opt Options) (*DB, error) {
 		// One round trip per statement instead of prepare/execute/close; the
 		// driver escapes the values itself and refuses charsets where that is unsafe.
 		cfg.InterpolateParams = true
+		// Affected rows are the rows an UPDATE matched, as in SQLite and
+		// PostgreSQL, so the engine can check that a batch touched exactly
+		// the rows it locked, even those already holding the new value.
+		cfg.ClientFoundRows = true
 		if cfg.Timeout == 0 {
 			cfg.Timeout = 10 * time.Second
 		}
@@ -185,6 +189,11 @@ func (db *DB) DB() *gorm.DB { return db.gorm }
 
 // Quote implements sweeper.Store.
 func (db *DB) Quote(ident string) string {
+	if db.dialect == sweeper.Postgres {
+		// gorm's PostgreSQL quoting reads "a.b" as schema a, table b; the
+		// names here are single identifiers, as postgresTable looked them up.
+		return `"` + strings.ReplaceAll(ident, `"`, `""`) + `"`
+	}
 	var b strings.Builder
 	db.gorm.Dialector.QuoteTo(&b, ident)
 	return b.String()
@@ -216,8 +225,11 @@ func (db *DB) Retryable(err error) bool {
 
 // Table implements sweeper.Store.
 func (db *DB) Table(ctx context.Context, name string) (*sweeper.Table, error) {
-	if db.dialect == sweeper.SQLite {
+	switch db.dialect {
+	case sweeper.SQLite:
 		return db.sqliteTable(ctx, name)
+	case sweeper.Postgres:
+		return db.postgresTable(ctx, name)
 	}
 	g := db.gorm.WithContext(ctx)
 	m := g.Migrator()
@@ -515,7 +527,9 @@ func (db *DB) sqliteTable(ctx context.Context, name string) (*sweeper.Table, err
 		IsUnique int
 		Origin   string
 	}
-	if err := g.Raw(`SELECT name, "unique" AS is_unique, origin FROM pragma_index_list(?)`, name).Scan(&idx).Error; err != nil {
+	// A partial index makes nothing unique outside its WHERE: rows it does
+	// not cover may share a value, so it is no key and is left out.
+	if err := g.Raw(`SELECT name, "unique" AS is_unique, origin FROM pragma_index_list(?) WHERE partial = 0`, name).Scan(&idx).Error; err != nil {
 		return nil, fmt.Errorf("read indexes of %q: %w", name, err)
 	}
 	for _, ix := range idx {
@@ -527,6 +541,88 @@ func (db *DB) sqliteTable(ctx context.Context, name string) (*sweeper.Table, err
 			return nil, fmt.Errorf("read index %q: %w", ix.Name, err)
 		}
 		t.Indexes = append(t.Indexes, sweeper.Index{Name: ix.Name, Columns: names, Unique: ix.IsUnique == 1})
+	}
+	return t, nil
+}
+
+// postgresTable reads a table from PostgreSQL's catalog. gorm's PostgreSQL
+// migrator is not used: it reads "a.b" as table b of schema a, so a rule
+// could reach another schema; it reads keys from information_schema, which
+// hides the constraints of tables a SELECT-only user (plan) does not own;
+// it leaves out indexes that back a UNIQUE constraint, counts a partial
+// unique index as making its column unique (it does not: rows outside the
+// predicate may share a value), and lists index columns in table order
+// rather than index order.
+func (db *DB) postgresTable(ctx context.Context, name string) (*sweeper.Table, error) {
+	g := db.gorm.WithContext(ctx)
+	// The table the sweeper's unqualified SQL reaches: name is one quoted
+	// identifier, looked up along the session's search_path. Views and other
+	// relations are not tables to sweep.
+	var oids []int64
+	if err := g.Raw(`SELECT c.oid FROM pg_class c WHERE c.oid = to_regclass(quote_ident(?)) AND c.relkind IN ('r', 'p')`, name).
+		Scan(&oids).Error; err != nil {
+		return nil, fmt.Errorf("read schema: %w", err)
+	}
+	if len(oids) == 0 {
+		return nil, fmt.Errorf("%q: %w", name, sweeper.ErrNoTable)
+	}
+	oid := oids[0]
+	// A column of a domain type has the domain's base type, and its length
+	// and NOT NULL, as information_schema.columns reports them.
+	var cols []struct {
+		Name    string
+		Type    string
+		NotNull bool
+		Length  *int64
+	}
+	if err := g.Raw(`SELECT a.attname AS name,
+			CASE WHEN t.typtype = 'd' THEN bt.typname ELSE t.typname END AS type,
+			a.attnotnull OR COALESCE(t.typnotnull, false) AS not_null,
+			information_schema._pg_char_max_length(information_schema._pg_truetypid(a.*, t.*), information_schema._pg_truetypmod(a.*, t.*)) AS length
+		FROM pg_attribute a
+		JOIN pg_type t ON t.oid = a.atttypid
+		LEFT JOIN pg_type bt ON bt.oid = t.typbasetype
+		WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped
+		ORDER BY a.attnum`, oid).Scan(&cols).Error; err != nil {
+		return nil, fmt.Errorf("read columns of %q: %w", name, err)
+	}
+	t := &sweeper.Table{Name: name}
+	for _, c := range cols {
+		col := sweeper.Column{Name: c.Name, Type: strings.ToLower(c.Type), Nullable: !c.NotNull}
+		if c.Length != nil && *c.Length > 0 && *c.Length < math.MaxInt32 {
+			col.Length = *c.Length
+		}
+		t.Columns = append(t.Columns, col)
+	}
+	// Key columns in index order, without INCLUDE columns. Indexes with an
+	// expression or a predicate are left out: they neither make a column
+	// unique nor serve a plain range scan on it. Nor do invalid ones, left by
+	// a failed CREATE INDEX CONCURRENTLY.
+	var idx []struct {
+		Name    string
+		Unique  bool
+		Primary bool
+		Column  string
+	}
+	if err := g.Raw(`SELECT ic.relname AS name, i.indisunique AS "unique", i.indisprimary AS "primary", a.attname AS "column"
+		FROM pg_index i
+		JOIN pg_class ic ON ic.oid = i.indexrelid
+		CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+		JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+		WHERE i.indrelid = ? AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL AND k.ord <= i.indnkeyatts
+		ORDER BY ic.relname, k.ord`, oid).Scan(&idx).Error; err != nil {
+		return nil, fmt.Errorf("read indexes of %q: %w", name, err)
+	}
+	for _, r := range idx {
+		if r.Primary {
+			t.PrimaryKey = append(t.PrimaryKey, r.Column)
+			continue
+		}
+		if n := len(t.Indexes); n > 0 && t.Indexes[n-1].Name == r.Name {
+			t.Indexes[n-1].Columns = append(t.Indexes[n-1].Columns, r.Column)
+			continue
+		}
+		t.Indexes = append(t.Indexes, sweeper.Index{Name: r.Name, Columns: []string{r.Column}, Unique: r.Unique})
 	}
 	return t, nil
 }

@@ -11,6 +11,10 @@
 // starts a throwaway MariaDB when none answers there. When a plain
 // "go test" finds no server, MySQL skips the test on a developer's machine
 // but fails it under CI=true, so CI can never go green by skipping.
+//
+// Postgres does the same on the PostgreSQL server found through
+// SWEEPER_TEST_POSTGRES_DSN (default
+// "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable").
 package dbtest
 
 import (
@@ -182,6 +186,12 @@ func noServer(tb testing.TB, base string, err error) {
 // test name is kept so that a database left behind by a crashed run can be
 // traced to its test.
 func databaseName(testName string) string {
+	return databaseNameMax(testName, maxNameLen)
+}
+
+// databaseNameMax is databaseName for a server whose names are at most
+// maxLen bytes long.
+func databaseNameMax(testName string, maxLen int) string {
 	var b strings.Builder
 	underscore := false
 	for _, r := range strings.ToLower(testName) {
@@ -194,7 +204,7 @@ func databaseName(testName string) string {
 		}
 	}
 	middle := strings.Trim(b.String(), "_")
-	if room := maxNameLen - len(namePrefix) - 1 - randomHex; len(middle) > room {
+	if room := maxLen - len(namePrefix) - 1 - randomHex; len(middle) > room {
 		middle = strings.TrimRight(middle[:room], "_")
 	}
 	if middle == "" {
