@@ -8,11 +8,13 @@ package sweeper
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"go.uber.org/zap"
 	"gorm.io/gorm"
@@ -27,6 +29,8 @@ type Sweeper struct {
 	Mailer Mailer
 	// Files removes the files of rules with [rule.files].
 	Files FileRemover
+	// Replicas reports the lag of the shop's replicas; nil when there are none.
+	Replicas ReplicaMonitor
 	// Now is the clock; tests pin it.
 	Now func() time.Time
 
@@ -178,6 +182,12 @@ func (s *Sweeper) Sweep(ctx context.Context, opt SweepOptions) (*Report, error) 
 	now := s.clock(opt.AsOf)
 	rep := &Report{RunID: newRunID(), AsOf: now().In(s.Config.Sweeper.Timezone), DryRun: opt.DryRun}
 	log := s.logger().With(zap.String("run_id", rep.RunID), zap.Bool("dry_run", opt.DryRun))
+	if !opt.DryRun && !opt.Force {
+		if err := s.checkClock(ctx, rep.AsOf); err != nil {
+			log.Error("run refused", zap.String("event", "run.refused"), zap.Error(err))
+			return nil, err
+		}
+	}
 	start := time.Now()
 	log.Info("run started", zap.String("event", "run.start"), zap.Int("rules", len(rules)),
 		zap.Time("as_of", rep.AsOf))
@@ -409,6 +419,10 @@ func (s *Sweeper) sweepRule(ctx context.Context, r *Rule, runID string, asOf tim
 			case <-time.After(p):
 			}
 		}
+		if err := s.waitForReplicas(ctx, deadline, log); err != nil {
+			rr.Err = err
+			return rr
+		}
 	}
 }
 
@@ -473,9 +487,23 @@ func normKey(k any) any {
 	return k
 }
 
+// maxStoredKey is the length of row_key in the sweeper's own tables.
+const maxStoredKey = 191
+
+// keyString is how a row's key is written in the sweeper's own tables. A
+// key longer than their row_key column keeps its first characters and gets
+// a hash of the whole key, so it still fits, stays unique and can be found.
 func keyString(k any) string {
-	return fmt.Sprint(k)
+	s := fmt.Sprint(k)
+	if utf8.RuneCountInString(s) <= maxStoredKey {
+		return s
+	}
+	sum := sha256.Sum256([]byte(s))
+	return string([]rune(s)[:maxStoredKey-21]) + "~" + hex.EncodeToString(sum[:10])
 }
+
+// StoredKey is how a key given on the command line appears in the audit table.
+func StoredKey(k string) string { return keyString(k) }
 
 type batchResult struct {
 	rows    int
@@ -489,7 +517,8 @@ const maxAttempts = 3
 func (s *Sweeper) batchWithRetry(ctx context.Context, b *boundRule, cond string, args []any, keys []any,
 	runID string, at, asOf time.Time, log *zap.Logger, opt batchOptions) (batchResult, error) {
 	var err error
-	for attempt := 1; attempt <= maxAttempts; attempt++ {
+	attempt := 1
+	for ; attempt <= maxAttempts; attempt++ {
 		var res batchResult
 		res, err = s.batch(ctx, b, cond, args, keys, runID, at, asOf, opt)
 		if err == nil {
@@ -503,6 +532,9 @@ func (s *Sweeper) batchWithRetry(ctx context.Context, b *boundRule, cond string,
 		case <-ctx.Done():
 		case <-time.After(time.Duration(attempt) * 200 * time.Millisecond):
 		}
+	}
+	if s.Store.Retryable(err) {
+		return batchResult{}, fmt.Errorf("batch on %q rolled back after %d attempts: %w", b.Table, min(attempt, maxAttempts), scrub(err))
 	}
 	return batchResult{}, fmt.Errorf("batch on %q rolled back: %w", b.Table, scrub(err))
 }
@@ -677,8 +709,9 @@ func (s *Sweeper) anonymiseRows(tx *gorm.DB, d Dialect, qTable, qKey string, col
 	set, setArgs := setClause(d, cols, qKey, s.Config.Sweeper.RedactText)
 	if set != "" {
 		q := fmt.Sprintf("UPDATE %s SET %s WHERE %s IN ?", qTable, set, qKey)
-		// MySQL counts only rows that changed, so the count is not checked here.
-		if err := tx.Exec(q, append(setArgs, keys)...).Error; err != nil {
+		// The connection counts matched rows, not changed ones (MySQL's
+		// CLIENT_FOUND_ROWS), so the count must equal the rows locked.
+		if err := execChecked(tx, q, len(keys), append(setArgs, keys)...); err != nil {
 			return err
 		}
 	}
@@ -774,7 +807,7 @@ func (s *Sweeper) handleRelated(tx *gorm.DB, b *boundRule, rel boundRelated, par
 			err = execChecked(tx, fmt.Sprintf("DELETE FROM %s WHERE %s IN ?", rel.qTable, rel.qKey), len(chunk), chunk)
 		case ActionDetach:
 			detail = rel.ForeignKey
-			err = tx.Exec(fmt.Sprintf("UPDATE %s SET %s = NULL WHERE %s IN ?", rel.qTable, rel.qFK, rel.qKey), chunk).Error
+			err = execChecked(tx, fmt.Sprintf("UPDATE %s SET %s = NULL WHERE %s IN ?", rel.qTable, rel.qFK, rel.qKey), len(chunk), chunk)
 		case ActionAnonymise:
 			detail = columnNames(rel.anonymise)
 			var hashCols []boundColumn

@@ -236,7 +236,15 @@ func (e *environment) newSweeper(ctx context.Context) (*sweeper.Sweeper, func(),
 		}
 		s.Mailer = m
 	}
-	return s, func() { db.Close(); log.Sync() }, nil
+	replicas, err := database.OpenReplicas(ctx, cfg.Database.Driver, cfg.Database.Replicas)
+	if err != nil {
+		db.Close()
+		return nil, nil, &exitError{code: exitFailed, err: err}
+	}
+	if replicas != nil {
+		s.Replicas = replicas
+	}
+	return s, func() { replicas.Close(); db.Close(); log.Sync() }, nil
 }
 
 // stringList is a flag that may be given more than once.

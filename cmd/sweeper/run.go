@@ -166,6 +166,14 @@ func (d *daemon) startScheduler(cfg *sweeper.Config, log *zap.Logger, store *dat
 		}
 		s.Mailer = m
 	}
+	replicas, err := database.OpenReplicas(context.Background(), cfg.Database.Driver, cfg.Database.Replicas)
+	if err != nil {
+		return err
+	}
+	if replicas != nil {
+		// Kept open for the daemon's life; a reload opens new ones.
+		s.Replicas = replicas
+	}
 	sched, err := sweeper.NewScheduler(s, d.metrics, log)
 	if err != nil {
 		return err

@@ -250,9 +250,11 @@ func TestDaemon_SweepsOnSchedule(t *testing.T) {
 	if code, body := p.get("/healthz"); code != http.StatusOK {
 		t.Errorf("/healthz: got %d %q, want 200", code, body)
 	}
+	// The backlog gauge is set just after the counters, by a plan at the end of the run.
 	eventually(t, 5*time.Second, "metrics count the rows", func() bool {
 		_, body := p.get("/metrics")
-		return strings.Contains(body, `sweeper_rows_total{action="delete",rule="order-7y"} 300`)
+		return strings.Contains(body, `sweeper_rows_total{action="delete",rule="order-7y"} 300`) &&
+			strings.Contains(body, `sweeper_due_rows{rule="order-7y"} 0`)
 	})
 	_, body := p.get("/metrics")
 	for _, want := range []string{"sweeper_rule_duration_seconds_bucket", "sweeper_last_success_timestamp_seconds{rule=\"order-7y\"}",
