@@ -117,4 +117,32 @@ func TestSweeper_Files(t *testing.T) {
 			}
 		})
 	})
+
+	t.Run("FinishesAfterAKillBetweenCommitAndRemoval", func(t *testing.T) {
+		dialects(t, func(t *testing.T, f *fixture) {
+			root, _ := setupFiles(t, f)
+			// The state a process killed right after its batch committed leaves:
+			// the row is gone and its removal is queued, the file is still there.
+			f.sw.Files = files.Remover{}
+			if _, err := f.sw.Sweep(t.Context(), sweeper.SweepOptions{AsOf: asOf, DryRun: true}); err != nil {
+				t.Fatal(err)
+			}
+			f.exec(`CREATE TABLE sweeper_files (rule VARCHAR(64) NOT NULL, row_key VARCHAR(191) NOT NULL,
+				path VARCHAR(1024) NOT NULL, created_at VARCHAR(26) NOT NULL, PRIMARY KEY (rule, row_key))`,
+				`DELETE FROM customers WHERE id = 1`,
+				`INSERT INTO sweeper_files (rule, row_key, path, created_at) VALUES ('account-5y', '1', '1.jpg', '2026-11-21 23:00:00.000000')`)
+			if _, err := os.Stat(filepath.Join(root, "1.jpg")); err != nil {
+				t.Fatal(err)
+			}
+			// The next run, with nothing else due for this file, removes it.
+			f.sweep(asOf, sweeper.SweepOptions{})
+			if _, err := os.Stat(filepath.Join(root, "1.jpg")); err == nil {
+				t.Error("1.jpg, queued by the killed run, still exists after the next run")
+			}
+			if got := f.count(`SELECT COUNT(*) FROM sweeper_audit WHERE action = 'file' AND row_key = '1' AND detail = 'removed'`); got != 1 {
+				t.Errorf("file audit record of the killed run's row: got %d, want 1", got)
+			}
+		})
+	})
 }
+
