@@ -273,12 +273,8 @@ func (s *Sweeper) classify(ctx context.Context, b *boundRule, key string) (any, 
 	if !rows.Next() {
 		return nil, ReasonNoSuchRow, rows.Err()
 	}
-	dst := make([]any, len(sel))
-	ptrs := make([]any, len(dst))
-	for i := range dst {
-		ptrs[i] = &dst[i]
-	}
-	if err := rows.Scan(ptrs...); err != nil {
+	dst, err := scanValues(rows, len(sel))
+	if err != nil {
 		return nil, "", fmt.Errorf("look up %q in %q: %w", key, b.Table, err)
 	}
 	i := 1

@@ -145,4 +145,3 @@ func TestSweeper_Files(t *testing.T) {
 		})
 	})
 }
-

@@ -108,12 +108,8 @@ func (s *Sweeper) forecastRule(ctx context.Context, r *Rule, asOf time.Time, mon
 	defer rows.Close()
 	cum := make([]int64, months)
 	if rows.Next() {
-		dst := make([]any, months)
-		ptrs := make([]any, months)
-		for i := range dst {
-			ptrs[i] = &dst[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
+		dst, err := scanValues(rows, months)
+		if err != nil {
 			return nil, fmt.Errorf("forecast rows of %q: %w", r.Table, err)
 		}
 		for i, v := range dst {

@@ -139,14 +139,7 @@ func (s *Sweeper) planRule(ctx context.Context, r *Rule, asOf time.Time) RulePla
 		return rp
 	}
 
-	for _, rel := range b.related {
-		n, err := s.countRelated(ctx, b, rel, cond, args)
-		if err != nil {
-			rp.Err = err
-			return rp
-		}
-		rp.Related = append(rp.Related, RelatedCount{Table: rel.Table, Action: rel.Action, Rows: n})
-	}
+	rp.Related, rp.Err = s.relatedCounts(ctx, b, cond, args)
 	return rp
 }
 

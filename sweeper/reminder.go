@@ -221,12 +221,8 @@ func (s *Sweeper) window(ctx context.Context, b *boundRule, asOf time.Time, with
 		}
 		var batch []windowRow
 		for rows.Next() {
-			dst := make([]any, len(sel))
-			ptrs := make([]any, len(dst))
-			for i := range dst {
-				ptrs[i] = &dst[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
+			dst, err := scanValues(rows, len(sel))
+			if err != nil {
 				rows.Close()
 				return fmt.Errorf("read rows due for a reminder: %w", err)
 			}

@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -276,14 +277,7 @@ func (s *Sweeper) sweepRule(ctx context.Context, r *Rule, runID string, asOf tim
 			n, rr.Capped = b.MaxRowsPerRun, true
 		}
 		rr.Rows = n
-		for _, rel := range b.related {
-			c, err := s.countRelated(ctx, b, rel, cond, condArgs)
-			if err != nil {
-				rr.Err = err
-				return rr
-			}
-			rr.Related = append(rr.Related, RelatedCount{Table: rel.Table, Action: rel.Action, Rows: c})
-		}
+		rr.Related, rr.Err = s.relatedCounts(ctx, b, cond, condArgs)
 		return rr
 	}
 
@@ -479,6 +473,16 @@ func scanKeys(q *gorm.DB) ([]any, error) {
 	return keys, rows.Err()
 }
 
+// scanValues scans the current row into n values as the driver hands them.
+func scanValues(rows *sql.Rows, n int) ([]any, error) {
+	dst := make([]any, n)
+	ptrs := make([]any, n)
+	for i := range dst {
+		ptrs[i] = &dst[i]
+	}
+	return dst, rows.Scan(ptrs...)
+}
+
 // normKey turns a scanned key into a value that binds back as itself.
 func normKey(k any) any {
 	if b, ok := k.([]byte); ok {
@@ -587,12 +591,8 @@ func (s *Sweeper) batch(ctx context.Context, b *boundRule, cond string, args []a
 		}
 		var locked []lockedRow
 		for rows.Next() {
-			dst := make([]any, len(sel))
-			ptrs := make([]any, len(dst))
-			for i := range dst {
-				ptrs[i] = &dst[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
+			dst, err := scanValues(rows, len(sel))
+			if err != nil {
 				rows.Close()
 				return fmt.Errorf("lock due rows: %w", err)
 			}
@@ -766,12 +766,8 @@ func readValues(tx *gorm.DB, qTable, qKey string, cols []boundColumn, keys []any
 	defer rows.Close()
 	byKey := map[string][]any{}
 	for rows.Next() {
-		dst := make([]any, 1+len(cols))
-		ptrs := make([]any, len(dst))
-		for i := range dst {
-			ptrs[i] = &dst[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
+		dst, err := scanValues(rows, 1+len(cols))
+		if err != nil {
 			return nil, err
 		}
 		byKey[keyString(normKey(dst[0]))] = dst[1:]
@@ -859,6 +855,19 @@ func (s *Sweeper) count(ctx context.Context, b *boundRule, cond string, args []a
 		return 0, fmt.Errorf("count due rows of %q: %w", b.Table, scrub(err))
 	}
 	return int(n), nil
+}
+
+// relatedCounts counts, per related table, the rows that go with the due rows.
+func (s *Sweeper) relatedCounts(ctx context.Context, b *boundRule, cond string, args []any) ([]RelatedCount, error) {
+	var out []RelatedCount
+	for _, rel := range b.related {
+		n, err := s.countRelated(ctx, b, rel, cond, args)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, RelatedCount{Table: rel.Table, Action: rel.Action, Rows: n})
+	}
+	return out, nil
 }
 
 func (s *Sweeper) countRelated(ctx context.Context, b *boundRule, rel boundRelated, cond string, args []any) (int, error) {
