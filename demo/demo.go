@@ -1,14 +1,21 @@
-// Package demo writes the sweeper's embedded default: a SQLite copy of the
-// example shop (examples/shop/schema.sql) filled with about ten years of
-// generated customers, orders, complaints, contact messages and newsletter
-// subscribers, plus a config whose rules are those of config.example.toml.
+// Package demo writes the sweeper's embedded default: Kleintjesgeluk, the card
+// shop of examples/kleintjesgeluk, as a SQLite copy of its schema
+// (examples/kleintjesgeluk/schema.sql) filled with about ten years of
+// generated accounts, card designs, quotes, orders, invoices, payments,
+// contact history, customer-service requests, newsletter subscriptions,
+// contest entries and research panels, plus a config whose rules are those of
+// examples/kleintjesgeluk/config.toml: every retention promise of the shop's
+// privacy statement.
 //
 // It is what `sweeper demo` runs, so that anyone with Go installed can see a
 // real plan and a real sweep without a shop, a MySQL server or a mail server.
-// The data are fake but shaped like a shop's: accounts idle for years, guest
-// orders, disputed orders held back, open complaints, unsubscribed readers, and
-// rows a few hours either side of every rule's cutoff. The generator is seeded
-// with a constant, so the same now gives the same shop.
+// The data are fake but shaped like a shop's that has never been swept:
+// accounts idle for years, guest orders and their card designs, designs
+// abandoned in the editor, quotes that became orders, unsubscribed readers,
+// unconfirmed sign-ups, reopened service requests held by `where`, finished
+// contests and studies, and rows a few hours either side of every rule's
+// cutoff. The generator is seeded with a constant, so the same now gives the
+// same shop.
 package demo
 
 import (
@@ -62,7 +69,15 @@ type Result struct {
 // Tables lists the demo shop's tables in the order they are filled, for
 // callers that print Result.Rows.
 func Tables() []string {
-	return []string{"customers", "addresses", "orders", "complaints", "contact_messages", "newsletter_subscribers"}
+	return []string{
+		"customers", "customer_addresses", "favourites",
+		"quotes", "quote_lines", "orders", "order_lines", "card_designs",
+		"invoices", "invoice_lines", "payments",
+		"contact_messages", "service_requests",
+		"newsletter_subscribers", "newsletter_optins",
+		"contests", "contest_entries",
+		"research_studies", "research_participants", "research_responses",
+	}
 }
 
 // Write creates dir if needed and writes the demo shop database and its config

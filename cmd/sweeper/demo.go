@@ -14,9 +14,12 @@ import (
 
 const demoUsage = `Usage: sweeper demo [--dir DIR]
 
-Writes a SQLite demo shop (about ten years of generated customers, orders,
-complaints ...) and a config for it into DIR, prints the plan, and the next
-commands to try. Nothing outside DIR is touched.
+Writes a SQLite demo shop and a config for it into DIR, prints the plan, and
+the next commands to try. The shop is Kleintjesgeluk, the card shop of
+examples/kleintjesgeluk, with about ten years of generated accounts, card
+designs, orders, invoices, payments, service requests, newsletter
+subscriptions ...; the rules are the promises of its privacy statement.
+Nothing outside DIR is touched.
 
 `
 
@@ -35,10 +38,14 @@ func (e *environment) demo(ctx context.Context, args []string) error {
 		return fmt.Errorf("demo: %w", err)
 	}
 	fmt.Fprintf(e.stdout, "Wrote a demo shop to %s and its config to %s.\n", res.DatabasePath, res.ConfigPath)
+	fmt.Fprintln(e.stdout, "The shop is Kleintjesgeluk (examples/kleintjesgeluk); its rules are the promises of its privacy statement.")
 	fmt.Fprintln(e.stdout, "Generated rows:")
+	total := 0
 	for _, t := range demo.Tables() {
 		fmt.Fprintf(e.stdout, "  %-24s %6d\n", t, res.Rows[t])
+		total += res.Rows[t]
 	}
+	fmt.Fprintf(e.stdout, "  %-24s %6d\n", "total", total)
 	fmt.Fprintln(e.stdout)
 
 	de := &environment{configPath: res.ConfigPath, stdout: e.stdout, stderr: e.stderr}

@@ -162,7 +162,7 @@ func TestRun_Demo(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("demo: exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{"Plan as of", "account-idle-5y", "Next, try", "sweep --dry-run"} {
+	for _, want := range []string{"Plan as of", "account-idle-7y", "Next, try", "sweep --dry-run"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q", want)
 		}

@@ -150,16 +150,16 @@ func TestAudit_FindsTheSweep(t *testing.T) {
 		t.Fatal(err)
 	}
 	k := opAuditJSON(t, cfg, "--table", "customers", "--key", key)
-	if k.Total != 1 || len(k.Records) != 1 || k.Records[0].Rule != "account-idle-5y" || k.Records[0].Action != "delete" || k.Records[0].RowKey != key {
+	if k.Total != 1 || len(k.Records) != 1 || k.Records[0].Rule != "account-idle-7y" || k.Records[0].Action != "delete" || k.Records[0].RowKey != key {
 		t.Errorf("audit --table customers --key %s: got %+v, want the one delete record", key, k)
 	}
-	r := opAuditJSON(t, cfg, "--rule", "order-phone-6m")
-	if r.Total != got["order-phone-6m anonymise"] || len(r.Records) != r.Total {
-		t.Errorf("audit --rule order-phone-6m: %d records, want %d", r.Total, got["order-phone-6m anonymise"])
+	r := opAuditJSON(t, cfg, "--rule", "payment-account-7y")
+	if r.Total != got["payment-account-7y anonymise"] || len(r.Records) != r.Total || r.Total == 0 {
+		t.Errorf("audit --rule payment-account-7y: %d records, want %d", r.Total, got["payment-account-7y anonymise"])
 	}
 	for _, rec := range r.Records {
-		if rec.Rule != "order-phone-6m" || rec.Detail != "phone,salutation" {
-			t.Errorf("audit --rule order-phone-6m: record %+v", rec)
+		if rec.Rule != "payment-account-7y" || rec.Detail != "account_holder,iban" {
+			t.Errorf("audit --rule payment-account-7y: record %+v", rec)
 			break
 		}
 	}
@@ -172,7 +172,7 @@ func TestAudit_FindsTheSweep(t *testing.T) {
 
 	// Text: the records and the totals; an unknown key answers plainly.
 	code, out, _ = runCLI(t, "-c", cfg, "audit", "--table", "customers", "--key", key)
-	if code != exitOK || !strings.Contains(out, "account-idle-5y") || !strings.Contains(out, "Totals:") || !strings.Contains(out, "TOTAL") {
+	if code != exitOK || !strings.Contains(out, "account-idle-7y") || !strings.Contains(out, "Totals:") || !strings.Contains(out, "TOTAL") {
 		t.Errorf("audit text: exit %d:\n%s", code, out)
 	}
 	code, out, _ = runCLI(t, "-c", cfg, "audit", "--table", "customers", "--key", "no-such-key")
@@ -182,8 +182,10 @@ func TestAudit_FindsTheSweep(t *testing.T) {
 	// CSV: a header and one row per record.
 	code, out, _ = runCLI(t, "-c", cfg, "audit", "--format", "csv", "--rule", "order-7y")
 	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
-	if code != exitOK || err != nil || len(recs) != got["order-7y delete"]+1 || !slices.Equal(recs[0], []string{"id", "run_id", "at", "rule", "table_name", "row_key", "action", "detail"}) {
-		t.Errorf("audit --format csv: exit %d, err %v, %d lines, want a header and %d records", code, err, len(recs), got["order-7y delete"])
+	// order-7y deletes orders and their lines and detaches invoices, payments and designs.
+	want7y := got["order-7y delete"] + got["order-7y detach"]
+	if code != exitOK || err != nil || len(recs) != want7y+1 || !slices.Equal(recs[0], []string{"id", "run_id", "at", "rule", "table_name", "row_key", "action", "detail"}) {
+		t.Errorf("audit --format csv: exit %d, err %v, %d lines, want a header and %d records", code, err, len(recs), want7y)
 	}
 	for _, args := range [][]string{{"--format", "xml"}, {"--since", "yesterday"}} {
 		if code, _, _ := runCLI(t, append([]string{"-c", cfg, "audit"}, args...)...); code != exitInvalid {
@@ -205,18 +207,21 @@ func opSum(t *testing.T, path string) [32]byte {
 func TestErase_CLI(t *testing.T) {
 	cfg, dbPath := repDemo(t)
 	db := opDB(t, dbPath)
+	// design-guest-order-1y holds the designs saved in an account (where:
+	// customer_id IS NULL); a guest's design of a recent order is young.
+	const rule = "design-guest-order-1y"
 	var held, young int
-	if err := db.QueryRow(`SELECT id FROM orders WHERE status = 'disputed' ORDER BY id LIMIT 1`).Scan(&held); err != nil {
+	if err := db.QueryRow(`SELECT id FROM card_designs WHERE customer_id IS NOT NULL ORDER BY id LIMIT 1`).Scan(&held); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.QueryRow(`SELECT id FROM orders WHERE status <> 'disputed' ORDER BY created_at DESC LIMIT 1`).Scan(&young); err != nil {
+	if err := db.QueryRow(`SELECT id FROM card_designs WHERE customer_id IS NULL AND order_id IS NOT NULL ORDER BY updated_at DESC LIMIT 1`).Scan(&young); err != nil {
 		t.Fatal(err)
 	}
 	h, y := strconv.Itoa(held), strconv.Itoa(young)
 
 	// A dry run writes nothing at all: the database file is the same, byte for byte.
 	before := opSum(t, dbPath)
-	code, out, stderr := runCLI(t, "-c", cfg, "erase", "--rule", "order-7y", "--key", y, "--key", h, "--dry-run")
+	code, out, stderr := runCLI(t, "-c", cfg, "erase", "--rule", rule, "--key", y, "--key", h, "--dry-run")
 	if code != exitFailed {
 		t.Errorf("erase --dry-run with a held key: exit %d, want %d (%s)", code, exitFailed, stderr)
 	}
@@ -228,32 +233,32 @@ func TestErase_CLI(t *testing.T) {
 	}
 
 	// A held row is refused, with the reason; the other key is erased.
-	code, out, stderr = runCLI(t, "-c", cfg, "erase", "--rule", "order-7y", "--key", y, h, "999999")
+	code, out, stderr = runCLI(t, "-c", cfg, "erase", "--rule", rule, "--key", y, h, "999999")
 	if code != exitFailed || !strings.Contains(stderr, "2 of 3 keys were not erased") {
 		t.Errorf("erase: exit %d, stderr %q; want 1 and how many keys were not erased", code, stderr)
 	}
 	for _, want := range []*regexp.Regexp{
 		regexp.MustCompile(`(?m)^` + y + ` +erased$`),
-		regexp.MustCompile(`(?m)^` + h + ` +not erased: held by where: status <> 'disputed'$`),
+		regexp.MustCompile(`(?m)^` + h + ` +not erased: held by where: customer_id IS NULL$`),
 		regexp.MustCompile(`(?m)^999999 +not erased: no such row$`),
 	} {
 		if !want.MatchString(out) {
 			t.Errorf("erase output lacks %s:\n%s", want, out)
 		}
 	}
-	if n := opInt(t, db, `SELECT COUNT(*) FROM orders WHERE id IN (?, ?)`, young, held); n != 1 {
-		t.Errorf("orders %s and %s: %d left, want 1 (the held one)", y, h, n)
+	if n := opInt(t, db, `SELECT COUNT(*) FROM card_designs WHERE id IN (?, ?)`, young, held); n != 1 {
+		t.Errorf("designs %s and %s: %d left, want 1 (the held one)", y, h, n)
 	}
-	a := opAuditJSON(t, cfg, "--table", "orders", "--key", y)
-	if a.Total != 1 || a.Records[0].Detail != "on request" || a.Records[0].Rule != "order-7y" {
-		t.Errorf("audit of the erased order: %+v, want one delete record on request", a)
+	a := opAuditJSON(t, cfg, "--table", "card_designs", "--key", y)
+	if a.Total != 1 || a.Records[0].Detail != "on request" || a.Records[0].Rule != rule {
+		t.Errorf("audit of the erased design: %+v, want one delete record on request", a)
 	}
 
 	// Every key erased: exit 0.
-	if code, out, stderr = runCLI(t, "-c", cfg, "erase", "--rule", "account-idle-5y", "--key", "1"); code != exitOK {
+	if code, out, stderr = runCLI(t, "-c", cfg, "erase", "--rule", "account-idle-7y", "--key", "1"); code != exitOK {
 		t.Errorf("erase of a customer: exit %d: %s%s", code, out, stderr)
 	}
-	if !strings.Contains(out, "related rows: addresses delete") {
+	if !strings.Contains(out, "related rows: customer_addresses delete") {
 		t.Errorf("erase does not report the related rows:\n%s", out)
 	}
 	for _, args := range [][]string{{"--key", "1"}, {"--rule", "order-7y"}, {"--rule", "no-such-rule", "--key", "1"}} {

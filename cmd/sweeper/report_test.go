@@ -256,8 +256,8 @@ func TestPlanHTML_MatchesForecast(t *testing.T) {
 	if err := json.Unmarshal([]byte(js), &p); err != nil {
 		t.Fatalf("plan JSON: %v\n%s", err, js)
 	}
-	if len(p.Rules) != 8 {
-		t.Fatalf("the demo plan has %d rules, want 8", len(p.Rules))
+	if len(p.Rules) != 17 {
+		t.Fatalf("the demo plan has %d rules, want the 17 of examples/kleintjesgeluk", len(p.Rules))
 	}
 	total := 0
 	for _, r := range p.Rules {
@@ -360,10 +360,11 @@ func TestPlanHTML_Screenshot(t *testing.T) {
 	if code, _, stderr := runCLI(t, "-c", cfg, "plan", "--as-of", repDemoAsOf.Format(time.RFC3339), "--format", "html", "-o", page); code != exitOK {
 		t.Fatalf("plan --format html: exit %d: %s", code, stderr)
 	}
-	img := screenshot(t, page, 1366, 2600)
+	// Tall enough for the whole page: 17 rules above 17 charts.
+	img := screenshot(t, page, 1366, 5600)
 	bounds := img.Bounds()
-	if bounds.Dx() != 1366 || bounds.Dy() != 2600 {
-		t.Errorf("screenshot is %v, want 1366×2600", bounds.Size())
+	if bounds.Dx() != 1366 || bounds.Dy() != 5600 {
+		t.Errorf("screenshot is %v, want 1366×5600", bounds.Size())
 	}
 	var want [3]uint32
 	for i := range 3 {
