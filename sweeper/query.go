@@ -9,12 +9,11 @@ import (
 	"strings"
 )
 
-// emailPattern matches what the email strategy writes: deleted-<key>@invalid.invalid.
-// .invalid is reserved (RFC 2606), so no mail can ever reach such an address.
+// The email strategy writes deleted-<key>@invalid.invalid. .invalid is
+// reserved (RFC 2606), so no mail can ever reach such an address.
 const (
-	emailPrefix  = "deleted-"
-	emailSuffix  = "@invalid.invalid"
-	emailPattern = emailPrefix + "%" + emailSuffix
+	emailPrefix = "deleted-"
+	emailSuffix = "@invalid.invalid"
 )
 
 // dueCond is the condition that makes a row of the rule's table due at the
@@ -57,8 +56,11 @@ func (b *boundRule) anonymisedCond(redact string) (string, []any) {
 			parts = append(parts, fmt.Sprintf("(%s IS NULL OR %s LIKE ?)", col, col))
 			args = append(args, hashPrefix+"%")
 		case StrategyEmail:
-			parts = append(parts, fmt.Sprintf("(%s IS NULL OR %s LIKE ?)", col, col))
-			args = append(args, emailPattern)
+			// Equal to exactly what the strategy writes: a shop address that
+			// only looks like a placeholder is not taken for one, and
+			// SQLite's LIKE, which stops at a NUL byte, is not relied on.
+			parts = append(parts, fmt.Sprintf("(%s IS NULL OR %s = %s)", col, col,
+				concat(b.dialect, "'"+emailPrefix+"'", b.qTable+"."+b.qKey, "'"+emailSuffix+"'")))
 		}
 	}
 	return strings.Join(parts, " AND "), args

@@ -1,0 +1,299 @@
+package main
+
+import (
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	gomysql "github.com/go-sql-driver/mysql"
+
+	"github.com/sweeperd/sweeper/internal/dbtest"
+	"github.com/sweeperd/sweeper/internal/smtptest"
+)
+
+// The least privilege of README's "Grants (least privilege)": the sweeper
+// works with exactly the grants listed there, plan with SELECT alone, and
+// a missing grant fails the sweep with MariaDB's own message naming it.
+
+// privGrants are README's GRANT statements for the test shop, with "%s"
+// for the database and the user: customers deleted, addresses deleted with
+// them, orders detached (UPDATE), disputes only read in `where`, members
+// deleted after a reminder, customers' photos removed.
+var privGrants = []string{
+	"GRANT SELECT, DELETE ON %[1]s.customers TO %[2]s",
+	"GRANT SELECT, DELETE ON %[1]s.addresses TO %[2]s",
+	"GRANT SELECT, DELETE ON %[1]s.members TO %[2]s",
+	"GRANT SELECT, UPDATE, DELETE ON %[1]s.orders TO %[2]s",
+	"GRANT SELECT ON %[1]s.disputes TO %[2]s",
+	"GRANT SELECT, INSERT, CREATE ON %[1]s.sweeper_audit TO %[2]s",
+	"GRANT SELECT, INSERT, UPDATE, DELETE, CREATE ON %[1]s.sweeper_reminders TO %[2]s",
+	"GRANT SELECT, INSERT, DELETE, CREATE ON %[1]s.sweeper_files TO %[2]s",
+}
+
+// privUser creates a user that logs in over TCP with a password (as
+// '%' and as 'localhost', so that it is found whichever way the server
+// matches 127.0.0.1), gives it grants, and drops it in cleanup. It returns
+// the DSN of the database as that user.
+func privUser(t *testing.T, root *sql.DB, dsn string, grants []string) string {
+	t.Helper()
+	cfg, err := gomysql.ParseDSN(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	user, password := "sweeper_priv_"+hex.EncodeToString(b), "pw-"+hex.EncodeToString(b)
+	for _, host := range []string{"%", "localhost"} {
+		who := fmt.Sprintf("'%s'@'%s'", user, host)
+		if _, err := root.Exec(fmt.Sprintf("CREATE USER %s IDENTIFIED BY '%s'", who, password)); err != nil {
+			t.Fatalf("create user: %v", err)
+		}
+		t.Cleanup(func() {
+			if _, err := root.Exec("DROP USER IF EXISTS " + who); err != nil {
+				t.Errorf("drop user %s: %v", who, err)
+			}
+		})
+		for _, g := range grants {
+			q := fmt.Sprintf(g, "`"+cfg.DBName+"`", who)
+			if _, err := root.Exec(q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+	}
+	cfg.User, cfg.Passwd = user, password
+	return cfg.FormatDSN()
+}
+
+// privShop is the test shop: 20 idle customers (one of them in a dispute)
+// with addresses, orders and photos, 5 customers active last month, and
+// 3 idle members who get a reminder before they are deleted.
+func privShop(t *testing.T, dsn, photos string) {
+	t.Helper()
+	stmts := []string{
+		`CREATE TABLE customers (id BIGINT PRIMARY KEY, email VARCHAR(100) NOT NULL, photo_path VARCHAR(100) NULL,
+			last_login_at DATETIME NULL, created_at DATETIME NOT NULL, INDEX (last_login_at), INDEX (created_at))`,
+		`CREATE TABLE addresses (id BIGINT PRIMARY KEY, customer_id BIGINT NOT NULL, street VARCHAR(100) NOT NULL, INDEX (customer_id))`,
+		`CREATE TABLE orders (id BIGINT PRIMARY KEY, customer_id BIGINT NULL, total_cents INT NOT NULL, INDEX (customer_id))`,
+		`CREATE TABLE disputes (id BIGINT PRIMARY KEY, customer_id BIGINT NOT NULL, INDEX (customer_id))`,
+		`CREATE TABLE members (id BIGINT PRIMARY KEY, email VARCHAR(100) NOT NULL, first_name VARCHAR(50) NOT NULL,
+			created_at DATETIME NOT NULL, INDEX (created_at))`,
+		`INSERT INTO disputes VALUES (1, 7)`,
+		`INSERT INTO members VALUES (1, 'lid1@example.invalid', 'Lid', '2015-01-01 00:00:00'),
+			(2, 'lid2@example.invalid', 'Lid', '2015-01-01 00:00:00'), (3, 'lid3@example.invalid', 'Lid', '2015-01-01 00:00:00')`,
+	}
+	for id := 1; id <= 25; id++ {
+		login := "NULL"
+		if id > 20 {
+			login = "'2026-10-01 12:00:00'"
+		}
+		photo := fmt.Sprintf("c%d.jpg", id)
+		if err := os.WriteFile(filepath.Join(photos, photo), []byte("jpeg"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		stmts = append(stmts,
+			fmt.Sprintf(`INSERT INTO customers VALUES (%d, 'klant%d@example.invalid', '%s', %s, '2015-01-01 00:00:00')`, id, id, photo, login),
+			fmt.Sprintf(`INSERT INTO addresses VALUES (%d, %d, 'Teststraat %d'), (%d, %d, 'Proefweg %d')`, id*2, id, id, id*2+1, id, id),
+			fmt.Sprintf(`INSERT INTO orders VALUES (%d, %d, 1000)`, id, id))
+	}
+	dbtest.Exec(t, dsn, stmts...)
+}
+
+func privConfig(t *testing.T, dir, dsn, photos string, smtpPort int) string {
+	t.Helper()
+	writeFile(t, dir, "templates/reminder.txt", "Subject: Uw lidmaatschap\n\nBeste {{.Row.first_name}}, vanaf {{dutchDate .DeleteOn}} verwijderen we uw gegevens.\n")
+	return writeFile(t, dir, "config-"+strings.SplitN(dsn, ":", 2)[0]+".toml", fmt.Sprintf(`
+[database]
+driver = "mysql"
+dsn = %q
+[sweeper]
+timezone = "Europe/Amsterdam"
+batch_size = 5
+[http]
+listen = ""
+[mail]
+host = "127.0.0.1"
+port = %d
+tls = "none"
+from = "Testwinkel <info@example.invalid>"
+[[rule]]
+name = "account-idle-5y"
+table = "customers"
+age_column = ["last_login_at", "created_at"]
+older_than = "5 years"
+where = "NOT EXISTS (SELECT 1 FROM disputes d WHERE d.customer_id = customers.id)"
+action = "delete"
+[[rule.related]]
+table = "addresses"
+foreign_key = "customer_id"
+action = "delete"
+[[rule.related]]
+table = "orders"
+foreign_key = "customer_id"
+action = "detach"
+[rule.files]
+column = "photo_path"
+root = %q
+[[rule]]
+name = "member-idle-5y"
+table = "members"
+age_column = "created_at"
+older_than = "5 years"
+action = "delete"
+[rule.reminder]
+before = "1 month"
+email_column = "email"
+columns = ["first_name"]
+template = "templates/reminder.txt"
+`, dsn, smtpPort, photos))
+}
+
+// privChecksum is CHECKSUM TABLE of every table of the shop.
+func privChecksum(t *testing.T, db *sql.DB) string {
+	t.Helper()
+	rows, err := db.Query(`SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		tables = append(tables, n)
+	}
+	rows.Close()
+	var sb strings.Builder
+	for _, tbl := range tables {
+		var name string
+		var sum sql.NullInt64
+		if err := db.QueryRow("CHECKSUM TABLE `"+tbl+"`").Scan(&name, &sum); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&sb, "%s %d\n", tbl, sum.Int64)
+	}
+	return sb.String()
+}
+
+// TestPrivilege_READMEGrants holds README's grants against MariaDB: a user
+// with SELECT only can plan (before and after the sweeper's own tables
+// exist) and writes nothing; a user without DELETE on a related table gets
+// a failed sweep naming the missing privilege, and nothing half done; a
+// user with exactly README's grants sweeps: customers and their addresses
+// deleted, orders detached, photos removed, members reminded and then
+// deleted, the audit table and the sweeper's own tables created.
+func TestPrivilege_READMEGrants(t *testing.T) {
+	rootDSN := dbtest.MySQL(t)
+	root := dbtest.Open(t, rootDSN)
+	photos := t.TempDir()
+	privShop(t, rootDSN, photos)
+	smtp := smtptest.Start(t)
+	_, smtpPort := smtp.Addr()
+	dir := t.TempDir()
+
+	readOnly := privConfig(t, dir, privUser(t, root, rootDSN, []string{"GRANT SELECT ON %[1]s.* TO %[2]s"}), photos, smtpPort)
+	planReadOnly := func(when string) {
+		t.Helper()
+		before := privChecksum(t, root)
+		for _, args := range [][]string{{"plan"}, {"plan", "--format", "json"}, {"sweep", "--dry-run"}} {
+			code, stdout, stderr := runCLI(t, append([]string{"-c", readOnly}, args...)...)
+			if code != exitOK {
+				t.Errorf("%s, SELECT only: %s: exit %d, want 0\n%s%s", when, strings.Join(args, " "), code, stdout, stderr)
+			}
+		}
+		if after := privChecksum(t, root); after != before {
+			t.Errorf("%s, SELECT only: plan and sweep --dry-run changed the database:\nbefore:\n%safter:\n%s", when, before, after)
+		}
+		if n := len(smtp.Messages()); n != 0 && when == "before the first sweep" {
+			t.Errorf("%s: %d mails sent by plan or a dry run, want 0", when, n)
+		}
+	}
+	planReadOnly("before the first sweep")
+
+	// SELECT alone cannot sweep, and the refusal touches nothing.
+	before := privChecksum(t, root)
+	code, stdout, stderr := runCLI(t, "-c", readOnly, "sweep", "--rule", "account-idle-5y")
+	if code != exitFailed {
+		t.Errorf("sweep with SELECT only: exit %d, want 1\n%s%s", code, stdout, stderr)
+	}
+	if after := privChecksum(t, root); after != before {
+		t.Errorf("sweep with SELECT only changed the database:\nbefore:\n%safter:\n%s", before, after)
+	}
+
+	// README's grants less DELETE on addresses: the batch fails on the
+	// addresses, MariaDB's message says so, and it rolls back.
+	var noDelete []string
+	for _, g := range privGrants {
+		noDelete = append(noDelete, strings.Replace(g, "SELECT, DELETE ON %[1]s.addresses", "SELECT ON %[1]s.addresses", 1))
+	}
+	cfg := privConfig(t, dir, privUser(t, root, rootDSN, noDelete), photos, smtpPort)
+	code, stdout, stderr = runCLI(t, "-c", cfg, "sweep", "--rule", "account-idle-5y")
+	if code != exitFailed {
+		t.Errorf("sweep without DELETE on addresses: exit %d, want 1\n%s%s", code, stdout, stderr)
+	}
+	for _, want := range []string{"DELETE command denied to user", "addresses"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("sweep without DELETE on addresses: stderr lacks %q:\n%s", want, stderr)
+		}
+		if !strings.Contains(stdout, want) {
+			t.Errorf("sweep without DELETE on addresses: the report lacks %q:\n%s", want, stdout)
+		}
+	}
+	if n := scalar(t, root, `SELECT COUNT(*) FROM customers`); n != 25 {
+		t.Errorf("customers after the refused sweep: got %d, want all 25", n)
+	}
+	if n := scalar(t, root, `SELECT COUNT(*) FROM addresses`); n != 50 {
+		t.Errorf("addresses after the refused sweep: got %d, want all 50", n)
+	}
+	if n := scalar(t, root, `SELECT COUNT(*) FROM orders WHERE customer_id IS NULL`); n != 0 {
+		t.Errorf("orders detached by the refused sweep: got %d, want 0", n)
+	}
+	if n := scalar(t, root, `SELECT COUNT(*) FROM sweeper_audit`); n != 0 {
+		t.Errorf("audit records of the refused sweep: got %d, want 0", n)
+	}
+
+	// Exactly README's grants: the reminders go out, then everything that
+	// is due goes.
+	cfg = privConfig(t, dir, privUser(t, root, rootDSN, privGrants), photos, smtpPort)
+	for _, asOf := range []string{"2026-11-22", "2027-01-05"} {
+		if code, stdout, stderr := runCLI(t, "-c", cfg, "sweep", "--as-of", asOf); code != exitOK {
+			t.Fatalf("sweep --as-of %s with README's grants: exit %d\n%s%s", asOf, code, stdout, stderr)
+		}
+	}
+	if got := len(smtp.Wait(t, 3, 10*time.Second)); got != 3 {
+		t.Errorf("reminders: got %d, want 3", got)
+	}
+	for _, c := range []struct {
+		what, query string
+		want        int
+	}{
+		{"customers left (5 active, 1 in a dispute)", `SELECT COUNT(*) FROM customers`, 6},
+		{"addresses left", `SELECT COUNT(*) FROM addresses`, 12},
+		{"orders (detach keeps them)", `SELECT COUNT(*) FROM orders`, 25},
+		{"orders detached", `SELECT COUNT(*) FROM orders WHERE customer_id IS NULL`, 19},
+		{"members left", `SELECT COUNT(*) FROM members`, 0},
+		{"audit: customers deleted", `SELECT COUNT(*) FROM sweeper_audit WHERE table_name = 'customers' AND action = 'delete'`, 19},
+		{"audit: files removed", `SELECT COUNT(*) FROM sweeper_audit WHERE action = 'file'`, 19},
+		{"audit: reminders", `SELECT COUNT(*) FROM sweeper_audit WHERE action = 'remind'`, 3},
+	} {
+		if got := scalar(t, root, c.query); got != c.want {
+			t.Errorf("%s: got %d, want %d", c.what, got, c.want)
+		}
+	}
+	left, err := filepath.Glob(filepath.Join(photos, "*.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left) != 6 {
+		t.Errorf("photos left: got %d, want 6", len(left))
+	}
+	if code, stdout, stderr := runCLI(t, "-c", cfg, "check"); code != exitOK {
+		t.Errorf("check with README's grants: exit %d\n%s%s", code, stdout, stderr)
+	}
+
+	planReadOnly("after the sweeps")
+}
