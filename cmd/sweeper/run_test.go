@@ -250,6 +250,10 @@ func TestDaemon_SweepsOnSchedule(t *testing.T) {
 	if code, body := p.get("/healthz"); code != http.StatusOK {
 		t.Errorf("/healthz: got %d %q, want 200", code, body)
 	}
+	// The container HEALTHCHECK runs this, with the daemon's config.
+	if code, out, stderr := runCLI(t, "-c", cfg, "healthcheck"); code != exitOK || !strings.Contains(out, "ok") {
+		t.Errorf("healthcheck: got exit %d (%q %q), want 0 and ok", code, out, stderr)
+	}
 	// The backlog gauge is set just after the counters, by a plan at the end of the run.
 	eventually(t, 5*time.Second, "metrics count the rows", func() bool {
 		_, body := p.get("/metrics")
@@ -413,10 +417,14 @@ func TestDaemon_Reload(t *testing.T) {
 func TestDaemon_WaitsForTheDatabase(t *testing.T) {
 	listen := freePort(t)
 	dead := "root@tcp(" + freePort(t) + ")/shop"
-	p := startDaemon(t, daemonConfig(t, t.TempDir(), dead, listen, ""), listen)
+	cfg := daemonConfig(t, t.TempDir(), dead, listen, "")
+	p := startDaemon(t, cfg, listen)
 	p.waitLog(10*time.Second, `"event":"db.error"`)
 	if code, _ := p.get("/healthz"); code != http.StatusServiceUnavailable {
 		t.Errorf("/healthz without a database: got %d, want 503", code)
+	}
+	if code, _, stderr := runCLI(t, "-c", cfg, "healthcheck"); code != exitFailed || !strings.Contains(stderr, "503") {
+		t.Errorf("healthcheck without a database: got exit %d (%q), want 1 naming the 503", code, stderr)
 	}
 	if err, took := p.stop(); err != nil || took > 10*time.Second {
 		t.Errorf("stop while waiting for the database: got %v after %s, want status 0 within 10 s", err, took)
