@@ -359,3 +359,38 @@ func TestSweeper_CheckPartialUniqueIndexIsNoKey(t *testing.T) {
 		t.Errorf("check: got no 'not unique' error for a key under a partial unique index")
 	}
 }
+
+// Foreign keys into a delete rule's table that the rule does not list
+// under related are warned about: RESTRICT fails batches at night, CASCADE
+// deletes rows without audit records.
+func TestSweeper_CheckForeignKeys(t *testing.T) {
+	dialects(t, func(t *testing.T, f *fixture) {
+		f.exec(`CREATE TABLE customers (id AUTO_PK, created_at DATETIME NOT NULL)`,
+			`CREATE INDEX customers_created ON customers (created_at)`,
+			`CREATE TABLE addresses (id AUTO_PK, customer_id BIGINT NOT NULL, FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE RESTRICT)`,
+			`CREATE INDEX addresses_customer ON addresses (customer_id)`,
+			`CREATE TABLE orders (id AUTO_PK, customer_id BIGINT NULL, FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE RESTRICT)`,
+			`CREATE TABLE notes (id AUTO_PK, customer_id BIGINT NOT NULL, FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE)`)
+		f.rule(sweeper.Rule{Name: "account", Table: "customers", AgeColumns: []string{"created_at"}, OlderThan: years(5),
+			Action: sweeper.ActionDelete, Related: []sweeper.Related{{Table: "addresses", ForeignKey: "customer_id", Action: sweeper.ActionDelete}}})
+		var fkWarnings []string
+		for _, fd := range f.sw.Check(t.Context()) {
+			if fd.Severity == sweeper.SeverityError {
+				t.Errorf("unexpected error: %s", fd)
+			}
+			if strings.Contains(fd.Message, "refers to customers") {
+				fkWarnings = append(fkWarnings, fd.Message)
+			}
+		}
+		joined := strings.Join(fkWarnings, "\n")
+		if len(fkWarnings) != 2 || !strings.Contains(joined, "orders.customer_id") || !strings.Contains(joined, "notes.customer_id") {
+			t.Fatalf("foreign key warnings: got %q, want one for orders.customer_id and one for notes.customer_id", fkWarnings)
+		}
+		if !strings.Contains(joined, "CASCADE): the database deletes those rows along, without audit records") {
+			t.Errorf("the CASCADE warning should say the rows go without audit records: %s", joined)
+		}
+		if strings.Contains(joined, "addresses") {
+			t.Errorf("addresses is listed under related and needs no warning: %s", joined)
+		}
+	})
+}

@@ -41,6 +41,15 @@ type Store interface {
 	TxOptions() *sql.TxOptions
 	// CreateAuditTable creates the audit table.
 	CreateAuditTable(ctx context.Context, name string) error
+	// References lists the foreign keys of other tables that point at table.
+	References(ctx context.Context, table string) ([]ForeignKey, error)
+}
+
+// ForeignKey is a column of one table that refers to another table's rows.
+type ForeignKey struct {
+	Table    string // the referring table
+	Column   string
+	OnDelete string // upper case: RESTRICT, NO ACTION, CASCADE, SET NULL, SET DEFAULT
 }
 
 // ErrNoTable is wrapped by Store.Table when the table does not exist.

@@ -626,3 +626,57 @@ func (db *DB) postgresTable(ctx context.Context, name string) (*sweeper.Table, e
 	}
 	return t, nil
 }
+
+// References implements sweeper.Store.
+func (db *DB) References(ctx context.Context, table string) ([]sweeper.ForeignKey, error) {
+	g := db.gorm.WithContext(ctx)
+	var fks []sweeper.ForeignKey
+	switch db.dialect {
+	case sweeper.MySQL:
+		err := g.Raw(`SELECT k.TABLE_NAME AS `+"`table`"+`, k.COLUMN_NAME AS `+"`column`"+`, r.DELETE_RULE AS on_delete
+			FROM information_schema.KEY_COLUMN_USAGE k
+			JOIN information_schema.REFERENTIAL_CONSTRAINTS r
+			  ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND r.TABLE_NAME = k.TABLE_NAME
+			WHERE k.REFERENCED_TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME = ?
+			ORDER BY k.TABLE_NAME, k.COLUMN_NAME`, table).Scan(&fks).Error
+		if err != nil {
+			return nil, fmt.Errorf("read foreign keys to %q: %w", table, err)
+		}
+	case sweeper.Postgres:
+		err := g.Raw(`SELECT c.conrelid::regclass::text AS table, a.attname AS column,
+			CASE c.confdeltype WHEN 'r' THEN 'RESTRICT' WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL'
+				WHEN 'd' THEN 'SET DEFAULT' ELSE 'NO ACTION' END AS on_delete
+			FROM pg_constraint c
+			JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
+			WHERE c.contype = 'f' AND c.confrelid = to_regclass(quote_ident(?))
+			ORDER BY 1, 2`, table).Scan(&fks).Error
+		if err != nil {
+			return nil, fmt.Errorf("read foreign keys to %q: %w", table, err)
+		}
+	default:
+		var tables []string
+		if err := g.Raw(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).Scan(&tables).Error; err != nil {
+			return nil, fmt.Errorf("read foreign keys to %q: %w", table, err)
+		}
+		for _, t := range tables {
+			var refs []struct {
+				TableName string
+				FromCol   string
+				OnDelete  string
+			}
+			if err := g.Raw(`SELECT "table" AS table_name, "from" AS from_col, on_delete FROM pragma_foreign_key_list(?)`, t).
+				Scan(&refs).Error; err != nil {
+				return nil, fmt.Errorf("read foreign keys of %q: %w", t, err)
+			}
+			for _, r := range refs {
+				if strings.EqualFold(r.TableName, table) {
+					fks = append(fks, sweeper.ForeignKey{Table: t, Column: r.FromCol, OnDelete: strings.ToUpper(r.OnDelete)})
+				}
+			}
+		}
+	}
+	for i := range fks {
+		fks[i].OnDelete = strings.ToUpper(fks[i].OnDelete)
+	}
+	return fks, nil
+}
