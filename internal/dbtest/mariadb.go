@@ -31,6 +31,7 @@ type Server struct {
 
 	mariadbd string
 	asRoot   bool
+	extra    []string // further mariadbd options of the test's own
 
 	cmd   *exec.Cmd
 	stdin io.WriteCloser // closing it makes the wrapper stop mariadbd
@@ -56,7 +57,10 @@ const (
 // When the MariaDB server binaries are missing, the test is skipped, or
 // failed under CI=true (scripts/test installs them there). It is also
 // skipped under "go test -short".
-func PrivateMariaDB(tb testing.TB) *Server {
+//
+// extraArgs are further mariadbd options, such as --server-id and --log-bin
+// for a replication test.
+func PrivateMariaDB(tb testing.TB, extraArgs ...string) *Server {
 	tb.Helper()
 	if testing.Short() {
 		tb.Skip("dbtest: skipping test that needs a private MariaDB in -short mode")
@@ -71,7 +75,7 @@ func PrivateMariaDB(tb testing.TB) *Server {
 		tb.Skip(msg)
 	}
 
-	s := &Server{Dir: serverDir(tb), mariadbd: mariadbd, asRoot: os.Geteuid() == 0}
+	s := &Server{Dir: serverDir(tb), mariadbd: mariadbd, asRoot: os.Geteuid() == 0, extra: extraArgs}
 	// Registered first so that it runs last, after the cleanups of whatever
 	// the test opened on the server.
 	tb.Cleanup(func() { s.stop(tb, false) })
@@ -194,6 +198,18 @@ func (s *Server) start() error {
 		"--character-set-server=utf8mb4",
 		"--collation-server=utf8mb4_general_ci",
 	)
+	for _, a := range s.extra {
+		if strings.HasPrefix(a, "--log-bin") {
+			// The test wants a binary log after all.
+			for i, b := range args {
+				if b == "--skip-log-bin" {
+					args = append(args[:i], args[i+1:]...)
+					break
+				}
+			}
+		}
+	}
+	args = append(args, s.extra...)
 	const wrapper = `"$@" </dev/null & pid=$!
 trap 'kill -TERM $pid 2>/dev/null' TERM
 read -r _
