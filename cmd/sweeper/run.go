@@ -44,11 +44,12 @@ type daemon struct {
 	e       *environment
 	metrics *sweeper.Metrics
 
-	mu    sync.Mutex
-	cfg   *sweeper.Config
-	log   *zap.Logger
-	store *database.DB
-	sched *sweeper.Scheduler
+	mu       sync.Mutex
+	cfg      *sweeper.Config
+	log      *zap.Logger
+	store    *database.DB
+	sched    *sweeper.Scheduler
+	replicas *database.Replicas
 }
 
 func (e *environment) run(ctx context.Context, args []string) error {
@@ -171,11 +172,11 @@ func (d *daemon) startScheduler(cfg *sweeper.Config, log *zap.Logger, store *dat
 		return err
 	}
 	if replicas != nil {
-		// Kept open for the daemon's life; a reload opens new ones.
 		s.Replicas = replicas
 	}
 	sched, err := sweeper.NewScheduler(s, d.metrics, log)
 	if err != nil {
+		replicas.Close()
 		return err
 	}
 	sched.Start()
@@ -184,8 +185,13 @@ func (d *daemon) startScheduler(cfg *sweeper.Config, log *zap.Logger, store *dat
 			zap.Time("next", next.In(cfg.Sweeper.Timezone)))
 	}
 	d.mu.Lock()
-	d.sched, d.cfg, d.log = sched, cfg, log
+	oldReplicas := d.replicas
+	d.sched, d.cfg, d.log, d.replicas = sched, cfg, log, replicas
 	d.mu.Unlock()
+	if oldReplicas != nil {
+		// Runs of the retired schedule may still ask them; they end first.
+		go func() { time.Sleep(shutdownGrace); oldReplicas.Close() }()
+	}
 	return nil
 }
 
@@ -302,13 +308,14 @@ func (d *daemon) shutdownHTTP(srv *http.Server) {
 func (d *daemon) shutdown(srv *http.Server) error {
 	systemd.SdNotify(false, systemd.SdNotifyStopping)
 	d.mu.Lock()
-	sched, store, log := d.sched, d.store, d.log
+	sched, store, log, replicas := d.sched, d.store, d.log, d.replicas
 	d.mu.Unlock()
 	start := time.Now()
 	log.Info("stopping", zap.String("event", "daemon.stopping"))
 	clean := sched.Stop(shutdownGrace)
 	d.shutdownHTTP(srv)
 	store.Close()
+	replicas.Close()
 	if !clean {
 		log.Warn("a run did not stop in time; its open batch is rolled back by the database",
 			zap.String("event", "daemon.stop"), zap.Int64("duration_ms", time.Since(start).Milliseconds()))
