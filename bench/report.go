@@ -1,0 +1,232 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+	"time"
+)
+
+const (
+	markStart = "<!-- bench:start (written by `go run ./bench`; everything up to bench:end is replaced) -->"
+	markEnd   = "<!-- bench:end -->"
+)
+
+const intro = `# Benchmarks
+
+How fast ` + "`sweeper sweep`" + ` deletes and anonymises on MariaDB, measured against
+what the database itself can do (one ` + "`DELETE`" + ` / one ` + "`UPDATE`" + ` statement) and against
+` + "`pt-archiver --purge --bulk-delete`" + `; how much it slows the shop's own traffic
+while it runs; and how much memory it takes (issue 7).
+
+Reproduce (needs Go and a MariaDB; ` + "`$SWEEPER_BENCH_DSN`" + `, default
+` + "`root@tcp(127.0.0.1:3306)/`" + `, must be allowed to create and drop databases
+` + "`sweeper_bench_*`" + `; pt-archiver comes from Debian's ` + "`percona-toolkit`" + `):
+
+` + "```sh" + `
+make bench                      # = go run ./bench (N = 1,000,000 orders)
+go run ./bench -n 1000000       # the same
+go run ./bench -n 100000        # quick, includes the 5×N memory run
+go run ./bench -h               # flags: -rate, -baseline, -rss5x, -no-pt, -o, -keep, ...
+` + "```" + `
+
+What it does: generates N orders (` + "`created_at`" + ` spread over the ten years before
+the fixed ` + "`--as-of`" + ` date and indexed; e-mail, salutation, phone and address
+columns) into a template table, then measures each contestant on a fresh
+identical copy (` + "`CREATE TABLE ... LIKE`" + ` + ` + "`INSERT ... SELECT`" + `), while a shop client
+sends 200 transactions per second (alternately a new order and an update of an
+existing one; one update in five touches an order older than seven years, as a
+late refund does). Latency is measured from when an operation was due (open
+loop). The sweeper runs as a subprocess of the binary built from this tree with
+` + "`batch_size = 1000`" + `, timezone Europe/Amsterdam and an audit record per row; its
+time includes start-up, schema checks and the audit table. Peak RSS is the
+kernel's ` + "`ru_maxrss`" + ` of the process. The 5×N memory run is on by default only
+when N <= 200,000 (` + "`-rss5x`" + ` forces it): generating and sweeping 5,000,000 rows
+takes long on a small machine.
+
+`
+
+type report struct {
+	o                                 options
+	m                                 machine
+	gen                               time.Duration
+	dueDel, dueAnon                   int64
+	cutDel, cutAnon                   string
+	results                           []result
+	engDel, engUpd, swDel, swAnon, pt result
+	plan                              result
+	rss5                              *result
+	phases                            string
+}
+
+func (rp report) markdown() string {
+	var sb strings.Builder
+	w := func(f string, a ...any) { fmt.Fprintf(&sb, f, a...) }
+	w("## Results (N = %s)\n\n", thousands(int64(rp.o.n)))
+	w("Measured %s on %s (%d cores), %s RAM, kernel %s; MariaDB %s (%s); %s. ",
+		rp.m.Date, rp.m.CPU, rp.m.Cores, rp.m.RAM, rp.m.Kernel, rp.m.MariaDB, strings.Join(rp.m.Server, ", "), rp.m.Go)
+	w("As of %s (Europe/Amsterdam): %s orders due for deletion (`created_at < '%s'`), %s for anonymisation (`created_at < '%s'` with a phone or salutation). ",
+		rp.o.asOfArg, thousands(rp.dueDel), rp.cutDel, thousands(rp.dueAnon), rp.cutAnon)
+	w("Generating the template took %s. Shop traffic: %.0f ops/s requested.\n\n", rp.gen.Round(time.Millisecond), rp.o.rate)
+
+	w("| run | rows | time | rows/s | vs engine | vs pt-archiver | shop p50 / p99 / max | p99 vs baseline | shop ops/s | lock-wait errors | peak RSS | CPU |\n")
+	w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, r := range rp.results {
+		if r.Skipped != "" {
+			w("| %s | – | – | – | – | – | – | – | – | – | – | %s |\n", r.Name, r.Skipped)
+			continue
+		}
+		name := r.Name
+		if r.Err != "" {
+			name += " (FAILED: " + strings.ReplaceAll(tail(r.Err, 200), "|", "/") + ")"
+		}
+		rows, dur, rate := thousands(r.Rows), r.Dur.Round(time.Millisecond).String(), fmt.Sprintf("%.0f", r.rate())
+		if r.Kind == "baseline" {
+			rows, rate = "–", "–"
+		}
+		if r.Kind == "plan" {
+			rows, rate = "–", "–"
+		}
+		vsEng, vsPT := "–", "–"
+		switch r.Kind {
+		case "delete":
+			vsEng = ratio(r.rate(), rp.engDel.rate())
+			vsPT = ratio(r.rate(), rp.pt.rate())
+		case "anonymise":
+			vsEng = ratio(r.rate(), rp.engUpd.rate())
+		}
+		lat, vsBase, ops, lw := "–", "–", "–", "–"
+		if t := r.Traffic; t != nil {
+			lat = fmt.Sprintf("%s / %s / %s", ms(t.P50), ms(t.P99), ms(t.Max))
+			ops = fmt.Sprintf("%.0f", t.Rate)
+			lw = fmt.Sprint(t.LockWait)
+			if t.Deadlock+t.Other > 0 {
+				lw += fmt.Sprintf(" (+%d deadlocks, %d other)", t.Deadlock, t.Other)
+			}
+			if r.Kind != "baseline" && rp.results[0].Traffic != nil && rp.results[0].Traffic.P99 > 0 {
+				vsBase = fmt.Sprintf("%.1f×", float64(t.P99)/float64(rp.results[0].Traffic.P99))
+			}
+		}
+		rss, cpu := "–", "–"
+		if r.RSSKiB > 0 {
+			rss = fmt.Sprintf("%.1f MiB", float64(r.RSSKiB)/1024)
+			cpu = r.CPU.Round(10 * time.Millisecond).String()
+		}
+		w("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", name, rows, dur, rate, vsEng, vsPT, lat, vsBase, ops, lw, rss, cpu)
+	}
+	w("\n`vs engine`: rows/s divided by the single statement's rows/s; `vs pt-archiver`: by pt-archiver's. CPU is the sweeper process's user+system time.\n\n")
+
+	w("### Targets\n\n")
+	w("| target | measured | |\n|---|---|---|\n")
+	target := func(name, got string, ok bool, known bool) {
+		mark := "met"
+		if !known {
+			mark = "not measured"
+		} else if !ok {
+			mark = "**missed**"
+		}
+		w("| %s | %s | %s |\n", name, got, mark)
+	}
+	dr := safeDiv(rp.swDel.rate(), rp.engDel.rate())
+	target("sweeper delete with audit ≥ 0.5× single DELETE", fmt.Sprintf("%.2f×", dr), dr >= 0.5, rp.swDel.Err == "" && rp.engDel.Err == "")
+	pr := safeDiv(rp.swDel.rate(), rp.pt.rate())
+	target("sweeper delete faster than pt-archiver --bulk-delete", fmt.Sprintf("%.2f×", pr), pr > 1, rp.pt.Skipped == "" && rp.pt.Err == "")
+	ar := safeDiv(rp.swAnon.rate(), rp.engUpd.rate())
+	target("sweeper anonymise with audit ≥ 0.3× single UPDATE", fmt.Sprintf("%.2f×", ar), ar >= 0.3, rp.swAnon.Err == "" && rp.engUpd.Err == "")
+	base := rp.results[0].Traffic
+	for _, r := range []result{rp.swDel, rp.swAnon} {
+		if r.Traffic == nil || base == nil {
+			continue
+		}
+		x := float64(r.Traffic.P99) / float64(max(1, base.P99))
+		target(fmt.Sprintf("shop p99 during %s ≤ 2× baseline", r.Name), fmt.Sprintf("%s vs %s (%.1f×)", ms(r.Traffic.P99), ms(base.P99), x), x <= 2, true)
+		target(fmt.Sprintf("no lock-wait timeouts during %s", r.Name), fmt.Sprintf("%d", r.Traffic.LockWait), r.Traffic.LockWait == 0, true)
+	}
+	peak := max(rp.swDel.RSSKiB, rp.swAnon.RSSKiB)
+	target("sweeper peak RSS < 64 MiB at N", fmt.Sprintf("%.1f MiB", float64(peak)/1024), peak < 64*1024, peak > 0)
+	if rp.rss5 != nil {
+		// "No higher" with 10% slack for the runtime's own noise.
+		target("peak RSS at 5×N no higher than at N (±10%)", fmt.Sprintf("%.1f MiB vs %.1f MiB", float64(rp.rss5.RSSKiB)/1024, float64(peak)/1024),
+			float64(rp.rss5.RSSKiB) <= 1.1*float64(peak), rp.rss5.RSSKiB > 0 && rp.rss5.Err == "")
+	} else {
+		target("peak RSS at 5×N no higher than at N", "not run (-rss5x)", false, false)
+	}
+	target(fmt.Sprintf("`sweeper plan` over the %s-row table < 1 s", thousands(int64(rp.o.n))), rp.plan.Dur.Round(time.Millisecond).String(), rp.plan.Dur < time.Second, rp.plan.Err == "")
+
+	if rp.phases != "" {
+		w("\n%s", rp.phases)
+	}
+	w("\n### Server work per run\n\nDeltas of `SHOW GLOBAL STATUS` around each run (they include the shop traffic's own statements).\n\n")
+	w("| run |")
+	for _, c := range counterNames {
+		w(" %s |", c)
+	}
+	w("\n|---|")
+	for range counterNames {
+		w("---:|")
+	}
+	w("\n")
+	for _, r := range rp.results {
+		if r.Counters == nil {
+			continue
+		}
+		w("| %s |", r.Name)
+		for _, c := range counterNames {
+			w(" %s |", thousands(r.Counters[c]))
+		}
+		w("\n")
+	}
+	return sb.String()
+}
+
+func safeDiv(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+func ratio(a, b float64) string {
+	if a == 0 || b == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f×", a/b)
+}
+
+func thousands(n int64) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var out []byte
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, s[i])
+	}
+	if neg {
+		return "-" + string(out)
+	}
+	return string(out)
+}
+
+// writeSection replaces the marked section of path with text, keeping
+// whatever else the file says; a missing file gets the intro first.
+func writeSection(path, text string) error {
+	section := markStart + "\n" + text + "\n" + markEnd + "\n"
+	old, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return os.WriteFile(path, []byte(intro+section), 0o644)
+	}
+	if err != nil {
+		return err
+	}
+	s := string(old)
+	i, j := strings.Index(s, markStart), strings.Index(s, markEnd)
+	if i < 0 || j < i {
+		return os.WriteFile(path, []byte(strings.TrimRight(s, "\n")+"\n\n"+section), 0o644)
+	}
+	return os.WriteFile(path, []byte(s[:i]+section+strings.TrimLeft(s[j+len(markEnd):], "\n")), 0o644)
+}

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+)
+
+// shop is the traffic of a running webshop: at a steady rate, alternately a
+// new order (INSERT) and a change to an existing one (UPDATE), each in its
+// own short transaction. One update in five touches an OLD order (the
+// oldest quarter of the template, all of it older than seven years), as a
+// late refund does; the others a recent one.
+type shop struct {
+	db       *sql.DB
+	rate     float64
+	maxID    int64 // the template's highest id
+	newAt    string
+	inflight int
+}
+
+type trafficResult struct {
+	Ops      int
+	Dur      time.Duration
+	Rate     float64 // completed ops per second
+	P50      time.Duration
+	P99      time.Duration
+	Max      time.Duration
+	LockWait int // MySQL error 1205
+	Deadlock int // MySQL error 1213
+	Other    int
+	Dropped  int // ticks skipped because every worker was busy
+	lastErr  string
+}
+
+// run sends traffic until ctx ends. Latency is measured from the moment an
+// operation was due (open loop), so a stalled database shows as latency
+// rather than as a lower rate.
+func (s *shop) run(ctx context.Context) trafficResult {
+	interval := time.Duration(float64(time.Second) / s.rate)
+	sem := make(chan struct{}, s.inflight)
+	var (
+		mu        sync.Mutex
+		lat       []time.Duration
+		res       trafficResult
+		wg        sync.WaitGroup
+		lockWaits atomic.Int64
+		deadlocks atomic.Int64
+		others    atomic.Int64
+	)
+	start := time.Now()
+	rng := rand.New(rand.NewPCG(7, 11))
+	for i := 0; ; i++ {
+		due := start.Add(time.Duration(i) * interval)
+		if d := time.Until(due); d > 0 {
+			select {
+			case <-ctx.Done():
+			case <-time.After(d):
+			}
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		select {
+		case sem <- struct{}{}:
+		default:
+			res.Dropped++
+			continue
+		}
+		var id int64
+		insert := i%2 == 0
+		if !insert {
+			if (i/2)%5 == 0 {
+				id = 1 + rng.Int64N(max(1, s.maxID/4))
+			} else {
+				id = s.maxID - rng.Int64N(max(1, s.maxID/25))
+			}
+		}
+		wg.Add(1)
+		go func(insert bool, id int64, due time.Time) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			err := s.op(insert, id)
+			d := time.Since(due)
+			if err != nil {
+				var me *mysql.MySQLError
+				switch {
+				case errors.As(err, &me) && me.Number == 1205:
+					lockWaits.Add(1)
+				case errors.As(err, &me) && me.Number == 1213:
+					deadlocks.Add(1)
+				default:
+					others.Add(1)
+					mu.Lock()
+					res.lastErr = err.Error()
+					mu.Unlock()
+				}
+			}
+			mu.Lock()
+			lat = append(lat, d)
+			mu.Unlock()
+		}(insert, id, due)
+	}
+	wg.Wait()
+	res.Dur = time.Since(start)
+	res.Ops = len(lat)
+	res.LockWait, res.Deadlock, res.Other = int(lockWaits.Load()), int(deadlocks.Load()), int(others.Load())
+	res.Rate = float64(res.Ops-res.LockWait-res.Deadlock-res.Other) / res.Dur.Seconds()
+	slices.Sort(lat)
+	if len(lat) > 0 {
+		res.P50 = lat[len(lat)*50/100]
+		res.P99 = lat[min(len(lat)-1, len(lat)*99/100)]
+		res.Max = lat[len(lat)-1]
+	}
+	return res
+}
+
+// op is one shop transaction. It uses a fresh context: an operation started
+// before the measured window closed is allowed to finish.
+func (s *shop) op(insert bool, id int64) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if insert {
+		_, err = tx.ExecContext(ctx, `INSERT INTO orders (customer_id, created_at, status, email, salutation, phone, street, postcode, city, country, total_cents)
+VALUES (?, ?, 'new', 'nieuwe.klant@example.nl', 'mevrouw', '0612345678', 'Nieuwstraat 1', '1234 AB', 'Utrecht', 'NL', 2495)`, 1+id%1000, s.newAt)
+	} else {
+		_, err = tx.ExecContext(ctx, "UPDATE orders SET status = 'refunded', updated_at = ? WHERE id = ?", s.newAt, id)
+	}
+	if err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
