@@ -191,7 +191,7 @@ type windowRow struct {
 // at a time. dueByAge is decided by the database against the deletion
 // cutoff, with the same bound the due condition uses.
 func (s *Sweeper) window(ctx context.Context, b *boundRule, asOf time.Time, withValues bool,
-	fn func(rows []windowRow) error) error {
+	fn func(rows []windowRow, recs map[string]reminderRecord) error) error {
 	tz := s.Config.Sweeper.Timezone
 	cut := b.cutoffFor(asOf, tz)
 	remindCut := b.cutoffFor(b.Reminder.Before.After(asOf.In(tz)), tz)
@@ -237,7 +237,15 @@ func (s *Sweeper) window(ctx context.Context, b *boundRule, asOf time.Time, with
 			return nil
 		}
 		last = batch[len(batch)-1].key
-		if err := fn(batch); err != nil {
+		keys := make([]any, len(batch))
+		for i, r := range batch {
+			keys[i] = r.key
+		}
+		recs, err := s.reminderRecords(s.Store.DB().WithContext(ctx), b.Name, keys)
+		if err != nil {
+			return err
+		}
+		if err := fn(batch, recs); err != nil {
 			return err
 		}
 		if len(batch) < b.BatchSize {
@@ -255,16 +263,7 @@ type reminderCounts struct {
 
 func (s *Sweeper) countReminders(ctx context.Context, b *boundRule, asOf time.Time) (reminderCounts, error) {
 	var c reminderCounts
-	db := s.Store.DB().WithContext(ctx)
-	err := s.window(ctx, b, asOf, false, func(rows []windowRow) error {
-		keys := make([]any, len(rows))
-		for i, r := range rows {
-			keys[i] = r.key
-		}
-		recs, err := s.reminderRecords(db, b.Name, keys)
-		if err != nil {
-			return err
-		}
+	err := s.window(ctx, b, asOf, false, func(rows []windowRow, recs map[string]reminderRecord) error {
 		var due []any
 		for _, r := range rows {
 			var rec *reminderRecord
@@ -332,15 +331,7 @@ func (s *Sweeper) sendReminders(ctx context.Context, b *boundRule, asOf time.Tim
 	tz := s.Config.Sweeper.Timezone
 	db := s.Store.DB().WithContext(ctx)
 	qt := s.Store.Quote(remindersTable)
-	err = s.window(ctx, b, asOf, true, func(rows []windowRow) error {
-		keys := make([]any, len(rows))
-		for i, r := range rows {
-			keys[i] = r.key
-		}
-		recs, err := s.reminderRecords(db, b.Name, keys)
-		if err != nil {
-			return err
-		}
+	err = s.window(ctx, b, asOf, true, func(rows []windowRow, recs map[string]reminderRecord) error {
 		for _, r := range rows {
 			if ctx.Err() != nil {
 				return ctx.Err()

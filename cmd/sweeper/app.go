@@ -256,6 +256,12 @@ func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 // parseAsOf reads --as-of: RFC 3339, or a date meaning midnight in the
 // configured timezone.
 func parseAsOf(v string, tz *time.Location) (time.Time, error) {
+	return parseTimeFlag("--as-of", v, tz)
+}
+
+// parseTimeFlag reads a time flag like --as-of: RFC 3339, or a date
+// meaning midnight in the configured timezone.
+func parseTimeFlag(name, v string, tz *time.Location) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil
 	}
@@ -265,5 +271,5 @@ func parseAsOf(v string, tz *time.Location) (time.Time, error) {
 	if t, err := time.ParseInLocation("2006-01-02", v, tz); err == nil {
 		return t, nil
 	}
-	return time.Time{}, usageErrorf("--as-of %q is neither RFC 3339 (2026-11-22T03:30:00+01:00) nor a date (2026-11-22)", v)
+	return time.Time{}, usageErrorf("%s %q is neither RFC 3339 (2026-11-22T03:30:00+01:00) nor a date (2026-11-22)", name, v)
 }

@@ -96,21 +96,6 @@ func (e *environment) audit(ctx context.Context, args []string) error {
 	return err
 }
 
-// parseTimeFlag reads a time flag like --as-of: RFC 3339, or a date
-// meaning midnight in the configured timezone.
-func parseTimeFlag(name, v string, tz *time.Location) (time.Time, error) {
-	if v == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return t, nil
-	}
-	if t, err := time.ParseInLocation("2006-01-02", v, tz); err == nil {
-		return t, nil
-	}
-	return time.Time{}, usageErrorf("%s %q is neither RFC 3339 (2026-11-22T03:30:00+01:00) nor a date (2026-11-22)", name, v)
-}
-
 // eachRecord reads the records of f; with no audit table there are none.
 func eachRecord(ctx context.Context, s *sweeper.Sweeper, f sweeper.AuditFilter, fn func(sweeper.AuditRecord) error) error {
 	if f.MaxID < 0 {
