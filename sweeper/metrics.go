@@ -100,3 +100,9 @@ func (m *Metrics) SetDue(rule string, n int) {
 	}
 	m.due.WithLabelValues(rule).Set(float64(n))
 }
+
+// ErrorsCounter returns the error counter of a rule, for tests and for
+// callers that want to read it back.
+func (m *Metrics) ErrorsCounter(rule string) prometheus.Counter {
+	return m.errors.WithLabelValues(rule)
+}

@@ -1,0 +1,84 @@
+package sweeper_test
+
+import (
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/sweeperd/sweeper/sweeper"
+)
+
+// TestScheduler runs a rule on "@every 1s": a run that panics is recovered
+// and counted, the daemon's schedule goes on, a run that is still going
+// when the next is due makes that one skip (rule.skipped), and the rule
+// keeps running afterwards. With cron v3.0.1 the chain order matters: a
+// recovered panic must not make the job skip forever (robfig/cron#366).
+func TestScheduler(t *testing.T) {
+	f := setup(t, sweeper.SQLite)
+	f.exec(`CREATE TABLE orders (id AUTO_PK, created_at DATETIME NOT NULL)`,
+		`INSERT INTO orders (created_at) VALUES ('2015-01-01 00:00:00')`)
+	r := f.rule(sweeper.Rule{Name: "order-7y", Table: "orders", AgeColumns: []string{"created_at"},
+		OlderThan: years(7), Action: sweeper.ActionDelete})
+	r.Schedule = "@every 1s"
+	core, logs := observer.New(zap.DebugLevel)
+	log := zap.New(core)
+	f.sw.Log = log
+
+	var calls atomic.Int32
+	release := make(chan struct{})
+	sweeper.SetBeforeLock(f.sw, func(string, []any) {
+		switch calls.Add(1) {
+		case 1:
+			panic("a bug in a rule")
+		case 2:
+			<-release // hold this run past the next tick: that one must skip
+		}
+	})
+	reg := prometheus.NewRegistry()
+	m := sweeper.NewMetrics(reg)
+	sc, err := sweeper.NewScheduler(f.sw, m, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.Start()
+	defer sc.Stop(5 * time.Second)
+
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		deadline := time.After(15 * time.Second)
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for !cond() {
+			select {
+			case <-tick.C:
+			case <-deadline:
+				t.Fatalf("%s: not within 15 s", what)
+			}
+		}
+	}
+	waitFor("the panic is recovered and logged", func() bool {
+		return logs.FilterMessage("rule panicked").Len() == 1
+	})
+	if got := testutil.ToFloat64(m.ErrorsCounter("order-7y")); got != 1 {
+		t.Errorf("sweeper_rule_errors_total after the panic: got %v, want 1", got)
+	}
+	waitFor("the next run starts and blocks", func() bool { return calls.Load() >= 2 })
+	waitFor("a run due while the last one is still going is skipped", func() bool {
+		return logs.FilterField(zap.String("event", "rule.skipped")).Len() > 0
+	})
+	close(release)
+	waitFor("the rule goes on after the panic and the skip", func() bool {
+		return f.count(`SELECT COUNT(*) FROM orders`) == 0
+	})
+	for _, e := range logs.FilterField(zap.String("event", "rule.skipped")).All() {
+		if !strings.Contains(e.ContextMap()["reason"].(string), "still running") {
+			t.Errorf("rule.skipped reason: got %v", e.ContextMap()["reason"])
+		}
+	}
+}
