@@ -140,22 +140,28 @@ func (b *boundRule) forUpdate() string {
 	return " FOR UPDATE"
 }
 
-// duplicateEntry matches MySQL's "Duplicate entry '<value>' for key", whose
-// value is often an e-mail address.
-var duplicateEntry = regexp.MustCompile(`Duplicate entry '.*' for key`)
+// quotedValue matches the MySQL errors that quote a row's value: "Duplicate
+// entry '<value>' for key", "Incorrect string value: '<value>' for column",
+// "Truncated incorrect DOUBLE value: '<value>'". The value is often an
+// e-mail address or a name.
+var quotedValue = regexp.MustCompile(`(Duplicate entry|[Ii]ncorrect \w+ value:?) '.*?'( for (?:key|column)|$)`)
 
-// scrub removes row values a database error may quote: errors are logged,
-// and logs never hold personal data.
-func scrub(err error) error {
+// ScrubError removes the row values a database error may quote: errors are
+// logged, and logs never hold personal data. PostgreSQL keeps such values in
+// the error's detail, which its message leaves out; SQLite names columns only.
+func ScrubError(err error) error {
 	if err == nil {
 		return nil
 	}
 	msg := err.Error()
-	if duplicateEntry.MatchString(msg) {
-		return scrubbedError{msg: duplicateEntry.ReplaceAllString(msg, "Duplicate entry (value withheld) for key"), err: err}
+	if quotedValue.MatchString(msg) {
+		return scrubbedError{msg: quotedValue.ReplaceAllString(msg, "$1 (value withheld)$2"), err: err}
 	}
 	return err
 }
+
+// scrub is ScrubError, short for the many call sites of this package.
+func scrub(err error) error { return ScrubError(err) }
 
 type scrubbedError struct {
 	msg string

@@ -472,7 +472,7 @@ func (l gormLogger) Trace(ctx context.Context, begin time.Time, fc func() (strin
 	_, rows := fc()
 	if err != nil {
 		l.log.Debug("statement failed", zap.String("event", "db.error"), zap.Int64("rows", rows),
-			zap.Int64("duration_ms", elapsed.Milliseconds()), zap.Error(err))
+			zap.Int64("duration_ms", elapsed.Milliseconds()), zap.Error(sweeper.ScrubError(err)))
 		return
 	}
 	l.log.Info("slow statement", zap.String("event", "db.slow"), zap.Int64("rows", rows),
