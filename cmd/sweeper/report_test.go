@@ -319,7 +319,7 @@ func chromium(t *testing.T) string {
 	if os.Getenv("CI") == "true" {
 		t.Fatal("no Chromium found: .ci/run installs Debian's chromium package; install it with apt-get install -y chromium")
 	}
-	t.Skip("no Chromium found (apt-get install -y chromium, or run make report-check)")
+	t.Skip("no Chromium found: install it with apt-get install -y chromium to run this test")
 	return ""
 }
 
