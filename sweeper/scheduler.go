@@ -87,8 +87,13 @@ func (sc *Scheduler) Retire() {
 }
 
 func (sc *Scheduler) runRule(name string) {
-	rep, _ := sc.sweeper.Sweep(sc.ctx, SweepOptions{Rules: []string{name}})
+	rep, err := sc.sweeper.Sweep(sc.ctx, SweepOptions{Rules: []string{name}})
 	if rep == nil {
+		// Refused before any rule ran (the clock guard): a failure of this
+		// rule's run all the same, for sweeper_rule_errors_total and alerts.
+		if err != nil && sc.ctx.Err() == nil {
+			sc.metrics.ObserveError(name)
+		}
 		return
 	}
 	now := time.Now()

@@ -82,3 +82,33 @@ func TestScheduler(t *testing.T) {
 		}
 	}
 }
+
+// A scheduled run the clock guard refuses counts as the rule's error.
+func TestScheduler_RefusedRunCountsAsError(t *testing.T) {
+	f := setup(t, sweeper.SQLite)
+	f.exec(`CREATE TABLE orders (id AUTO_PK, created_at DATETIME NOT NULL)`)
+	r := f.rule(sweeper.Rule{Name: "order-7y", Table: "orders", AgeColumns: []string{"created_at"},
+		OlderThan: years(7), Action: sweeper.ActionDelete})
+	r.Schedule = "@every 1s"
+	// An audit record from the future: the daemon's clock is behind it.
+	f.sweep(time.Now().Add(24*time.Hour), sweeper.SweepOptions{})
+	f.exec(`INSERT INTO sweeper_audit (run_id, at, rule, table_name, row_key, action, detail)
+		VALUES ('x', '2099-01-01 00:00:00.000000', 'order-7y', 'orders', '1', 'delete', '')`)
+	m := sweeper.NewMetrics(prometheus.NewRegistry())
+	sc, err := sweeper.NewScheduler(f.sw, m, zap.NewNop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.Start()
+	defer sc.Stop(5 * time.Second)
+	deadline := time.After(10 * time.Second)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for testutil.ToFloat64(m.ErrorsCounter("order-7y")) < 1 {
+		select {
+		case <-tick.C:
+		case <-deadline:
+			t.Fatal("a refused run was not counted in sweeper_rule_errors_total within 10 s")
+		}
+	}
+}
