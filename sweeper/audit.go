@@ -82,6 +82,28 @@ func (s *Sweeper) writeAudit(tx *gorm.DB, recs []AuditRecord) error {
 	return nil
 }
 
+// auditRange writes the audit records of a batch's rows with one INSERT ...
+// SELECT over the batch's range and condition (within, args), before the
+// rows change: the key list does not travel to the database and back. It
+// must write exactly n records, one per locked row.
+func (s *Sweeper) auditRange(tx *gorm.DB, b *boundRule, within string, args []any, n int, runID string, at time.Time, detail string) error {
+	cols := []string{"run_id", "at", "rule", "table_name", "row_key", "action", "detail"}
+	for i, c := range cols {
+		cols[i] = s.Store.Quote(c)
+	}
+	text := "CHAR"
+	if b.dialect != MySQL {
+		text = "TEXT"
+	}
+	q := fmt.Sprintf("INSERT INTO %s (%s) SELECT ?, ?, ?, ?, CAST(%s.%s AS %s), ?, ? FROM %s WHERE %s",
+		s.Store.Quote(s.Config.Sweeper.AuditTable), strings.Join(cols, ", "), b.qTable, b.qKey, text, b.qTable, within)
+	a := append([]any{runID, at.UTC().Format(auditTime), b.Name, b.Table, string(b.Action), detail}, args...)
+	if err := execInRange(tx, q, n, a...); err != nil {
+		return fmt.Errorf("write audit records: %w", err)
+	}
+	return nil
+}
+
 // AuditRecords reads the audit records of a run, or all of them when runID
 // is empty, oldest first.
 func (s *Sweeper) AuditRecords(ctx context.Context, runID string) ([]AuditRecord, error) {

@@ -93,6 +93,22 @@ type boundRelated struct {
 	anonymise []boundColumn
 }
 
+// integerKey reports whether the key column holds integers, whose text
+// form is the same in SQL (CAST) and in keyString.
+func (b *boundRule) integerKey() bool {
+	for _, c := range b.table.Columns {
+		if c.Name != b.key {
+			continue
+		}
+		t := strings.TrimSpace(strings.TrimSuffix(c.Type, " unsigned"))
+		switch t {
+		case "tinyint", "smallint", "mediumint", "int", "integer", "bigint", "int2", "int4", "int8":
+			return true
+		}
+	}
+	return false
+}
+
 // bind holds the rule against the live schema. Problems come back as
 // findings; bound is nil when any of them is an error.
 func bind(ctx context.Context, st Store, r *Rule, redact string) (*boundRule, []Finding) {

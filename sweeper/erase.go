@@ -193,17 +193,22 @@ func (s *Sweeper) Erase(ctx context.Context, opt EraseOptions) (*EraseResult, er
 		}
 	}
 
-	// The audit records of this run say which rows were erased.
-	recs, err := s.AuditRecords(ctx, res.RunID)
-	if err != nil {
-		return res, err
+	// The audit records of this run say which rows were erased. They are
+	// looked up by key, which the audit table indexes, and not by run.
+	stored := make([]string, 0, len(byDBKey))
+	for k := range byDBKey {
+		stored = append(stored, k)
 	}
-	for _, rec := range recs {
-		if rec.Table != b.Table || rec.Action != string(b.Action) {
-			continue
-		}
-		if idx, ok := byDBKey[rec.RowKey]; ok {
-			res.Keys[idx].Erased = true
+	for start := 0; start < len(stored); start += auditChunk {
+		f := AuditFilter{RunID: res.RunID, Tables: []string{b.Table}, Keys: stored[start:min(start+auditChunk, len(stored))]}
+		err := s.EachAuditRecord(ctx, f, func(rec AuditRecord) error {
+			if idx, ok := byDBKey[rec.RowKey]; ok && rec.Action == string(b.Action) {
+				res.Keys[idx].Erased = true
+			}
+			return nil
+		})
+		if err != nil {
+			return res, err
 		}
 	}
 	// A row that changed between the look-up and the lock (a sweep took it,

@@ -3,3 +3,7 @@ package sweeper
 // SetBeforeLock lets tests act between the read that finds a batch and the
 // locking read that re-checks it, as a shop's own transaction might.
 func SetBeforeLock(s *Sweeper, f func(rule string, keys []any)) { s.beforeLock = f }
+
+// SetAfterLock lets tests act inside a batch's transaction right after its
+// locking read, on rows the batch did not lock.
+func SetAfterLock(s *Sweeper, f func(rule string)) { s.afterLock = f }

@@ -39,6 +39,9 @@ type Sweeper struct {
 	// the locking read that re-checks it: the moment a shop's own transaction
 	// may change a row.
 	beforeLock func(rule string, keys []any)
+	// afterLock, when set, runs in a batch's transaction right after its
+	// locking read: the moment a row the batch did not lock may change.
+	afterLock func(rule string)
 }
 
 // SweepOptions select and steer one pass.
@@ -395,7 +398,7 @@ func (s *Sweeper) sweepRule(ctx context.Context, r *Rule, runID string, asOf tim
 			s.beforeLock(r.Name, keys)
 		}
 		bs := time.Now()
-		res, err := s.batchWithRetry(ctx, b, cond, condArgs, keys, runID, now().UTC(), asOf, log, batchOptions{})
+		res, err := s.batchWithRetry(ctx, b, cond, condArgs, keys, runID, now().UTC(), asOf, log, batchOptions{byRange: true})
 		if err != nil {
 			rr.Err = err
 			return rr
@@ -528,7 +531,7 @@ func (s *Sweeper) batchWithRetry(ctx context.Context, b *boundRule, cond string,
 		if err == nil {
 			return res, nil
 		}
-		if !s.Store.Retryable(err) || ctx.Err() != nil || attempt == maxAttempts {
+		if !s.retryable(err) || ctx.Err() != nil || attempt == maxAttempts {
 			break
 		}
 		log.Warn("batch rolled back, retrying", zap.String("event", "rule.retry"), zap.Int("attempt", attempt), zap.Error(scrub(err)))
@@ -537,10 +540,19 @@ func (s *Sweeper) batchWithRetry(ctx context.Context, b *boundRule, cond string,
 		case <-time.After(time.Duration(attempt) * 200 * time.Millisecond):
 		}
 	}
-	if s.Store.Retryable(err) {
+	if s.retryable(err) {
 		return batchResult{}, fmt.Errorf("batch on %q rolled back after %d attempts: %w", b.Table, min(attempt, maxAttempts), scrub(err))
 	}
 	return batchResult{}, fmt.Errorf("batch on %q rolled back: %w", b.Table, scrub(err))
+}
+
+// errRangeMoved is a statement over a batch's key range that touched
+// other rows than the batch locked: a row in the range became due after
+// the locking read. The batch rolls back and is tried again.
+var errRangeMoved = errors.New("rows in the batch's key range changed after they were locked")
+
+func (s *Sweeper) retryable(err error) bool {
+	return errors.Is(err, errRangeMoved) || s.Store.Retryable(err)
 }
 
 // lockedRow is a row the batch's locking read found still due, with what
@@ -558,6 +570,11 @@ type lockedRow struct {
 type batchOptions struct {
 	noReminder bool   // skip the reminder gate: a request is not announced
 	detail     string // appended to the detail of every audit record
+	// byRange takes the batch as the due rows from the first to the last of
+	// the keys (a sweep's keyset walk) rather than as exactly those keys
+	// (an erasure's list). One range read is much cheaper than a thousand
+	// key look-ups, on every statement of the batch.
+	byRange bool
 }
 
 // batch is one transaction: lock the candidates that are still due, keep
@@ -583,9 +600,16 @@ func (s *Sweeper) batch(ctx context.Context, b *boundRule, cond string, args []a
 		for _, c := range hashCols {
 			sel = append(sel, b.qTable+"."+c.q)
 		}
-		q := fmt.Sprintf("SELECT %s FROM %s WHERE %s.%s IN ? AND %s ORDER BY %s.%s%s",
-			strings.Join(sel, ", "), b.qTable, b.qTable, b.qKey, cond, b.qTable, b.qKey, b.forUpdate())
-		rows, err := tx.Raw(q, append([]any{keys}, args...)...).Rows()
+		within, withinArgs := fmt.Sprintf("%s.%s IN ?", b.qTable, b.qKey), []any{keys}
+		if opt.byRange {
+			within = fmt.Sprintf("%s.%s >= ? AND %s.%s <= ?", b.qTable, b.qKey, b.qTable, b.qKey)
+			withinArgs = []any{keys[0], keys[len(keys)-1]}
+		}
+		within += " AND " + cond
+		withinArgs = append(withinArgs, args...)
+		q := fmt.Sprintf("SELECT %s FROM %s WHERE %s ORDER BY %s.%s%s",
+			strings.Join(sel, ", "), b.qTable, within, b.qTable, b.qKey, b.forUpdate())
+		rows, err := tx.Raw(q, withinArgs...).Rows()
 		if err != nil {
 			return fmt.Errorf("lock due rows: %w", err)
 		}
@@ -613,6 +637,9 @@ func (s *Sweeper) batch(ctx context.Context, b *boundRule, cond string, args []a
 		if err := rows.Err(); err != nil {
 			return fmt.Errorf("lock due rows: %w", err)
 		}
+		if s.afterLock != nil {
+			s.afterLock(b.Name)
+		}
 		var noAddress map[string]bool
 		if b.Reminder != nil && !opt.noReminder {
 			locked, noAddress, err = s.reminderGate(tx, b, locked, asOf)
@@ -627,6 +654,14 @@ func (s *Sweeper) batch(ctx context.Context, b *boundRule, cond string, args []a
 		for i, r := range locked {
 			keysLocked[i] = r.key
 		}
+		// A whole range is what the locking read locked when no reminder has
+		// held rows back and the condition reads only the row itself. Then a
+		// statement over the range and the condition touches the locked rows
+		// and, should a row of the range have become due since, more: the
+		// exact count check below rolls that back. A condition with a
+		// subquery could also turn a locked row not due through another
+		// table, so those rules go by key.
+		wholeRange := opt.byRange && b.Reminder == nil && !strings.Contains(strings.ToLower(cond), "select")
 		var audit []AuditRecord
 		for i, rel := range b.related {
 			n, recs, err := s.handleRelated(tx, b, rel, keysLocked, runID, at)
@@ -636,10 +671,26 @@ func (s *Sweeper) batch(ctx context.Context, b *boundRule, cond string, args []a
 			res.related[i] = n
 			audit = append(audit, recs...)
 		}
+		detail := ""
+		if b.Action == ActionAnonymise {
+			detail = columnNames(b.anonymise)
+		}
+		// The rows' own records come from the rows themselves, before they
+		// change, when their keys read as text the same way in SQL as here.
+		auditInSQL := wholeRange && opt.detail == "" && b.integerKey()
+		if auditInSQL {
+			if err := s.auditRange(tx, b, within, withinArgs, len(locked), runID, at, detail); err != nil {
+				return err
+			}
+		}
+		target := keysTarget{keys: keysLocked}
+		if wholeRange {
+			target = keysTarget{keys: keysLocked, where: within, args: withinArgs}
+		}
 		switch b.Action {
 		case ActionDelete:
-			q := fmt.Sprintf("DELETE FROM %s WHERE %s IN ?", b.qTable, b.qKey)
-			if err := execChecked(tx, q, len(keysLocked), keysLocked); err != nil {
+			q, a := target.clause(fmt.Sprintf("DELETE FROM %s WHERE", b.qTable), b.qKey)
+			if err := target.exec(tx, q, a...); err != nil {
 				return fmt.Errorf("delete from %q: %w", b.Table, err)
 			}
 		case ActionAnonymise:
@@ -647,7 +698,7 @@ func (s *Sweeper) batch(ctx context.Context, b *boundRule, cond string, args []a
 			for i, r := range locked {
 				hashVals[i] = r.hash
 			}
-			if err := s.anonymiseRows(tx, b.dialect, b.qTable, b.qKey, b.anonymise, keysLocked, hashVals, hashCols); err != nil {
+			if err := s.anonymiseRows(tx, b.dialect, b.qTable, b.qKey, b.anonymise, target, hashVals, hashCols); err != nil {
 				return fmt.Errorf("anonymise %q: %w", b.Table, err)
 			}
 		}
@@ -661,11 +712,10 @@ func (s *Sweeper) batch(ctx context.Context, b *boundRule, cond string, args []a
 				return err
 			}
 		}
-		detail := ""
-		if b.Action == ActionAnonymise {
-			detail = columnNames(b.anonymise)
-		}
 		for _, k := range keysLocked {
+			if auditInSQL {
+				break
+			}
 			ks := keyString(k)
 			if noAddress[ks] {
 				audit = append(audit, AuditRecord{RunID: runID, At: at, Rule: b.Name, Table: b.Table,
@@ -691,6 +741,8 @@ func (s *Sweeper) batch(ctx context.Context, b *boundRule, cond string, args []a
 	return res, nil
 }
 
+var errCountChanged = errors.New("row count changed under the lock")
+
 // execChecked runs a statement that must touch exactly want rows: anything
 // else means the rows changed under the lock, and the batch rolls back.
 func execChecked(tx *gorm.DB, q string, want int, args ...any) error {
@@ -699,19 +751,55 @@ func execChecked(tx *gorm.DB, q string, want int, args ...any) error {
 		return res.Error
 	}
 	if int(res.RowsAffected) != want {
-		return fmt.Errorf("touched %d rows where %d were locked; rolled back", res.RowsAffected, want)
+		return fmt.Errorf("%w: touched %d rows where %d were locked; rolled back", errCountChanged, res.RowsAffected, want)
 	}
 	return nil
 }
 
-func (s *Sweeper) anonymiseRows(tx *gorm.DB, d Dialect, qTable, qKey string, cols []boundColumn, keys []any,
+// keysTarget is the rows a batch statement acts on: the locked keys, or,
+// when where is set, the batch's range and condition that locked them.
+type keysTarget struct {
+	keys  []any
+	where string
+	args  []any
+}
+
+// clause completes head ("DELETE FROM t WHERE") with the target's rows.
+func (t keysTarget) clause(head, qKey string) (string, []any) {
+	if t.where != "" {
+		return head + " " + t.where, t.args
+	}
+	return fmt.Sprintf("%s %s IN ?", head, qKey), []any{t.keys}
+}
+
+// exec runs q, which must touch exactly the target's rows.
+func (t keysTarget) exec(tx *gorm.DB, q string, args ...any) error {
+	if t.where == "" {
+		return execChecked(tx, q, len(t.keys), args...)
+	}
+	return execInRange(tx, q, len(t.keys), args...)
+}
+
+// execInRange is execChecked for a statement over a batch's range, where
+// another count means a row of the range became due after the lock: the
+// batch is worth another try.
+func execInRange(tx *gorm.DB, q string, want int, args ...any) error {
+	err := execChecked(tx, q, want, args...)
+	if errors.Is(err, errCountChanged) {
+		return fmt.Errorf("%w: %w", errRangeMoved, err)
+	}
+	return err
+}
+
+func (s *Sweeper) anonymiseRows(tx *gorm.DB, d Dialect, qTable, qKey string, cols []boundColumn, target keysTarget,
 	hashVals [][]any, hashCols []boundColumn) error {
+	keys := target.keys
 	set, setArgs := setClause(d, cols, qKey, s.Config.Sweeper.RedactText)
 	if set != "" {
-		q := fmt.Sprintf("UPDATE %s SET %s WHERE %s IN ?", qTable, set, qKey)
+		q, a := target.clause(fmt.Sprintf("UPDATE %s SET %s WHERE", qTable, set), qKey)
 		// The connection counts matched rows, not changed ones (MySQL's
 		// CLIENT_FOUND_ROWS), so the count must equal the rows locked.
-		if err := execChecked(tx, q, len(keys), append(setArgs, keys)...); err != nil {
+		if err := target.exec(tx, q, append(setArgs, a...)...); err != nil {
 			return err
 		}
 	}
@@ -812,7 +900,7 @@ func (s *Sweeper) handleRelated(tx *gorm.DB, b *boundRule, rel boundRelated, par
 					hashCols = append(hashCols, c)
 				}
 			}
-			err = s.anonymiseRows(tx, b.dialect, rel.qTable, rel.qKey, rel.anonymise, chunk, nil, hashCols)
+			err = s.anonymiseRows(tx, b.dialect, rel.qTable, rel.qKey, rel.anonymise, keysTarget{keys: chunk}, nil, hashCols)
 		}
 		if err != nil {
 			return 0, nil, fmt.Errorf("related %q: %s: %w", rel.Table, rel.Action, err)
