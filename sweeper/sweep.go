@@ -367,6 +367,14 @@ func (s *Sweeper) sweepRule(ctx context.Context, r *Rule, runID string, asOf tim
 	}()
 
 	var last any
+	// next is the next batch's candidates, read on another connection while
+	// the batch before them runs: that read then costs the batch nothing.
+	var next <-chan candidateRead
+	defer func() {
+		if next != nil {
+			<-next
+		}
+	}()
 	for {
 		if err := ctx.Err(); err != nil {
 			rr.Err = fmt.Errorf("stopped: %w", err)
@@ -385,15 +393,34 @@ func (s *Sweeper) sweepRule(ctx context.Context, r *Rule, runID string, asOf tim
 			rr.Capped = s.anyDue(ctx, b, cond, condArgs, last)
 			return rr
 		}
-		keys, err := s.candidates(ctx, b, cond, condArgs, last, limit)
-		if err != nil {
-			rr.Err = err
+		var c candidateRead
+		if next != nil {
+			c = <-next
+			next = nil
+		} else {
+			c = s.readCandidates(ctx, b, cond, condArgs, last, limit)
+		}
+		if c.err != nil {
+			rr.Err = c.err
 			return rr
+		}
+		keys := c.keys
+		// A read that found fewer rows than it asked for walked to the end
+		// of the table: another would only walk it again. A row that became
+		// due since is the next run's.
+		end := len(keys) < c.limit
+		if len(keys) > limit {
+			keys, end = keys[:limit], false
 		}
 		if len(keys) == 0 {
 			return rr
 		}
 		last = keys[len(keys)-1]
+		if !end {
+			ch := make(chan candidateRead, 1)
+			go func(last any) { ch <- s.readCandidates(ctx, b, cond, condArgs, last, b.BatchSize) }(last)
+			next = ch
+		}
 		if s.beforeLock != nil {
 			s.beforeLock(r.Name, keys)
 		}
@@ -418,6 +445,9 @@ func (s *Sweeper) sweepRule(ctx context.Context, r *Rule, runID string, asOf tim
 		}
 		if err := s.waitForReplicas(ctx, deadline, log); err != nil {
 			rr.Err = err
+			return rr
+		}
+		if end {
 			return rr
 		}
 	}
@@ -450,6 +480,18 @@ func (s *Sweeper) candidates(ctx context.Context, b *boundRule, cond string, arg
 		return nil, fmt.Errorf("find due rows in %q: %w", b.Table, scrub(err))
 	}
 	return keys, nil
+}
+
+// candidateRead is the outcome of a candidates read of at most limit keys.
+type candidateRead struct {
+	keys  []any
+	limit int
+	err   error
+}
+
+func (s *Sweeper) readCandidates(ctx context.Context, b *boundRule, cond string, args []any, last any, limit int) candidateRead {
+	keys, err := s.candidates(ctx, b, cond, args, last, limit)
+	return candidateRead{keys: keys, limit: limit, err: err}
 }
 
 // anyDue reports whether due rows remain after last, so that a capped run
