@@ -11,6 +11,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"flag"
@@ -19,6 +20,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -43,6 +45,7 @@ type options struct {
 	shopLockWait int
 	phases       bool
 	phasesOnly   bool
+	runs         int
 }
 
 // result is one measured run.
@@ -57,6 +60,30 @@ type result struct {
 	Counters map[string]int64
 	Skipped  string
 	Err      string
+	Note     string          // the all-rounds cell when Times is empty
+	Runs     int             // rounds this row is the median of
+	Times    []time.Duration // every round's time, fastest first
+}
+
+// medianRun is the round with the median time (of the runs that did not
+// fail), with the times of all of them.
+func medianRun(rs []result) result {
+	var ok []result
+	for _, r := range rs {
+		if r.Err == "" && r.Skipped == "" {
+			ok = append(ok, r)
+		}
+	}
+	if len(ok) == 0 {
+		return rs[0]
+	}
+	slices.SortStableFunc(ok, func(x, y result) int { return cmp.Compare(x.Dur, y.Dur) })
+	m := ok[len(ok)/2]
+	m.Runs = len(ok)
+	for _, r := range ok {
+		m.Times = append(m.Times, r.Dur)
+	}
+	return m
 }
 
 func (r result) rate() float64 {
@@ -78,6 +105,7 @@ func main() {
 	flag.BoolVar(&o.keep, "keep", false, "keep the sweeper_bench_* database afterwards")
 	flag.IntVar(&o.shopLockWait, "shop-lock-wait", 0, "innodb_lock_wait_timeout of the shop's sessions in seconds (0 = the server's default)")
 	flag.BoolVar(&o.phases, "phases", true, "also replay the sweeper's statements with plain database/sql and time each phase of a batch")
+	flag.IntVar(&o.runs, "runs", 3, "rounds of every measurement; each row of the table is the round with the median time (the baseline: the median p99)")
 	flag.BoolVar(&o.phasesOnly, "phases-only", false, "only generate the table and run the phase replay (prints, writes nothing)")
 	flag.Parse()
 	rssSet := false
@@ -196,52 +224,78 @@ func run(ctx context.Context, o options) error {
 		logf("%-28s %s", r.Name, r.summary())
 	}
 
-	// Baseline: the shop alone.
-	if err := freshCopy(ctx, b.db, "orders_tmpl"); err != nil {
-		return err
+	// Every contestant runs once per round, rounds one after the other, so
+	// that a slow minute of the machine hits all of them alike.
+	type contestant struct {
+		name, kind string
+		traffic    bool
+		f          func(context.Context, *result) error
 	}
-	bctx, cancel := context.WithTimeout(ctx, o.baseline)
-	b.baseline = b.shop().run(bctx)
-	cancel()
-	add(result{Name: "baseline (shop traffic only)", Kind: "baseline", Dur: b.baseline.Dur, Traffic: &b.baseline})
-
-	engDel := b.measure(ctx, "engine: single DELETE", "delete", true, func(ctx context.Context, r *result) error {
-		res, err := b.db.ExecContext(ctx, "DELETE FROM orders WHERE created_at < ?", b.cutDel)
-		if err == nil {
-			r.Rows, _ = res.RowsAffected()
-		}
-		return err
-	})
-	add(engDel)
-	engUpd := b.measure(ctx, "engine: single UPDATE", "anonymise", true, func(ctx context.Context, r *result) error {
-		res, err := b.db.ExecContext(ctx, "UPDATE orders SET phone = NULL, salutation = NULL WHERE created_at < ? AND (phone IS NOT NULL OR salutation IS NOT NULL)", b.cutAnon)
-		if err == nil {
-			r.Rows, _ = res.RowsAffected()
-		}
-		return err
-	})
-	add(engUpd)
-	swDel := b.measure(ctx, "sweeper sweep: delete", "delete", true, b.sweep("order-7y"))
-	add(swDel)
-	swAnon := b.measure(ctx, "sweeper sweep: anonymise", "anonymise", true, b.sweep("order-phone-6m"))
-	add(swAnon)
-
-	var pt result
-	switch _, err := exec.LookPath("pt-archiver"); {
-	case o.skipPT:
-		pt = result{Name: "pt-archiver --bulk-delete", Kind: "delete", Skipped: "skipped (-no-pt)"}
-	case err != nil:
-		fmt.Fprintln(os.Stderr, "pt-archiver not installed (apt-get install percona-toolkit)")
-		pt = result{Name: "pt-archiver --bulk-delete", Kind: "delete", Skipped: "pt-archiver not installed (apt-get install percona-toolkit)"}
-	default:
-		pt = b.measure(ctx, "pt-archiver --bulk-delete", "delete", true, b.ptArchiver)
+	contestants := []contestant{
+		{"engine: single DELETE", "delete", true, func(ctx context.Context, r *result) error {
+			res, err := b.db.ExecContext(ctx, "DELETE FROM orders WHERE created_at < ?", b.cutDel)
+			if err == nil {
+				r.Rows, _ = res.RowsAffected()
+			}
+			return err
+		}},
+		{"engine: single UPDATE", "anonymise", true, func(ctx context.Context, r *result) error {
+			res, err := b.db.ExecContext(ctx, "UPDATE orders SET phone = NULL, salutation = NULL WHERE created_at < ? AND (phone IS NOT NULL OR salutation IS NOT NULL)", b.cutAnon)
+			if err == nil {
+				r.Rows, _ = res.RowsAffected()
+			}
+			return err
+		}},
+		{"sweeper sweep: delete", "delete", true, b.sweep("order-7y")},
+		{"sweeper sweep: anonymise", "anonymise", true, b.sweep("order-phone-6m")},
+		{"pt-archiver --bulk-delete", "delete", true, b.ptArchiver},
+		{"sweeper plan (both rules)", "plan", false, func(ctx context.Context, r *result) error {
+			return b.sweeper(ctx, r, "plan", "--as-of", o.asOfArg)
+		}},
 	}
-	add(pt)
-
-	plan := b.measure(ctx, "sweeper plan (both rules)", "plan", false, func(ctx context.Context, r *result) error {
-		return b.sweeper(ctx, r, "plan", "--as-of", o.asOfArg)
-	})
-	add(plan)
+	ptSkipped := ""
+	if _, err := exec.LookPath("pt-archiver"); o.skipPT {
+		ptSkipped = "skipped (-no-pt)"
+	} else if err != nil {
+		ptSkipped = "pt-archiver not installed (apt-get install percona-toolkit)"
+		fmt.Fprintln(os.Stderr, ptSkipped)
+	}
+	var baselines []trafficResult
+	rounds := make([][]result, len(contestants))
+	for round := 1; round <= max(1, o.runs); round++ {
+		logf("round %d of %d", round, max(1, o.runs))
+		// Baseline: the shop alone.
+		if err := freshCopy(ctx, b.db, "orders_tmpl"); err != nil {
+			return err
+		}
+		bctx, cancel := context.WithTimeout(ctx, o.baseline)
+		t := b.shop().run(bctx)
+		cancel()
+		baselines = append(baselines, t)
+		logf("%-28s shop p50 %s p99 %s max %s", "baseline (shop traffic only)", ms(t.P50), ms(t.P99), ms(t.Max))
+		for i, c := range contestants {
+			r := result{Name: c.name, Kind: c.kind, Skipped: ptSkipped}
+			if c.name != "pt-archiver --bulk-delete" || ptSkipped == "" {
+				r = b.measure(ctx, c.name, c.kind, c.traffic, c.f)
+			}
+			rounds[i] = append(rounds[i], r)
+			logf("%-28s %s", r.Name, r.summary())
+		}
+	}
+	slices.SortStableFunc(baselines, func(x, y trafficResult) int { return cmp.Compare(x.P99, y.P99) })
+	b.baseline = baselines[len(baselines)/2]
+	var p99s []string
+	for _, t := range baselines {
+		p99s = append(p99s, "p99 "+ms(t.P99))
+	}
+	results = append(results, result{Name: "baseline (shop traffic only)", Kind: "baseline", Dur: b.baseline.Dur, Traffic: &b.baseline,
+		Runs: len(baselines), Note: strings.Join(p99s, " / ")})
+	median := make([]result, len(contestants))
+	for i, rs := range rounds {
+		median[i] = medianRun(rs)
+		results = append(results, median[i])
+	}
+	engDel, engUpd, swDel, swAnon, pt, plan := median[0], median[1], median[2], median[3], median[4], median[5]
 
 	phaseText := ""
 	if o.phases {
@@ -362,7 +416,7 @@ func (b *bench) measureFrom(ctx context.Context, tmpl, name, kind string, traffi
 }
 
 // writeConfig writes the sweeper's config: the bench database, one rule per
-// action, the settings the issue fixes.
+// action, batch_size 1000 as pt-archiver's --limit.
 func (b *bench) writeConfig() error {
 	c := b.cfg.Clone()
 	c.ParseTime = true

@@ -19,7 +19,7 @@ const intro = `# Benchmarks
 How fast ` + "`sweeper sweep`" + ` deletes and anonymises on MariaDB, measured against
 what the database itself can do (one ` + "`DELETE`" + ` / one ` + "`UPDATE`" + ` statement) and against
 ` + "`pt-archiver --purge --bulk-delete`" + `; how much it slows the shop's own traffic
-while it runs; and how much memory it takes (issue 7).
+while it runs; and how much memory it takes.
 
 Reproduce (needs Go and a MariaDB; ` + "`$SWEEPER_BENCH_DSN`" + `, default
 ` + "`root@tcp(127.0.0.1:3306)/`" + `, must be allowed to create and drop databases
@@ -71,11 +71,11 @@ func (rp report) markdown() string {
 		rp.o.asOfArg, thousands(rp.dueDel), rp.cutDel, thousands(rp.dueAnon), rp.cutAnon)
 	w("Generating the template took %s. Shop traffic: %.0f ops/s requested.\n\n", rp.gen.Round(time.Millisecond), rp.o.rate)
 
-	w("| run | rows | time | rows/s | vs engine | vs pt-archiver | shop p50 / p99 / max | p99 vs baseline | shop ops/s | lock-wait errors | peak RSS | CPU |\n")
-	w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	w("| run | rows | time | rows/s | vs engine | vs pt-archiver | shop p50 / p99 / max | p99 vs baseline | shop ops/s | lock-wait errors | peak RSS | CPU | all rounds |\n")
+	w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, r := range rp.results {
 		if r.Skipped != "" {
-			w("| %s | – | – | – | – | – | – | – | – | – | – | %s |\n", r.Name, r.Skipped)
+			w("| %s | – | – | – | – | – | – | – | – | – | – | %s | – |\n", r.Name, r.Skipped)
 			continue
 		}
 		name := r.Name
@@ -114,9 +114,17 @@ func (rp report) markdown() string {
 			rss = fmt.Sprintf("%.1f MiB", float64(r.RSSKiB)/1024)
 			cpu = r.CPU.Round(10 * time.Millisecond).String()
 		}
-		w("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", name, rows, dur, rate, vsEng, vsPT, lat, vsBase, ops, lw, rss, cpu)
+		all := r.Note
+		if len(r.Times) > 0 {
+			ts := make([]string, len(r.Times))
+			for i, d := range r.Times {
+				ts[i] = d.Round(10 * time.Millisecond).String()
+			}
+			all = strings.Join(ts, " / ")
+		}
+		w("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", name, rows, dur, rate, vsEng, vsPT, lat, vsBase, ops, lw, rss, cpu, all)
 	}
-	w("\n`vs engine`: rows/s divided by the single statement's rows/s; `vs pt-archiver`: by pt-archiver's. CPU is the sweeper process's user+system time.\n\n")
+	w("\n`vs engine`: rows/s divided by the single statement's rows/s; `vs pt-archiver`: by pt-archiver's. CPU is the sweeper process's user+system time. Each row is the round with the median time of %d rounds (`all rounds`: every round's time, fastest first); the baseline is the round with the median p99 (`all rounds`: every round's p99).\n\n", max(1, rp.o.runs))
 
 	w("### Targets\n\n")
 	w("| target | measured | |\n|---|---|---|\n")
