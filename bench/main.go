@@ -20,6 +20,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -46,6 +47,7 @@ type options struct {
 	phases       bool
 	phasesOnly   bool
 	runs         int
+	only         string
 }
 
 // result is one measured run.
@@ -106,6 +108,7 @@ func main() {
 	flag.IntVar(&o.shopLockWait, "shop-lock-wait", 0, "innodb_lock_wait_timeout of the shop's sessions in seconds (0 = the server's default)")
 	flag.BoolVar(&o.phases, "phases", true, "also replay the sweeper's statements with plain database/sql and time each phase of a batch")
 	flag.IntVar(&o.runs, "runs", 3, "rounds of every measurement; each row of the table is the round with the median time (the baseline: the median p99)")
+	flag.StringVar(&o.only, "only", "", "run only the contestants whose name matches this regular expression (for trying a change; the targets need them all)")
 	flag.BoolVar(&o.phasesOnly, "phases-only", false, "only generate the table and run the phase replay (prints, writes nothing)")
 	flag.Parse()
 	rssSet := false
@@ -260,6 +263,12 @@ func run(ctx context.Context, o options) error {
 		ptSkipped = "pt-archiver not installed (apt-get install percona-toolkit)"
 		fmt.Fprintln(os.Stderr, ptSkipped)
 	}
+	var only *regexp.Regexp
+	if o.only != "" {
+		if only, err = regexp.Compile(o.only); err != nil {
+			return fmt.Errorf("-only: %w", err)
+		}
+	}
 	var baselines []trafficResult
 	rounds := make([][]result, len(contestants))
 	for round := 1; round <= max(1, o.runs); round++ {
@@ -275,7 +284,9 @@ func run(ctx context.Context, o options) error {
 		logf("%-28s shop p50 %s p99 %s max %s", "baseline (shop traffic only)", ms(t.P50), ms(t.P99), ms(t.Max))
 		for i, c := range contestants {
 			r := result{Name: c.name, Kind: c.kind, Skipped: ptSkipped}
-			if c.name != "pt-archiver --bulk-delete" || ptSkipped == "" {
+			if only != nil && !only.MatchString(c.name) {
+				r.Skipped = "not run (-only)"
+			} else if c.name != "pt-archiver --bulk-delete" || ptSkipped == "" {
 				r = b.measure(ctx, c.name, c.kind, c.traffic, c.f)
 			}
 			rounds[i] = append(rounds[i], r)

@@ -82,11 +82,21 @@ func (s *Sweeper) writeAudit(tx *gorm.DB, recs []AuditRecord) error {
 	return nil
 }
 
-// auditRange writes the audit records of a batch's rows with one INSERT ...
-// SELECT over the batch's range and condition (within, args), before the
-// rows change: the key list does not travel to the database and back. It
-// must write exactly n records, one per locked row.
-func (s *Sweeper) auditRange(tx *gorm.DB, b *boundRule, within string, args []any, n int, runID string, at time.Time, detail string) error {
+// lockAndAudit locks the due rows of a batch's range and condition (within,
+// args) and writes their audit records, in one INSERT ... SELECT ... FOR
+// UPDATE, and says how many there were.
+func (s *Sweeper) lockAndAudit(tx *gorm.DB, b *boundRule, within string, args []any, runID string, at time.Time, detail string) (int, error) {
+	q, a := s.auditSelect(b, within, args, runID, at, detail)
+	res := tx.Exec(q+fmt.Sprintf(" ORDER BY %s.%s%s", b.qTable, b.qKey, b.forUpdate()), a...)
+	if res.Error != nil {
+		return 0, fmt.Errorf("lock due rows and write their audit records: %w", res.Error)
+	}
+	return int(res.RowsAffected), nil
+}
+
+// auditSelect is the INSERT ... SELECT of the audit records of the rows of
+// a batch's range and condition.
+func (s *Sweeper) auditSelect(b *boundRule, within string, args []any, runID string, at time.Time, detail string) (string, []any) {
 	cols := []string{"run_id", "at", "rule", "table_name", "row_key", "action", "detail"}
 	for i, c := range cols {
 		cols[i] = s.Store.Quote(c)
@@ -97,7 +107,15 @@ func (s *Sweeper) auditRange(tx *gorm.DB, b *boundRule, within string, args []an
 	}
 	q := fmt.Sprintf("INSERT INTO %s (%s) SELECT ?, ?, ?, ?, CAST(%s.%s AS %s), ?, ? FROM %s WHERE %s",
 		s.Store.Quote(s.Config.Sweeper.AuditTable), strings.Join(cols, ", "), b.qTable, b.qKey, text, b.qTable, within)
-	a := append([]any{runID, at.UTC().Format(auditTime), b.Name, b.Table, string(b.Action), detail}, args...)
+	return q, append([]any{runID, at.UTC().Format(auditTime), b.Name, b.Table, string(b.Action), detail}, args...)
+}
+
+// auditRange writes the audit records of a batch's rows with one INSERT ...
+// SELECT over the batch's range and condition (within, args), before the
+// rows change: the key list does not travel to the database and back. It
+// must write exactly n records, one per locked row.
+func (s *Sweeper) auditRange(tx *gorm.DB, b *boundRule, within string, args []any, n int, runID string, at time.Time, detail string) error {
+	q, a := s.auditSelect(b, within, args, runID, at, detail)
 	if err := execInRange(tx, q, n, a...); err != nil {
 		return fmt.Errorf("write audit records: %w", err)
 	}

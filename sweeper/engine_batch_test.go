@@ -127,6 +127,67 @@ func engWhenLockingRead(f *fixture, timeout time.Duration, fn func() error) erro
 	}
 }
 
+// rechecksUnderTheShopsLock is SweepBatches/RechecksUnderTheShopsLock.
+func rechecksUnderTheShopsLock(t *testing.T, related bool) {
+	asOf := engAms(2026, 11, 22, 0, 0, 0)
+	ctx := context.Background()
+	f := setup(t, sweeper.MySQL)
+	engCustomers(f)
+	f.exec(`INSERT INTO customers (email, created_at) VALUES
+				('a@example.com', '2015-01-01 00:00:00'), ('b@example.com', '2015-01-01 00:00:00'), ('c@example.com', '2015-01-01 00:00:00')`,
+		`INSERT INTO addresses (customer_id, street) VALUES (1, 'a'), (2, 'b'), (3, 'c')`)
+	r := engAccountRule(f)
+	if !related {
+		r.Related = nil
+	}
+	shop, err := f.raw.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer shop.Rollback()
+	committed := make(chan error, 1)
+	calls := 0
+	sweeper.SetBeforeLock(f.sw, func(string, []any) {
+		calls++
+		if calls > 1 {
+			return
+		}
+		if _, err := shop.Exec(`UPDATE customers SET last_login_at = '2026-11-21 18:00:00' WHERE id = 2`); err != nil {
+			t.Errorf("shop's login: %v", err)
+		}
+		go func() { committed <- engWhenLockingRead(f, 20*time.Second, shop.Commit) }()
+	})
+	type result struct {
+		rep *sweeper.Report
+		err error
+	}
+	res := engAsync(t, 60*time.Second, func() result {
+		rep, err := engSweep(f, asOf, sweeper.SweepOptions{})
+		return result{rep, err}
+	})
+	select {
+	case err := <-committed:
+		if err != nil {
+			t.Fatalf("shop's commit: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("shop's commit: still waiting after 30s")
+	}
+	if res.err != nil {
+		t.Fatalf("sweep: %v", res.err)
+	}
+	if got := engRule(t, res.rep, "account-idle-5y").Rows; got != 2 {
+		t.Errorf("rows: got %d, want 2", got)
+	}
+	engWantIDs(t, f, "customers left", `SELECT id FROM customers ORDER BY id`, 2)
+	if related {
+		engWantIDs(t, f, "addresses left", `SELECT id FROM addresses ORDER BY id`, 2)
+	}
+	if got := f.count(`SELECT COUNT(*) FROM sweeper_audit WHERE row_key = '2'`); got != 0 {
+		t.Errorf("audit records of customer 2: got %d, want 0", got)
+	}
+}
+
 // TestSweeper_SweepBatches holds the batch loop to SPEC §3.3 (atomic batches
 // that re-check), §3.4 (idempotent), §3.7 (one sweeper per rule), §3.8 (dry
 // run is dry), §3.9 (bounded) and §3.10 (audit).
@@ -185,55 +246,10 @@ func TestSweeper_SweepBatches(t *testing.T) {
 	t.Run("RechecksUnderTheShopsLock", func(t *testing.T) {
 		// The shop's transaction has changed a candidate but not committed when
 		// the batch locks it: the batch waits, then re-checks what was committed.
-		f := setup(t, sweeper.MySQL)
-		engCustomers(f)
-		f.exec(`INSERT INTO customers (email, created_at) VALUES
-				('a@example.com', '2015-01-01 00:00:00'), ('b@example.com', '2015-01-01 00:00:00'), ('c@example.com', '2015-01-01 00:00:00')`,
-			`INSERT INTO addresses (customer_id, street) VALUES (1, 'a'), (2, 'b'), (3, 'c')`)
-		engAccountRule(f)
-		shop, err := f.raw.BeginTx(ctx, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer shop.Rollback()
-		committed := make(chan error, 1)
-		calls := 0
-		sweeper.SetBeforeLock(f.sw, func(string, []any) {
-			calls++
-			if calls > 1 {
-				return
-			}
-			if _, err := shop.Exec(`UPDATE customers SET last_login_at = '2026-11-21 18:00:00' WHERE id = 2`); err != nil {
-				t.Errorf("shop's login: %v", err)
-			}
-			go func() { committed <- engWhenLockingRead(f, 20*time.Second, shop.Commit) }()
-		})
-		type result struct {
-			rep *sweeper.Report
-			err error
-		}
-		res := engAsync(t, 60*time.Second, func() result {
-			rep, err := engSweep(f, asOf, sweeper.SweepOptions{})
-			return result{rep, err}
-		})
-		select {
-		case err := <-committed:
-			if err != nil {
-				t.Fatalf("shop's commit: %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Fatalf("shop's commit: still waiting after 30s")
-		}
-		if res.err != nil {
-			t.Fatalf("sweep: %v", res.err)
-		}
-		if got := engRule(t, res.rep, "account-idle-5y").Rows; got != 2 {
-			t.Errorf("rows: got %d, want 2", got)
-		}
-		engWantIDs(t, f, "customers left", `SELECT id FROM customers ORDER BY id`, 2)
-		engWantIDs(t, f, "addresses left", `SELECT id FROM addresses ORDER BY id`, 2)
-		if got := f.count(`SELECT COUNT(*) FROM sweeper_audit WHERE row_key = '2'`); got != 0 {
-			t.Errorf("audit records of customer 2: got %d, want 0", got)
+		// A rule with related rows locks with a SELECT ... FOR UPDATE; one
+		// without, with its audit records' INSERT ... SELECT ... FOR UPDATE.
+		for _, related := range []bool{true, false} {
+			t.Run(fmt.Sprintf("related=%v", related), func(t *testing.T) { rechecksUnderTheShopsLock(t, related) })
 		}
 	})
 
@@ -299,6 +315,41 @@ func TestSweeper_SweepBatches(t *testing.T) {
 				})
 			}
 		}
+	})
+
+	t.Run("RowOfTheRangeDueBeforeTheLockKeepsTheCap", func(t *testing.T) {
+		// The locking read of a range finds a row that became due after the
+		// candidates were read; max_rows_per_run still holds.
+		dialects(t, func(t *testing.T, f *fixture) {
+			engCustomers(f)
+			f.exec(`INSERT INTO customers (email, status, created_at) VALUES
+					('a@example.com', 'ok', '2015-01-01 00:00:00'), ('b@example.com', 'disputed', '2015-01-01 00:00:00'),
+					('c@example.com', 'ok', '2015-01-01 00:00:00'), ('d@example.com', 'ok', '2015-01-01 00:00:00')`)
+			r := engAccountRule(f)
+			r.Related = nil
+			r.MaxRowsPerRun = 2
+			calls := 0
+			sweeper.SetBeforeLock(f.sw, func(_ string, keys []any) {
+				calls++
+				if calls > 1 {
+					return
+				}
+				if got := fmt.Sprint(keys); got != "[1 3]" {
+					t.Errorf("candidates: got %s, want [1 3]", got)
+				}
+				if _, err := f.raw.Exec(`UPDATE customers SET status = 'ok' WHERE id = 2`); err != nil {
+					t.Errorf("settle dispute: %v", err)
+				}
+			})
+			rr := engRule(t, f.sweep(asOf, sweeper.SweepOptions{}), "account-idle-5y")
+			if rr.Rows != 2 || !rr.Capped {
+				t.Errorf("rule: got %d rows, capped %v; want 2 rows, capped", rr.Rows, rr.Capped)
+			}
+			engWantIDs(t, f, "customers left", `SELECT id FROM customers ORDER BY id`, 3, 4)
+			if got := engStrings(f, `SELECT row_key FROM sweeper_audit ORDER BY row_key`); !slices.Equal(got, []string{"1", "2"}) {
+				t.Errorf("audited: got %v, want [1 2]", got)
+			}
+		})
 	})
 
 	t.Run("SecondSweepChangesNothing", func(t *testing.T) {

@@ -3,6 +3,7 @@ package sweeper
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -50,6 +51,9 @@ type RulePlan struct {
 
 // Plan counts what a sweep at opt.AsOf would do, without writing anything:
 // it works with a read-only database user.
+// planParallel is how many rules a plan counts at once.
+const planParallel = 4
+
 func (s *Sweeper) Plan(ctx context.Context, opt PlanOptions) (*Plan, error) {
 	rules, err := s.selectRules(opt.Rules)
 	if err != nil {
@@ -57,16 +61,28 @@ func (s *Sweeper) Plan(ctx context.Context, opt PlanOptions) (*Plan, error) {
 	}
 	tz := s.Config.Sweeper.Timezone
 	asOf := s.clock(opt.AsOf)().In(tz)
-	p := &Plan{AsOf: asOf}
+	p := &Plan{AsOf: asOf, Rules: make([]RulePlan, len(rules))}
+	// Each rule's counts are a scan of its own; a few run at once, so that
+	// the plan takes about as long as its slowest rule, without loading
+	// the shop's database with one scan per rule.
+	sem := make(chan struct{}, planParallel)
+	var wg sync.WaitGroup
+	for i, r := range rules {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			p.Rules[i] = s.planRule(ctx, r, asOf)
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return p, err
+	}
 	var failed []RuleReport
-	for _, r := range rules {
-		if ctx.Err() != nil {
-			return p, ctx.Err()
-		}
-		rp := s.planRule(ctx, r, asOf)
-		p.Rules = append(p.Rules, rp)
+	for i, rp := range p.Rules {
 		if rp.Err != nil {
-			failed = append(failed, RuleReport{Name: r.Name, Table: r.Table, Err: rp.Err})
+			failed = append(failed, RuleReport{Name: rules[i].Name, Table: rules[i].Table, Err: rp.Err})
 		}
 	}
 	if len(failed) > 0 {

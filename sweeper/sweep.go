@@ -425,7 +425,11 @@ func (s *Sweeper) sweepRule(ctx context.Context, r *Rule, runID string, asOf tim
 			s.beforeLock(r.Name, keys)
 		}
 		bs := time.Now()
-		res, err := s.batchWithRetry(ctx, b, cond, condArgs, keys, runID, now().UTC(), asOf, log, batchOptions{byRange: true})
+		opt := batchOptions{byRange: true}
+		if b.MaxRowsPerRun > 0 {
+			opt.max = limit
+		}
+		res, err := s.batchWithRetry(ctx, b, cond, condArgs, keys, runID, now().UTC(), asOf, log, opt)
 		if err != nil {
 			rr.Err = err
 			return rr
@@ -617,6 +621,10 @@ type batchOptions struct {
 	// (an erasure's list). One range read is much cheaper than a thousand
 	// key look-ups, on every statement of the batch.
 	byRange bool
+	// max, when not zero, is the most rows a range batch may take: rows of
+	// the range that became due after the candidates were read must not
+	// carry a run past max_rows_per_run.
+	max int
 }
 
 // batch is one transaction: lock the candidates that are still due, keep
@@ -649,6 +657,34 @@ func (s *Sweeper) batch(ctx context.Context, b *boundRule, cond string, args []a
 		}
 		within += " AND " + cond
 		withinArgs = append(withinArgs, args...)
+		// A whole range is what the locking read locks when no reminder holds
+		// rows back and the condition reads only the row itself. Then a
+		// statement over the range and the condition touches the locked rows
+		// and, should a row of the range have become due since, more: the
+		// exact count checks roll that back. A condition with a subquery
+		// could also turn a locked row not due through another table, so
+		// those rules go by key.
+		wholeRange := opt.byRange && b.Reminder == nil && !strings.Contains(strings.ToLower(cond), "select")
+		detail := ""
+		if b.Action == ActionAnonymise {
+			detail = columnNames(b.anonymise)
+		}
+		if wholeRange && opt.max == 0 && opt.detail == "" && b.integerKey() && len(b.related) == 0 && b.Files == nil && len(hashCols) == 0 {
+			// Nothing but the rows themselves and their records: the locking
+			// read is the audit INSERT's own SELECT.
+			n, err := s.lockAndAudit(tx, b, within, withinArgs, runID, at, detail)
+			if err != nil || n == 0 {
+				return err
+			}
+			if s.afterLock != nil {
+				s.afterLock(b.Name)
+			}
+			if err := s.act(tx, b, keysTarget{where: within, args: withinArgs, n: n}, nil, nil); err != nil {
+				return err
+			}
+			res.rows = n
+			return nil
+		}
 		q := fmt.Sprintf("SELECT %s FROM %s WHERE %s ORDER BY %s.%s%s",
 			strings.Join(sel, ", "), b.qTable, within, b.qTable, b.qKey, b.forUpdate())
 		rows, err := tx.Raw(q, withinArgs...).Rows()
@@ -679,6 +715,11 @@ func (s *Sweeper) batch(ctx context.Context, b *boundRule, cond string, args []a
 		if err := rows.Err(); err != nil {
 			return fmt.Errorf("lock due rows: %w", err)
 		}
+		if opt.byRange && opt.max > 0 && len(locked) > opt.max {
+			// The rest stay locked until the commit, untouched.
+			locked = locked[:opt.max]
+			withinArgs[1] = locked[len(locked)-1].key
+		}
 		if s.afterLock != nil {
 			s.afterLock(b.Name)
 		}
@@ -696,14 +737,6 @@ func (s *Sweeper) batch(ctx context.Context, b *boundRule, cond string, args []a
 		for i, r := range locked {
 			keysLocked[i] = r.key
 		}
-		// A whole range is what the locking read locked when no reminder has
-		// held rows back and the condition reads only the row itself. Then a
-		// statement over the range and the condition touches the locked rows
-		// and, should a row of the range have become due since, more: the
-		// exact count check below rolls that back. A condition with a
-		// subquery could also turn a locked row not due through another
-		// table, so those rules go by key.
-		wholeRange := opt.byRange && b.Reminder == nil && !strings.Contains(strings.ToLower(cond), "select")
 		var audit []AuditRecord
 		for i, rel := range b.related {
 			n, recs, err := s.handleRelated(tx, b, rel, keysLocked, runID, at)
@@ -712,10 +745,6 @@ func (s *Sweeper) batch(ctx context.Context, b *boundRule, cond string, args []a
 			}
 			res.related[i] = n
 			audit = append(audit, recs...)
-		}
-		detail := ""
-		if b.Action == ActionAnonymise {
-			detail = columnNames(b.anonymise)
 		}
 		// The rows' own records come from the rows themselves, before they
 		// change, when their keys read as text the same way in SQL as here.
@@ -727,22 +756,14 @@ func (s *Sweeper) batch(ctx context.Context, b *boundRule, cond string, args []a
 		}
 		target := keysTarget{keys: keysLocked}
 		if wholeRange {
-			target = keysTarget{keys: keysLocked, where: within, args: withinArgs}
+			target = keysTarget{keys: keysLocked, where: within, args: withinArgs, n: len(keysLocked)}
 		}
-		switch b.Action {
-		case ActionDelete:
-			q, a := target.clause(fmt.Sprintf("DELETE FROM %s WHERE", b.qTable), b.qKey)
-			if err := target.exec(tx, q, a...); err != nil {
-				return fmt.Errorf("delete from %q: %w", b.Table, err)
-			}
-		case ActionAnonymise:
-			hashVals := make([][]any, len(locked))
-			for i, r := range locked {
-				hashVals[i] = r.hash
-			}
-			if err := s.anonymiseRows(tx, b.dialect, b.qTable, b.qKey, b.anonymise, target, hashVals, hashCols); err != nil {
-				return fmt.Errorf("anonymise %q: %w", b.Table, err)
-			}
+		hashVals := make([][]any, len(locked))
+		for i, r := range locked {
+			hashVals[i] = r.hash
+		}
+		if err := s.act(tx, b, target, hashVals, hashCols); err != nil {
+			return err
 		}
 		if b.Files != nil {
 			if err := s.queueFiles(tx, b.Name, locked, at); err != nil {
@@ -783,6 +804,22 @@ func (s *Sweeper) batch(ctx context.Context, b *boundRule, cond string, args []a
 	return res, nil
 }
 
+// act deletes or anonymises the batch's rows.
+func (s *Sweeper) act(tx *gorm.DB, b *boundRule, target keysTarget, hashVals [][]any, hashCols []boundColumn) error {
+	switch b.Action {
+	case ActionDelete:
+		q, a := target.clause(fmt.Sprintf("DELETE FROM %s WHERE", b.qTable), b.qKey)
+		if err := target.exec(tx, q, a...); err != nil {
+			return fmt.Errorf("delete from %q: %w", b.Table, err)
+		}
+	case ActionAnonymise:
+		if err := s.anonymiseRows(tx, b.dialect, b.qTable, b.qKey, b.anonymise, target, hashVals, hashCols); err != nil {
+			return fmt.Errorf("anonymise %q: %w", b.Table, err)
+		}
+	}
+	return nil
+}
+
 var errCountChanged = errors.New("row count changed under the lock")
 
 // execChecked runs a statement that must touch exactly want rows: anything
@@ -799,11 +836,12 @@ func execChecked(tx *gorm.DB, q string, want int, args ...any) error {
 }
 
 // keysTarget is the rows a batch statement acts on: the locked keys, or,
-// when where is set, the batch's range and condition that locked them.
+// when where is set, the batch's range and condition that locked n rows.
 type keysTarget struct {
 	keys  []any
 	where string
 	args  []any
+	n     int
 }
 
 // clause completes head ("DELETE FROM t WHERE") with the target's rows.
@@ -819,7 +857,7 @@ func (t keysTarget) exec(tx *gorm.DB, q string, args ...any) error {
 	if t.where == "" {
 		return execChecked(tx, q, len(t.keys), args...)
 	}
-	return execInRange(tx, q, len(t.keys), args...)
+	return execInRange(tx, q, t.n, args...)
 }
 
 // execInRange is execChecked for a statement over a batch's range, where
