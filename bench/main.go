@@ -48,6 +48,7 @@ type options struct {
 	phasesOnly   bool
 	runs         int
 	only         string
+	pause        string
 }
 
 // result is one measured run.
@@ -108,6 +109,7 @@ func main() {
 	flag.IntVar(&o.shopLockWait, "shop-lock-wait", 0, "innodb_lock_wait_timeout of the shop's sessions in seconds (0 = the server's default)")
 	flag.BoolVar(&o.phases, "phases", true, "also replay the sweeper's statements with plain database/sql and time each phase of a batch")
 	flag.IntVar(&o.runs, "runs", 3, "rounds of every measurement; each row of the table is the round with the median time (the baseline: the median p99)")
+	flag.StringVar(&o.pause, "pause", "10ms", "batch_pause of the paced sweeper delete")
 	flag.StringVar(&o.only, "only", "", "run only the contestants whose name matches this regular expression (for trying a change; the targets need them all)")
 	flag.BoolVar(&o.phasesOnly, "phases-only", false, "only generate the table and run the phase replay (prints, writes nothing)")
 	flag.Parse()
@@ -145,17 +147,19 @@ func logf(format string, args ...any) {
 
 // bench is the state of one run.
 type bench struct {
-	o        options
-	cfg      *mysql.Config // the bench database's DSN
-	db       *sql.DB
-	dbName   string
-	bin      string
-	cfgPath  string
-	tmp      string
-	maxID    int64
-	cutDel   string // created_at < cutDel: 7 years before as_of
-	cutAnon  string // 6 months before as_of
-	baseline trafficResult
+	o       options
+	cfg     *mysql.Config // the bench database's DSN
+	db      *sql.DB
+	dbName  string
+	bin     string
+	cfgPath string
+	// pacedPath is the config with batch_pause = -pause.
+	pacedPath string
+	tmp       string
+	maxID     int64
+	cutDel    string // created_at < cutDel: 7 years before as_of
+	cutAnon   string // 6 months before as_of
+	baseline  trafficResult
 }
 
 func run(ctx context.Context, o options) error {
@@ -252,6 +256,7 @@ func run(ctx context.Context, o options) error {
 		{"sweeper sweep: delete", "delete", true, b.sweep("order-7y")},
 		{"sweeper sweep: anonymise", "anonymise", true, b.sweep("order-phone-6m")},
 		{"pt-archiver --bulk-delete", "delete", true, b.ptArchiver},
+		{"sweeper sweep: delete, batch_pause " + o.pause, "delete", true, b.sweepWith(b.pacedPath, "order-7y")},
 		{"sweeper plan (both rules)", "plan", false, func(ctx context.Context, r *result) error {
 			return b.sweeper(ctx, r, "plan", "--as-of", o.asOfArg)
 		}},
@@ -306,7 +311,7 @@ func run(ctx context.Context, o options) error {
 		median[i] = medianRun(rs)
 		results = append(results, median[i])
 	}
-	engDel, engUpd, swDel, swAnon, pt, plan := median[0], median[1], median[2], median[3], median[4], median[5]
+	engDel, engUpd, swDel, swAnon, pt, plan := median[0], median[1], median[2], median[3], median[4], median[6]
 
 	phaseText := ""
 	if o.phases {
@@ -463,12 +468,23 @@ phone = "null"
 salutation = "null"
 `, strconv.Quote(c.FormatDSN()))
 	b.cfgPath = filepath.Join(b.tmp, "config.toml")
-	return os.WriteFile(b.cfgPath, []byte(text), 0o600)
+	if err := os.WriteFile(b.cfgPath, []byte(text), 0o600); err != nil {
+		return err
+	}
+	// The same with a pause after every batch: what batch_pause buys the
+	// shop, and costs the sweep.
+	paced := strings.Replace(text, "batch_size = 1000\n", fmt.Sprintf("batch_size = 1000\nbatch_pause = %q\n", b.o.pause), 1)
+	b.pacedPath = filepath.Join(b.tmp, "paced.toml")
+	return os.WriteFile(b.pacedPath, []byte(paced), 0o600)
 }
 
 func (b *bench) sweep(rule string) func(context.Context, *result) error {
+	return b.sweepWith(b.cfgPath, rule)
+}
+
+func (b *bench) sweepWith(cfgPath, rule string) func(context.Context, *result) error {
 	return func(ctx context.Context, r *result) error {
-		if err := b.sweeper(ctx, r, "sweep", "--rule", rule, "--as-of", b.o.asOfArg); err != nil {
+		if err := b.sweeper(ctx, r, "-c", cfgPath, "sweep", "--rule", rule, "--as-of", b.o.asOfArg); err != nil {
 			return err
 		}
 		n, err := countWhere(ctx, b.db, "SELECT COUNT(*) FROM sweeper_audit")
@@ -480,7 +496,10 @@ func (b *bench) sweep(rule string) func(context.Context, *result) error {
 // sweeper runs the sweeper binary and takes its peak RSS and CPU time from
 // the kernel's accounting after it exits (getrusage: ru_maxrss, in KiB).
 func (b *bench) sweeper(ctx context.Context, r *result, args ...string) error {
-	cmd := exec.CommandContext(ctx, b.bin, append([]string{"-c", b.cfgPath}, args...)...)
+	if len(args) == 0 || args[0] != "-c" {
+		args = append([]string{"-c", b.cfgPath}, args...)
+	}
+	cmd := exec.CommandContext(ctx, b.bin, args...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
