@@ -49,6 +49,7 @@ type options struct {
 	runs         int
 	only         string
 	pause        string
+	batch        int
 }
 
 // result is one measured run.
@@ -109,6 +110,7 @@ func main() {
 	flag.IntVar(&o.shopLockWait, "shop-lock-wait", 0, "innodb_lock_wait_timeout of the shop's sessions in seconds (0 = the server's default)")
 	flag.BoolVar(&o.phases, "phases", true, "also replay the sweeper's statements with plain database/sql and time each phase of a batch")
 	flag.IntVar(&o.runs, "runs", 3, "rounds of every measurement; each row of the table is the round with the median time (the baseline: the median p99)")
+	flag.IntVar(&o.batch, "batch", 1000, "the sweeper's batch_size (pt-archiver's --limit stays 1000)")
 	flag.StringVar(&o.pause, "pause", "10ms", "batch_pause of the paced sweeper delete")
 	flag.StringVar(&o.only, "only", "", "run only the contestants whose name matches this regular expression (for trying a change; the targets need them all)")
 	flag.BoolVar(&o.phasesOnly, "phases-only", false, "only generate the table and run the phase replay (prints, writes nothing)")
@@ -394,6 +396,21 @@ func (b *bench) measure(ctx context.Context, name, kind string, traffic bool, f 
 
 // measureFrom makes a fresh copy of tmpl, then runs f while the shop's
 // traffic runs (when traffic is set), with the server's counters around it.
+// quiesce waits (30 s at most) until the server has purged what the last
+// contestant deleted, so that no contestant pays for the one before it.
+func (b *bench) quiesce(ctx context.Context) {
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		var history int64
+		err := b.db.QueryRowContext(ctx, `SELECT variable_value FROM information_schema.global_status
+			WHERE variable_name = 'INNODB_HISTORY_LIST_LENGTH'`).Scan(&history)
+		if err != nil || history < 1000 {
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
 func (b *bench) measureFrom(ctx context.Context, tmpl, name, kind string, traffic bool, f func(context.Context, *result) error) result {
 	r := result{Name: name, Kind: kind}
 	if ctx.Err() != nil {
@@ -404,6 +421,7 @@ func (b *bench) measureFrom(ctx context.Context, tmpl, name, kind string, traffi
 		r.Err = err.Error()
 		return r
 	}
+	b.quiesce(ctx)
 	var tres chan trafficResult
 	tctx, stopTraffic := context.WithCancel(ctx)
 	defer stopTraffic()
@@ -432,7 +450,7 @@ func (b *bench) measureFrom(ctx context.Context, tmpl, name, kind string, traffi
 }
 
 // writeConfig writes the sweeper's config: the bench database, one rule per
-// action, batch_size 1000 as pt-archiver's --limit.
+// action, batch_size as -batch (by default 1000, pt-archiver's --limit).
 func (b *bench) writeConfig() error {
 	c := b.cfg.Clone()
 	c.ParseTime = true
@@ -442,7 +460,7 @@ dsn = %s
 
 [sweeper]
 timezone = "Europe/Amsterdam"
-batch_size = 1000
+batch_size = %d
 
 [http]
 listen = ""
@@ -466,14 +484,14 @@ action = "anonymise"
 [rule.anonymise]
 phone = "null"
 salutation = "null"
-`, strconv.Quote(c.FormatDSN()))
+`, strconv.Quote(c.FormatDSN()), b.o.batch)
 	b.cfgPath = filepath.Join(b.tmp, "config.toml")
 	if err := os.WriteFile(b.cfgPath, []byte(text), 0o600); err != nil {
 		return err
 	}
 	// The same with a pause after every batch: what batch_pause buys the
 	// shop, and costs the sweep.
-	paced := strings.Replace(text, "batch_size = 1000\n", fmt.Sprintf("batch_size = 1000\nbatch_pause = %q\n", b.o.pause), 1)
+	paced := strings.Replace(text, "[sweeper]\n", fmt.Sprintf("[sweeper]\nbatch_pause = %q\n", b.o.pause), 1)
 	b.pacedPath = filepath.Join(b.tmp, "paced.toml")
 	return os.WriteFile(b.pacedPath, []byte(paced), 0o600)
 }

@@ -29,7 +29,8 @@ Reproduce (needs Go and a MariaDB; ` + "`$SWEEPER_BENCH_DSN`" + `, default
 make bench                      # = go run ./bench (N = 1,000,000 orders)
 go run ./bench -n 1000000       # the same
 go run ./bench -n 100000        # quick, includes the 5×N memory run
-go run ./bench -h               # flags: -rate, -baseline, -rss5x, -no-pt, -o, -keep, ...
+go run ./bench -rss5x           # also the 5×N memory run at N = 1,000,000 (long)
+go run ./bench -h               # flags: -runs, -rate, -baseline, -rss5x, -pause, -only, -no-pt, -o, -keep, ...
 ` + "```" + `
 
 What it does: generates N orders (` + "`created_at`" + ` spread over the ten years before
@@ -45,6 +46,12 @@ time includes start-up, schema checks and the audit table. Peak RSS is the
 kernel's ` + "`ru_maxrss`" + ` of the process. The 5×N memory run is on by default only
 when N <= 200,000 (` + "`-rss5x`" + ` forces it): generating and sweeping 5,000,000 rows
 takes long on a small machine.
+
+Every contestant runs once per round, rounds one after the other (three by
+default, ` + "`-runs`" + `), so that a slow minute of the machine hits all of them alike;
+each row shows the round with the median time and every round's time beside
+it. One extra contestant is the sweeper's delete with ` + "`batch_pause`" + ` (10 ms,
+` + "`-pause`" + `): what a pause between batches buys the shop and costs the sweep.
 
 `
 
@@ -69,7 +76,7 @@ func (rp report) markdown() string {
 		rp.m.Date, rp.m.CPU, rp.m.Cores, rp.m.RAM, rp.m.Kernel, rp.m.MariaDB, strings.Join(rp.m.Server, ", "), rp.m.Go)
 	w("As of %s (Europe/Amsterdam): %s orders due for deletion (`created_at < '%s'`), %s for anonymisation (`created_at < '%s'` with a phone or salutation). ",
 		rp.o.asOfArg, thousands(rp.dueDel), rp.cutDel, thousands(rp.dueAnon), rp.cutAnon)
-	w("Generating the template took %s. Shop traffic: %.0f ops/s requested.\n\n", rp.gen.Round(time.Millisecond), rp.o.rate)
+	w("Generating the template took %s. Shop traffic: %.0f ops/s requested. The sweeper's batch_size: %d.\n\n", rp.gen.Round(time.Millisecond), rp.o.rate, rp.o.batch)
 
 	w("| run | rows | time | rows/s | vs engine | vs pt-archiver | shop p50 / p99 / max | p99 vs baseline | shop ops/s | lock-wait errors | peak RSS | CPU | all rounds |\n")
 	w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
