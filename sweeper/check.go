@@ -37,6 +37,7 @@ func (s *Sweeper) Check(ctx context.Context) []Finding {
 				Message: fmt.Sprintf("%s does not run: %v", what, scrub(err))})
 		}
 		fs = append(fs, s.checkReferences(ctx, b)...)
+		fs = append(fs, s.checkPrivileges(ctx, b)...)
 		for _, rel := range b.related {
 			if _, err := s.countRelated(ctx, b, rel, cond, args); err != nil {
 				fs = append(fs, Finding{Severity: SeverityError, Rule: r.Name, Message: err.Error()})
@@ -70,6 +71,8 @@ func (s *Sweeper) Check(ctx context.Context) []Finding {
 	default:
 		if err := auditShape(t); err != nil {
 			fs = append(fs, Finding{Severity: SeverityError, Message: err.Error()})
+		} else {
+			fs = append(fs, s.checkAuditPrivilege(ctx)...)
 		}
 	}
 	return fs

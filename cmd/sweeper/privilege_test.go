@@ -243,6 +243,26 @@ func TestPrivilege_READMEGrants(t *testing.T) {
 			t.Errorf("sweep without DELETE on addresses: the report lacks %q:\n%s", want, stdout)
 		}
 	}
+	// check finds the missing grant before any sweep does, by name.
+	code, stdout, stderr = runCLI(t, "-c", cfg, "check")
+	if code != exitFailed {
+		t.Errorf("check without DELETE on addresses: exit %d, want 1\n%s%s", code, stdout, stderr)
+	}
+	if want := `may not DELETE on "addresses"`; !strings.Contains(stdout+stderr, want) {
+		t.Errorf("check without DELETE on addresses: output lacks %q:\n%s%s", want, stdout, stderr)
+	}
+	if strings.Contains(stdout+stderr, `on "customers"`) || strings.Contains(stdout+stderr, `UPDATE on "orders"`) {
+		t.Errorf("check without DELETE on addresses: blames a table it may write:\n%s%s", stdout, stderr)
+	}
+	code, stdout, stderr = runCLI(t, "-c", readOnly, "check")
+	if code != exitFailed {
+		t.Errorf("check with SELECT only: exit %d, want 1\n%s%s", code, stdout, stderr)
+	}
+	for _, want := range []string{`may not DELETE on "customers"`, `may not DELETE on "addresses"`, `may not UPDATE on "orders"`} {
+		if !strings.Contains(stdout+stderr, want) {
+			t.Errorf("check with SELECT only: output lacks %q:\n%s%s", want, stdout, stderr)
+		}
+	}
 	if n := scalar(t, root, `SELECT COUNT(*) FROM customers`); n != 25 {
 		t.Errorf("customers after the refused sweep: got %d, want all 25", n)
 	}
@@ -293,6 +313,11 @@ func TestPrivilege_READMEGrants(t *testing.T) {
 	}
 	if code, stdout, stderr := runCLI(t, "-c", cfg, "check"); code != exitOK {
 		t.Errorf("check with README's grants: exit %d\n%s%s", code, stdout, stderr)
+	}
+	// The audit table exists now: SELECT alone may not write its records.
+	code, stdout, stderr = runCLI(t, "-c", readOnly, "check")
+	if want := `may not INSERT into the audit table "sweeper_audit"`; code != exitFailed || !strings.Contains(stdout+stderr, want) {
+		t.Errorf("check with SELECT only after the sweeps: exit %d, want 1 and %q:\n%s%s", code, want, stdout, stderr)
 	}
 
 	planReadOnly("after the sweeps")

@@ -1,0 +1,74 @@
+package sweeper
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// A sweep needs more than SELECT: DELETE or UPDATE on a rule's tables, and
+// INSERT into the audit table. check asks the database itself, with
+// EXPLAIN of each statement kind on a condition that matches nothing: the
+// server checks the privileges of an explained statement as of a run one
+// (roles and column grants included), and changes nothing. SQLite has no
+// privileges; there the statements simply pass.
+
+// privilegeProbe is one statement kind a sweep sends to one table.
+type privilegeProbe struct {
+	what, table, stmt string
+}
+
+func (s *Sweeper) rulePrivilegeProbes(b *boundRule) []privilegeProbe {
+	var ps []privilegeProbe
+	act := func(action Action, table, qTable string, cols []boundColumn, qFK string) {
+		switch action {
+		case ActionDelete:
+			ps = append(ps, privilegeProbe{"DELETE", table, fmt.Sprintf("DELETE FROM %s WHERE 1 = 0", qTable)})
+		case ActionDetach:
+			ps = append(ps, privilegeProbe{"UPDATE", table, fmt.Sprintf("UPDATE %s SET %s = %s WHERE 1 = 0", qTable, qFK, qFK)})
+		case ActionAnonymise:
+			set := make([]string, len(cols))
+			for i, c := range cols {
+				set[i] = c.q + " = " + c.q
+			}
+			ps = append(ps, privilegeProbe{"UPDATE", table, fmt.Sprintf("UPDATE %s SET %s WHERE 1 = 0", qTable, strings.Join(set, ", "))})
+		}
+	}
+	act(b.Action, b.Table, b.qTable, b.anonymise, "")
+	for _, rel := range b.related {
+		act(rel.Action, rel.Table, rel.qTable, rel.anonymise, rel.qFK)
+	}
+	return ps
+}
+
+// checkPrivileges reports, per rule, each statement the database user may
+// not run on the rule's tables, and whether it may write audit records
+// (when the audit table exists; check warns about creating it otherwise).
+func (s *Sweeper) checkPrivileges(ctx context.Context, b *boundRule) []Finding {
+	var fs []Finding
+	db := s.Store.DB().WithContext(ctx)
+	for _, p := range s.rulePrivilegeProbes(b) {
+		if err := db.Exec("EXPLAIN " + p.stmt).Error; err != nil {
+			fs = append(fs, Finding{Severity: SeverityError, Rule: b.Name, Message: fmt.Sprintf(
+				"the database user may not %s on %q, which a sweep needs: %v (see the GRANTs in README)", p.what, p.table, scrub(err))})
+		}
+	}
+	return fs
+}
+
+// checkAuditPrivilege reports when the database user may not write audit
+// records into the existing audit table.
+func (s *Sweeper) checkAuditPrivilege(ctx context.Context) []Finding {
+	name := s.Config.Sweeper.AuditTable
+	cols := []string{"run_id", "at", "rule", "table_name", "row_key", "action", "detail"}
+	for i, c := range cols {
+		cols[i] = s.Store.Quote(c)
+	}
+	q := fmt.Sprintf("EXPLAIN INSERT INTO %s (%s) SELECT %s FROM %s WHERE 1 = 0", s.Store.Quote(name), strings.Join(cols, ", "),
+		strings.Join(cols, ", "), s.Store.Quote(name))
+	if err := s.Store.DB().WithContext(ctx).Exec(q).Error; err != nil {
+		return []Finding{{Severity: SeverityError, Message: fmt.Sprintf(
+			"the database user may not INSERT into the audit table %q, which every sweep needs: %v (see the GRANTs in README)", name, scrub(err))}}
+	}
+	return nil
+}
