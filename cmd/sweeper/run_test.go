@@ -314,6 +314,46 @@ func TestDaemon_StopsCleanlyMidSweep(t *testing.T) {
 	}
 }
 
+// TestDaemon_SurvivesSIGKILL kills the daemon mid-sweep without warning (a
+// crash, the OOM killer): no batch is left half done, and the next daemon
+// takes the rest, each row audited exactly once.
+func TestDaemon_SurvivesSIGKILL(t *testing.T) {
+	const n = 60000
+	dsn, db := daemonShop(t, n)
+	listen := freePort(t)
+	cfg := daemonConfig(t, t.TempDir(), dsn, listen, "batch_size = 200\nbatch_pause = \"10ms\"")
+	p := startDaemon(t, cfg, listen)
+	p.waitLog(10*time.Second, `"event":"daemon.start"`)
+	eventually(t, 15*time.Second, "the sweep has started", func() bool { return scalar(t, db, "SELECT COUNT(*) FROM orders") < n-1000 })
+	if err := p.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-p.done; !killedBySignal(err) {
+		t.Fatalf("daemon exit: got %v, want killed by SIGKILL", err)
+	}
+	left := scalar(t, db, "SELECT COUNT(*) FROM orders")
+	if left == 0 {
+		t.Fatalf("the sweep finished before the kill; the test needs more rows")
+	}
+	if audited := scalar(t, db, "SELECT COUNT(*) FROM sweeper_audit WHERE action = 'delete'"); audited != n-left {
+		t.Errorf("after the kill: audit records %d, rows deleted %d: a batch was cut in half", audited, n-left)
+	}
+
+	listen = freePort(t)
+	cfg = daemonConfig(t, t.TempDir(), dsn, listen, "batch_size = 200")
+	p = startDaemon(t, cfg, listen)
+	eventually(t, 60*time.Second, "the next daemon has swept the rest", func() bool { return scalar(t, db, "SELECT COUNT(*) FROM orders") == 0 })
+	if err, _ := p.stop(); err != nil {
+		t.Errorf("exit after SIGTERM: got %v, want status 0", err)
+	}
+	if got := scalar(t, db, "SELECT COUNT(*) FROM sweeper_audit WHERE action = 'delete'"); got != n {
+		t.Errorf("audit records: got %d, want %d", got, n)
+	}
+	if got := scalar(t, db, "SELECT COUNT(DISTINCT row_key) FROM sweeper_audit WHERE action = 'delete'"); got != n {
+		t.Errorf("rows audited: got %d distinct keys, want %d (each exactly once)", got, n)
+	}
+}
+
 // TestDaemon_TwoProcesses runs two daemons on one database: each row is
 // touched, and audited, exactly once.
 func TestDaemon_TwoProcesses(t *testing.T) {
