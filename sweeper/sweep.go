@@ -632,153 +632,136 @@ type batchOptions struct {
 // then write the audit records.
 func (s *Sweeper) batch(ctx context.Context, b *boundRule, cond string, args []any, keys []any,
 	runID string, at time.Time, asOf time.Time, opt batchOptions) (batchResult, error) {
-	res := batchResult{related: make([]int, len(b.related))}
+	var res batchResult
 	err := s.Store.DB().WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var hashCols []boundColumn
-		for _, c := range b.anonymise {
-			if c.Strategy == StrategyHash {
-				hashCols = append(hashCols, c)
-			}
+		var err error
+		res, err = s.batchTx(tx, b, cond, args, keys, runID, at, asOf, opt)
+		return err
+	}, s.Store.TxOptions())
+	if err != nil {
+		return batchResult{}, err
+	}
+	return res, nil
+}
+
+// batchScope is the rows a batch works on: within (with its args) selects
+// them, by key list or by key range, and always with the due condition.
+type batchScope struct {
+	within string
+	args   []any
+	// wholeRange: every statement may use within instead of the key list.
+	// That holds when no reminder holds rows back and the condition reads
+	// only the row itself. Then a statement over the range and the condition
+	// touches the locked rows and, should a row of the range have become due
+	// since, more: the exact count checks roll that back. A condition with a
+	// subquery could also turn a locked row not due through another table,
+	// so those rules go by key.
+	wholeRange bool
+}
+
+func newBatchScope(b *boundRule, cond string, args []any, keys []any, opt batchOptions) batchScope {
+	sc := batchScope{within: fmt.Sprintf("%s.%s IN ?", b.qTable, b.qKey), args: []any{keys}}
+	if opt.byRange {
+		sc.within = fmt.Sprintf("%s.%s >= ? AND %s.%s <= ?", b.qTable, b.qKey, b.qTable, b.qKey)
+		sc.args = []any{keys[0], keys[len(keys)-1]}
+	}
+	sc.within += " AND " + cond
+	sc.args = append(sc.args, args...)
+	sc.wholeRange = opt.byRange && b.Reminder == nil && !strings.Contains(strings.ToLower(cond), "select")
+	return sc
+}
+
+func (s *Sweeper) batchTx(tx *gorm.DB, b *boundRule, cond string, args []any, keys []any,
+	runID string, at time.Time, asOf time.Time, opt batchOptions) (batchResult, error) {
+	res := batchResult{related: make([]int, len(b.related))}
+	var hashCols []boundColumn
+	for _, c := range b.anonymise {
+		if c.Strategy == StrategyHash {
+			hashCols = append(hashCols, c)
 		}
-		sel := []string{b.qTable + "." + b.qKey}
-		if b.Reminder != nil {
-			sel = append(sel, b.ageExpr, b.qTable+"."+b.qEmail)
-		}
-		if b.Files != nil {
-			sel = append(sel, b.qTable+"."+b.qFile)
-		}
-		for _, c := range hashCols {
-			sel = append(sel, b.qTable+"."+c.q)
-		}
-		within, withinArgs := fmt.Sprintf("%s.%s IN ?", b.qTable, b.qKey), []any{keys}
-		if opt.byRange {
-			within = fmt.Sprintf("%s.%s >= ? AND %s.%s <= ?", b.qTable, b.qKey, b.qTable, b.qKey)
-			withinArgs = []any{keys[0], keys[len(keys)-1]}
-		}
-		within += " AND " + cond
-		withinArgs = append(withinArgs, args...)
-		// A whole range is what the locking read locks when no reminder holds
-		// rows back and the condition reads only the row itself. Then a
-		// statement over the range and the condition touches the locked rows
-		// and, should a row of the range have become due since, more: the
-		// exact count checks roll that back. A condition with a subquery
-		// could also turn a locked row not due through another table, so
-		// those rules go by key.
-		wholeRange := opt.byRange && b.Reminder == nil && !strings.Contains(strings.ToLower(cond), "select")
-		detail := ""
-		if b.Action == ActionAnonymise {
-			detail = columnNames(b.anonymise)
-		}
-		if wholeRange && opt.max == 0 && opt.detail == "" && b.integerKey() && len(b.related) == 0 && b.Files == nil && len(hashCols) == 0 {
-			// Nothing but the rows themselves and their records: the locking
-			// read is the audit INSERT's own SELECT.
-			n, err := s.lockAndAudit(tx, b, within, withinArgs, runID, at, detail)
-			if err != nil || n == 0 {
-				return err
-			}
-			if s.afterLock != nil {
-				s.afterLock(b.Name)
-			}
-			if err := s.act(tx, b, keysTarget{where: within, args: withinArgs, n: n}, nil, nil); err != nil {
-				return err
-			}
-			res.rows = n
-			return nil
-		}
-		q := fmt.Sprintf("SELECT %s FROM %s WHERE %s ORDER BY %s.%s%s",
-			strings.Join(sel, ", "), b.qTable, within, b.qTable, b.qKey, b.forUpdate())
-		rows, err := tx.Raw(q, withinArgs...).Rows()
-		if err != nil {
-			return fmt.Errorf("lock due rows: %w", err)
-		}
-		var locked []lockedRow
-		for rows.Next() {
-			dst, err := scanValues(rows, len(sel))
-			if err != nil {
-				rows.Close()
-				return fmt.Errorf("lock due rows: %w", err)
-			}
-			lr := lockedRow{key: normKey(dst[0])}
-			i := 1
-			if b.Reminder != nil {
-				lr.age, lr.email = dst[1], dst[2]
-				i = 3
-			}
-			if b.Files != nil {
-				lr.file = dst[i]
-				i++
-			}
-			lr.hash = dst[i:]
-			locked = append(locked, lr)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("lock due rows: %w", err)
-		}
-		if opt.byRange && opt.max > 0 && len(locked) > opt.max {
-			// The rest stay locked until the commit, untouched.
-			locked = locked[:opt.max]
-			withinArgs[1] = locked[len(locked)-1].key
+	}
+	sc := newBatchScope(b, cond, args, keys, opt)
+	detail := ""
+	if b.Action == ActionAnonymise {
+		detail = columnNames(b.anonymise)
+	}
+	if sc.wholeRange && opt.max == 0 && opt.detail == "" && b.integerKey() && len(b.related) == 0 && b.Files == nil && len(hashCols) == 0 {
+		// Nothing but the rows themselves and their records: the locking
+		// read is the audit INSERT's own SELECT.
+		n, err := s.lockAndAudit(tx, b, sc.within, sc.args, runID, at, detail)
+		if err != nil || n == 0 {
+			return res, err
 		}
 		if s.afterLock != nil {
 			s.afterLock(b.Name)
 		}
-		var noAddress map[string]bool
-		if b.Reminder != nil && !opt.noReminder {
-			locked, noAddress, err = s.reminderGate(tx, b, locked, asOf)
-			if err != nil {
-				return err
-			}
+		res.rows = n
+		return res, s.act(tx, b, keysTarget{where: sc.within, args: sc.args, n: n}, nil, nil)
+	}
+
+	locked, err := s.lockRows(tx, b, sc, hashCols)
+	if err != nil {
+		return res, err
+	}
+	if opt.byRange && opt.max > 0 && len(locked) > opt.max {
+		// The rest stay locked until the commit, untouched.
+		locked = locked[:opt.max]
+		sc.args[1] = locked[len(locked)-1].key
+	}
+	if s.afterLock != nil {
+		s.afterLock(b.Name)
+	}
+	var noAddress map[string]bool
+	if b.Reminder != nil && !opt.noReminder {
+		locked, noAddress, err = s.reminderGate(tx, b, locked, asOf)
+		if err != nil {
+			return res, err
 		}
-		if len(locked) == 0 {
-			return nil
+	}
+	if len(locked) == 0 {
+		return res, nil
+	}
+	keysLocked := make([]any, len(locked))
+	hashVals := make([][]any, len(locked))
+	for i, r := range locked {
+		keysLocked[i], hashVals[i] = r.key, r.hash
+	}
+	var audit []AuditRecord
+	for i, rel := range b.related {
+		n, recs, err := s.handleRelated(tx, b, rel, keysLocked, runID, at)
+		if err != nil {
+			return res, err
 		}
-		keysLocked := make([]any, len(locked))
-		for i, r := range locked {
-			keysLocked[i] = r.key
+		res.related[i] = n
+		audit = append(audit, recs...)
+	}
+	// The rows' own records come from the rows themselves, before they
+	// change, when their keys read as text the same way in SQL as here.
+	auditInSQL := sc.wholeRange && opt.detail == "" && b.integerKey()
+	if auditInSQL {
+		if err := s.auditRange(tx, b, sc.within, sc.args, len(locked), runID, at, detail); err != nil {
+			return res, err
 		}
-		var audit []AuditRecord
-		for i, rel := range b.related {
-			n, recs, err := s.handleRelated(tx, b, rel, keysLocked, runID, at)
-			if err != nil {
-				return err
-			}
-			res.related[i] = n
-			audit = append(audit, recs...)
+	}
+	target := keysTarget{keys: keysLocked}
+	if sc.wholeRange {
+		target = keysTarget{keys: keysLocked, where: sc.within, args: sc.args, n: len(keysLocked)}
+	}
+	if err := s.act(tx, b, target, hashVals, hashCols); err != nil {
+		return res, err
+	}
+	if b.Files != nil {
+		if err := s.queueFiles(tx, b.Name, locked, at); err != nil {
+			return res, err
 		}
-		// The rows' own records come from the rows themselves, before they
-		// change, when their keys read as text the same way in SQL as here.
-		auditInSQL := wholeRange && opt.detail == "" && b.integerKey()
-		if auditInSQL {
-			if err := s.auditRange(tx, b, within, withinArgs, len(locked), runID, at, detail); err != nil {
-				return err
-			}
+	}
+	if b.Reminder != nil {
+		if err := s.forgetReminders(tx, b.Name, keysLocked); err != nil {
+			return res, err
 		}
-		target := keysTarget{keys: keysLocked}
-		if wholeRange {
-			target = keysTarget{keys: keysLocked, where: within, args: withinArgs, n: len(keysLocked)}
-		}
-		hashVals := make([][]any, len(locked))
-		for i, r := range locked {
-			hashVals[i] = r.hash
-		}
-		if err := s.act(tx, b, target, hashVals, hashCols); err != nil {
-			return err
-		}
-		if b.Files != nil {
-			if err := s.queueFiles(tx, b.Name, locked, at); err != nil {
-				return err
-			}
-		}
-		if b.Reminder != nil {
-			if err := s.forgetReminders(tx, b.Name, keysLocked); err != nil {
-				return err
-			}
-		}
+	}
+	if !auditInSQL {
 		for _, k := range keysLocked {
-			if auditInSQL {
-				break
-			}
 			ks := keyString(k)
 			if noAddress[ks] {
 				audit = append(audit, AuditRecord{RunID: runID, At: at, Rule: b.Name, Table: b.Table,
@@ -787,21 +770,62 @@ func (s *Sweeper) batch(ctx context.Context, b *boundRule, cond string, args []a
 			audit = append(audit, AuditRecord{RunID: runID, At: at, Rule: b.Name, Table: b.Table,
 				RowKey: ks, Action: string(b.Action), Detail: detail})
 		}
-		if opt.detail != "" {
-			for i := range audit {
-				audit[i].Detail = strings.TrimPrefix(audit[i].Detail+"; "+opt.detail, "; ")
-			}
-		}
-		if err := s.writeAudit(tx, audit); err != nil {
-			return err
-		}
-		res.rows = len(locked)
-		return nil
-	}, s.Store.TxOptions())
-	if err != nil {
-		return batchResult{}, err
 	}
+	if opt.detail != "" {
+		for i := range audit {
+			audit[i].Detail = strings.TrimPrefix(audit[i].Detail+"; "+opt.detail, "; ")
+		}
+	}
+	if err := s.writeAudit(tx, audit); err != nil {
+		return res, err
+	}
+	res.rows = len(locked)
 	return res, nil
+}
+
+// lockRows is the locking read of a batch: the rows of its scope, with what
+// the reminder gate, the hash strategy and file removal need of them.
+func (s *Sweeper) lockRows(tx *gorm.DB, b *boundRule, sc batchScope, hashCols []boundColumn) ([]lockedRow, error) {
+	sel := []string{b.qTable + "." + b.qKey}
+	if b.Reminder != nil {
+		sel = append(sel, b.ageExpr, b.qTable+"."+b.qEmail)
+	}
+	if b.Files != nil {
+		sel = append(sel, b.qTable+"."+b.qFile)
+	}
+	for _, c := range hashCols {
+		sel = append(sel, b.qTable+"."+c.q)
+	}
+	q := fmt.Sprintf("SELECT %s FROM %s WHERE %s ORDER BY %s.%s%s",
+		strings.Join(sel, ", "), b.qTable, sc.within, b.qTable, b.qKey, b.forUpdate())
+	rows, err := tx.Raw(q, sc.args...).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("lock due rows: %w", err)
+	}
+	defer rows.Close()
+	var locked []lockedRow
+	for rows.Next() {
+		dst, err := scanValues(rows, len(sel))
+		if err != nil {
+			return nil, fmt.Errorf("lock due rows: %w", err)
+		}
+		lr := lockedRow{key: normKey(dst[0])}
+		i := 1
+		if b.Reminder != nil {
+			lr.age, lr.email = dst[1], dst[2]
+			i = 3
+		}
+		if b.Files != nil {
+			lr.file = dst[i]
+			i++
+		}
+		lr.hash = dst[i:]
+		locked = append(locked, lr)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("lock due rows: %w", err)
+	}
+	return locked, nil
 }
 
 // act deletes or anonymises the batch's rows.
