@@ -220,9 +220,13 @@ func addDueOrders(t *testing.T, db *sql.DB, n int) {
 
 func daemonConfig(t *testing.T, dir, dsn, listen, extra string) string {
 	t.Helper()
+	driver := "mysql"
+	if strings.HasPrefix(dsn, "postgres://") {
+		driver = "postgres"
+	}
 	return writeFile(t, dir, "config.toml", fmt.Sprintf(`
 [database]
-driver = "mysql"
+driver = %q
 dsn = %q
 [sweeper]
 timezone = "Europe/Amsterdam"
@@ -236,7 +240,7 @@ table = "orders"
 age_column = "created_at"
 older_than = "7 years"
 action = "delete"
-`, dsn, extra, listen))
+`, driver, dsn, extra, listen))
 }
 
 func TestDaemon_SweepsOnSchedule(t *testing.T) {
@@ -352,6 +356,50 @@ func TestDaemon_SurvivesSIGKILL(t *testing.T) {
 	if got := scalar(t, db, "SELECT COUNT(DISTINCT row_key) FROM sweeper_audit WHERE action = 'delete'"); got != n {
 		t.Errorf("rows audited: got %d distinct keys, want %d (each exactly once)", got, n)
 	}
+}
+
+// TestDaemon_SurvivesKilledConnectionsPostgres ends the daemon's PostgreSQL
+// sessions again and again in the middle of a sweep (pg_terminate_backend,
+// as an admin or a failover does): the cut batches roll back, the daemon
+// goes on, and every row is deleted and audited exactly once.
+func TestDaemon_SurvivesKilledConnectionsPostgres(t *testing.T) {
+	const n = 20000
+	dsn := dbtest.Postgres(t)
+	db := dbtest.OpenPostgres(t, dsn)
+	for _, q := range []string{
+		`CREATE TABLE orders (id BIGSERIAL PRIMARY KEY, phone VARCHAR(30), created_at TIMESTAMP NOT NULL)`,
+		`CREATE INDEX orders_created_at ON orders (created_at)`,
+		fmt.Sprintf(`INSERT INTO orders (phone, created_at) SELECT '0612345678', '2015-03-01 12:00:00' FROM generate_series(1, %d)`, n),
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	listen := freePort(t)
+	p := startDaemon(t, daemonConfig(t, t.TempDir(), dsn, listen, "batch_size = 200\nbatch_pause = \"20ms\""), listen)
+	eventually(t, 15*time.Second, "the sweep has started", func() bool { return scalar(t, db, "SELECT COUNT(*) FROM orders") < n-400 })
+
+	terminated := 0
+	for i := 0; i < 5 && scalar(t, db, "SELECT COUNT(*) FROM orders") > 0; i++ {
+		terminated += scalar(t, db, `SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+			WHERE datname = current_database() AND pid <> pg_backend_pid()) AS t`)
+		time.Sleep(300 * time.Millisecond)
+	}
+	if terminated == 0 {
+		t.Fatal("found no session of the daemon to end")
+	}
+	eventually(t, 60*time.Second, "the sweep finishes", func() bool { return scalar(t, db, "SELECT COUNT(*) FROM orders") == 0 })
+	if got := scalar(t, db, "SELECT COUNT(*) FROM sweeper_audit WHERE action = 'delete'"); got != n {
+		t.Errorf("audit records: got %d for %d deleted rows, want one each", got, n)
+	}
+	if got := scalar(t, db, "SELECT COUNT(DISTINCT row_key) FROM sweeper_audit"); got != n {
+		t.Errorf("distinct audited rows: got %d, want %d", got, n)
+	}
+	eventually(t, 10*time.Second, "/healthz answers 200", func() bool { code, _ := p.get("/healthz"); return code == http.StatusOK })
+	if err, _ := p.stop(); err != nil {
+		t.Errorf("exit: %v", err)
+	}
+	t.Logf("%d sessions ended mid-sweep", terminated)
 }
 
 // TestDaemon_TwoProcesses runs two daemons on one database: each row is
