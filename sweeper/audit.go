@@ -110,6 +110,16 @@ func (s *Sweeper) auditSelect(b *boundRule, within string, args []any, runID str
 	return q, append([]any{runID, at.UTC().Format(auditTime), b.Name, b.Table, string(b.Action), detail}, args...)
 }
 
+// maxAuditID is the id of the newest audit record, 0 when there is none.
+func (s *Sweeper) maxAuditID(ctx context.Context) (int64, error) {
+	var id sql.NullInt64
+	q := fmt.Sprintf("SELECT MAX(id) FROM %s", s.Store.Quote(s.Config.Sweeper.AuditTable))
+	if err := s.Store.DB().WithContext(ctx).Raw(q).Scan(&id).Error; err != nil {
+		return 0, fmt.Errorf("read audit table: %w", err)
+	}
+	return id.Int64, nil
+}
+
 // auditRange writes the audit records of a batch's rows with one INSERT ...
 // SELECT over the batch's range and condition (within, args), before the
 // rows change: the key list does not travel to the database and back. It
@@ -201,6 +211,9 @@ type AuditFilter struct {
 	// MaxID, when not zero, ignores records written after a summary was
 	// taken, so that the records and their totals agree.
 	MaxID int64
+	// AfterID, when not zero, selects only records written after the one
+	// with that id: a walk of the primary key from there.
+	AfterID int64
 }
 
 // AuditTotal counts the records of one rule and action.
@@ -256,6 +269,10 @@ func (s *Sweeper) auditWhere(f AuditFilter) (string, []any) {
 	if f.MaxID > 0 {
 		conds = append(conds, "id <= ?")
 		args = append(args, f.MaxID)
+	}
+	if f.AfterID > 0 {
+		conds = append(conds, "id > ?")
+		args = append(args, f.AfterID)
 	}
 	if len(conds) == 0 {
 		return "", nil

@@ -161,6 +161,12 @@ func (s *Sweeper) Erase(ctx context.Context, opt EraseOptions) (*EraseResult, er
 	if err := s.ensureAudit(ctx); err != nil {
 		return res, err
 	}
+	// This run's records come after every record there is now: reading them
+	// back walks the primary key from here, however long the table.
+	startID, err := s.maxAuditID(ctx)
+	if err != nil {
+		return res, err
+	}
 	if b.Files != nil {
 		if err := s.ensureFilesTable(ctx); err != nil {
 			return res, err
@@ -193,23 +199,16 @@ func (s *Sweeper) Erase(ctx context.Context, opt EraseOptions) (*EraseResult, er
 		}
 	}
 
-	// The audit records of this run say which rows were erased. They are
-	// looked up by key, which the audit table indexes, and not by run.
-	stored := make([]string, 0, len(byDBKey))
-	for k := range byDBKey {
-		stored = append(stored, k)
-	}
-	for start := 0; start < len(stored); start += auditChunk {
-		f := AuditFilter{RunID: res.RunID, Tables: []string{b.Table}, Keys: stored[start:min(start+auditChunk, len(stored))]}
-		err := s.EachAuditRecord(ctx, f, func(rec AuditRecord) error {
-			if idx, ok := byDBKey[rec.RowKey]; ok && rec.Action == string(b.Action) {
-				res.Keys[idx].Erased = true
-			}
-			return nil
-		})
-		if err != nil {
-			return res, err
+	// The audit records of this run say which rows were erased.
+	f := AuditFilter{RunID: res.RunID, Tables: []string{b.Table}, AfterID: startID}
+	err = s.EachAuditRecord(ctx, f, func(rec AuditRecord) error {
+		if idx, ok := byDBKey[rec.RowKey]; ok && rec.Action == string(b.Action) {
+			res.Keys[idx].Erased = true
 		}
+		return nil
+	})
+	if err != nil {
+		return res, err
 	}
 	// A row that changed between the look-up and the lock (a sweep took it,
 	// the shop changed it so that where no longer holds) says so.
