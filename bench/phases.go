@@ -28,8 +28,7 @@ const auditSchema = `CREATE TABLE IF NOT EXISTS bench_audit (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   run_id VARCHAR(32) NOT NULL, at DATETIME(6) NOT NULL, rule VARCHAR(64) NOT NULL,
   table_name VARCHAR(64) NOT NULL, row_key VARCHAR(191) NOT NULL, action VARCHAR(16) NOT NULL,
-  detail VARCHAR(1024) NOT NULL DEFAULT '',
-  KEY idx_key (row_key))`
+  detail VARCHAR(1024) NOT NULL DEFAULT '')`
 
 func (b *bench) phases(ctx context.Context, anonymise, audit bool) (phaseTimes, error) {
 	pt := phaseTimes{Name: "replay: delete"}
