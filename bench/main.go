@@ -502,7 +502,7 @@ func (b *bench) sweep(rule string) func(context.Context, *result) error {
 
 func (b *bench) sweepWith(cfgPath, rule string) func(context.Context, *result) error {
 	return func(ctx context.Context, r *result) error {
-		if err := b.sweeper(ctx, r, "-c", cfgPath, "sweep", "--rule", rule, "--as-of", b.o.asOfArg); err != nil {
+		if err := b.sweeperWith(ctx, r, cfgPath, "sweep", "--rule", rule, "--as-of", b.o.asOfArg); err != nil {
 			return err
 		}
 		n, err := countWhere(ctx, b.db, "SELECT COUNT(*) FROM sweeper_audit")
@@ -514,10 +514,11 @@ func (b *bench) sweepWith(cfgPath, rule string) func(context.Context, *result) e
 // sweeper runs the sweeper binary and takes its peak RSS and CPU time from
 // the kernel's accounting after it exits (getrusage: ru_maxrss, in KiB).
 func (b *bench) sweeper(ctx context.Context, r *result, args ...string) error {
-	if len(args) == 0 || args[0] != "-c" {
-		args = append([]string{"-c", b.cfgPath}, args...)
-	}
-	cmd := exec.CommandContext(ctx, b.bin, args...)
+	return b.sweeperWith(ctx, r, b.cfgPath, args...)
+}
+
+func (b *bench) sweeperWith(ctx context.Context, r *result, cfgPath string, args ...string) error {
+	cmd := exec.CommandContext(ctx, b.bin, append([]string{"-c", cfgPath}, args...)...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()

@@ -53,15 +53,22 @@ func auditShape(t *Table) error {
 	return nil
 }
 
+// auditWriteColumns are the audit table's columns an INSERT fills (all but
+// id), quoted, in the order of AuditRecord's values.
+func (s *Sweeper) auditWriteColumns() []string {
+	cols := make([]string, 0, len(auditColumns)-1)
+	for _, c := range auditColumns[1:] {
+		cols = append(cols, s.Store.Quote(c))
+	}
+	return cols
+}
+
 func (s *Sweeper) writeAudit(tx *gorm.DB, recs []AuditRecord) error {
 	if len(recs) == 0 {
 		return nil
 	}
 	qt := s.Store.Quote(s.Config.Sweeper.AuditTable)
-	cols := []string{"run_id", "at", "rule", "table_name", "row_key", "action", "detail"}
-	for i, c := range cols {
-		cols[i] = s.Store.Quote(c)
-	}
+	cols := s.auditWriteColumns()
 	head := fmt.Sprintf("INSERT INTO %s (%s) VALUES ", qt, strings.Join(cols, ", "))
 	for start := 0; start < len(recs); start += auditChunk {
 		chunk := recs[start:min(start+auditChunk, len(recs))]
@@ -97,10 +104,7 @@ func (s *Sweeper) lockAndAudit(tx *gorm.DB, b *boundRule, within string, args []
 // auditSelect is the INSERT ... SELECT of the audit records of the rows of
 // a batch's range and condition.
 func (s *Sweeper) auditSelect(b *boundRule, within string, args []any, runID string, at time.Time, detail string) (string, []any) {
-	cols := []string{"run_id", "at", "rule", "table_name", "row_key", "action", "detail"}
-	for i, c := range cols {
-		cols[i] = s.Store.Quote(c)
-	}
+	cols := s.auditWriteColumns()
 	text := "CHAR"
 	if b.dialect != MySQL {
 		text = "TEXT"

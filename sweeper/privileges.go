@@ -60,10 +60,7 @@ func (s *Sweeper) checkPrivileges(ctx context.Context, b *boundRule) []Finding {
 // records into the existing audit table.
 func (s *Sweeper) checkAuditPrivilege(ctx context.Context) []Finding {
 	name := s.Config.Sweeper.AuditTable
-	cols := []string{"run_id", "at", "rule", "table_name", "row_key", "action", "detail"}
-	for i, c := range cols {
-		cols[i] = s.Store.Quote(c)
-	}
+	cols := s.auditWriteColumns()
 	q := fmt.Sprintf("EXPLAIN INSERT INTO %s (%s) SELECT %s FROM %s WHERE 1 = 0", s.Store.Quote(name), strings.Join(cols, ", "),
 		strings.Join(cols, ", "), s.Store.Quote(name))
 	if err := s.Store.DB().WithContext(ctx).Exec(q).Error; err != nil {

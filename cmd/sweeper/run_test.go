@@ -286,17 +286,24 @@ func TestDaemon_SweepsOnSchedule(t *testing.T) {
 	}
 }
 
+// daemonMidSweep starts a daemon on a shop of n due orders, slowed down
+// (small batches, a pause), and returns once its sweep is under way.
+func daemonMidSweep(t *testing.T, n int) (dsn string, db *sql.DB, p *proc) {
+	t.Helper()
+	dsn, db = daemonShop(t, n)
+	listen := freePort(t)
+	p = startDaemon(t, daemonConfig(t, t.TempDir(), dsn, listen, "batch_size = 200\nbatch_pause = \"10ms\""), listen)
+	p.waitLog(10*time.Second, `"event":"daemon.start"`)
+	eventually(t, 15*time.Second, "the sweep has started", func() bool { return scalar(t, db, "SELECT COUNT(*) FROM orders") < n-1000 })
+	return dsn, db, p
+}
+
 // TestDaemon_StopsCleanlyMidSweep stops the daemon in the middle of a long
 // sweep: it exits 0 in time, and every deleted row has its audit record
 // (no half batch).
 func TestDaemon_StopsCleanlyMidSweep(t *testing.T) {
 	const n = 60000
-	dsn, db := daemonShop(t, n)
-	listen := freePort(t)
-	cfg := daemonConfig(t, t.TempDir(), dsn, listen, "batch_size = 200\nbatch_pause = \"10ms\"")
-	p := startDaemon(t, cfg, listen)
-	p.waitLog(10*time.Second, `"event":"daemon.start"`)
-	eventually(t, 15*time.Second, "the sweep has started", func() bool { return scalar(t, db, "SELECT COUNT(*) FROM orders") < n-1000 })
+	_, db, p := daemonMidSweep(t, n)
 
 	err, took := p.stop()
 	if err != nil {
@@ -323,12 +330,7 @@ func TestDaemon_StopsCleanlyMidSweep(t *testing.T) {
 // takes the rest, each row audited exactly once.
 func TestDaemon_SurvivesSIGKILL(t *testing.T) {
 	const n = 60000
-	dsn, db := daemonShop(t, n)
-	listen := freePort(t)
-	cfg := daemonConfig(t, t.TempDir(), dsn, listen, "batch_size = 200\nbatch_pause = \"10ms\"")
-	p := startDaemon(t, cfg, listen)
-	p.waitLog(10*time.Second, `"event":"daemon.start"`)
-	eventually(t, 15*time.Second, "the sweep has started", func() bool { return scalar(t, db, "SELECT COUNT(*) FROM orders") < n-1000 })
+	dsn, db, p := daemonMidSweep(t, n)
 	if err := p.cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
@@ -343,8 +345,8 @@ func TestDaemon_SurvivesSIGKILL(t *testing.T) {
 		t.Errorf("after the kill: audit records %d, rows deleted %d: a batch was cut in half", audited, n-left)
 	}
 
-	listen = freePort(t)
-	cfg = daemonConfig(t, t.TempDir(), dsn, listen, "batch_size = 200")
+	listen := freePort(t)
+	cfg := daemonConfig(t, t.TempDir(), dsn, listen, "batch_size = 200")
 	p = startDaemon(t, cfg, listen)
 	eventually(t, 60*time.Second, "the next daemon has swept the rest", func() bool { return scalar(t, db, "SELECT COUNT(*) FROM orders") == 0 })
 	if err, _ := p.stop(); err != nil {

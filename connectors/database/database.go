@@ -436,19 +436,13 @@ func (db *DB) createAuditGeneric(ctx context.Context, name string) error {
 		idType = "BIGSERIAL PRIMARY KEY"
 		atType = "TIMESTAMP(6)"
 	}
-	stmts := []string{
-		fmt.Sprintf(`CREATE TABLE %s (id %s, run_id VARCHAR(32) NOT NULL, at %s NOT NULL, rule VARCHAR(64) NOT NULL,
-			table_name VARCHAR(64) NOT NULL, row_key VARCHAR(191) NOT NULL, action VARCHAR(16) NOT NULL,
-			detail VARCHAR(1024) NOT NULL DEFAULT '')`, q, idType, atType),
+	q = fmt.Sprintf(`CREATE TABLE %s (id %s, run_id VARCHAR(32) NOT NULL, at %s NOT NULL, rule VARCHAR(64) NOT NULL,
+		table_name VARCHAR(64) NOT NULL, row_key VARCHAR(191) NOT NULL, action VARCHAR(16) NOT NULL,
+		detail VARCHAR(1024) NOT NULL DEFAULT '')`, q, idType, atType)
+	if err := g.Exec(q).Error; err != nil {
+		return fmt.Errorf("create audit table %q: %w", name, err)
 	}
-	return g.Transaction(func(tx *gorm.DB) error {
-		for _, s := range stmts {
-			if err := tx.Exec(s).Error; err != nil {
-				return fmt.Errorf("create audit table %q: %w", name, err)
-			}
-		}
-		return nil
-	})
+	return nil
 }
 
 // gormLogger sends gorm's slow and failed statements to zap without their
