@@ -3,6 +3,7 @@ package sweeper_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -104,6 +105,58 @@ func TestSweeper_Plan(t *testing.T) {
 			later := f.sweep(asOf.AddDate(0, 0, 30), sweeper.SweepOptions{Rules: []string{"contacts-6m"}})
 			if got := engRule(t, later, "contacts-6m").Rows; got != con.Upcoming30d {
 				t.Errorf("sweep 30 days on: got %d rows, want upcoming_30d %d", got, con.Upcoming30d)
+			}
+		})
+	})
+
+	// On MariaDB a plan counts a big table's due rows in key-range parts
+	// at once when no index covers the count (visits.created_at has none);
+	// rows on and beside every boundary between parts count exactly once,
+	// and the oldest is the oldest of all parts. The other dialects count
+	// in one statement and must agree.
+	t.Run("KeyRangeParts", func(t *testing.T) {
+		dialects(t, func(t *testing.T, f *fixture) {
+			const span = 4 * sweeper.PlanSplitMinSpan
+			f.exec(`CREATE TABLE visits (id AUTO_PK, ip VARCHAR(40) NULL, created_at DATETIME NOT NULL)`)
+			// Bounds between four parts of [1, 1+span]: 1+span/4·i.
+			due, notDue := "'2025-01-01 00:00:00'", "'2026-11-01 00:00:00'"
+			want := 0
+			for i := int64(0); i <= 4; i++ {
+				at := 1 + span/4*i
+				for _, id := range []int64{at - 1, at, at + 1} {
+					if id < 1 || id > 1+span {
+						continue
+					}
+					created := due
+					switch {
+					case id == 1+span/2:
+						created = "'2024-02-03 04:05:06'" // the oldest, in a middle part
+						want++
+					case id%3 == 0:
+						created = notDue
+					default:
+						want++
+					}
+					f.exec(fmt.Sprintf(`INSERT INTO visits (id, ip, created_at) VALUES (%d, '192.0.2.1', %s)`, id, created))
+				}
+			}
+			// A due row already anonymised does not count.
+			f.exec(fmt.Sprintf(`INSERT INTO visits (id, ip, created_at) VALUES (%d, NULL, %s)`, 3+span/4, due))
+			f.rule(sweeper.Rule{Name: "visits", Table: "visits", AgeColumns: []string{"created_at"}, OlderThan: months(6),
+				Action: sweeper.ActionAnonymise, Anonymise: []sweeper.ColumnStrategy{{Column: "ip", Strategy: sweeper.StrategyNull}}})
+			p, err := f.sw.Plan(ctx, sweeper.PlanOptions{AsOf: asOf})
+			if err != nil {
+				t.Fatalf("plan: %v", err)
+			}
+			rp := p.Rules[0]
+			if rp.Due != want {
+				t.Errorf("due: got %d, want %d", rp.Due, want)
+			}
+			if w := engAms(2024, 2, 3, 4, 5, 6); rp.Oldest == nil || !rp.Oldest.Equal(w) {
+				t.Errorf("oldest: got %v, want %v", rp.Oldest, w)
+			}
+			if rep := f.sweep(asOf, sweeper.SweepOptions{}); rep.Rules[0].Rows != rp.Due {
+				t.Errorf("swept %d rows, plan said %d", rep.Rules[0].Rows, rp.Due)
 			}
 		})
 	})

@@ -7,3 +7,6 @@ func SetBeforeLock(s *Sweeper, f func(rule string, keys []any)) { s.beforeLock =
 // SetAfterLock lets tests act inside a batch's transaction right after its
 // locking read, on rows the batch did not lock.
 func SetAfterLock(s *Sweeper, f func(rule string)) { s.afterLock = f }
+
+// PlanSplitMinSpan is the key span above which a plan counts in parts.
+const PlanSplitMinSpan = planSplitMinSpan

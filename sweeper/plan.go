@@ -2,7 +2,10 @@ package sweeper
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -66,13 +69,16 @@ func (s *Sweeper) Plan(ctx context.Context, opt PlanOptions) (*Plan, error) {
 	// the plan takes about as long as its slowest rule, without loading
 	// the shop's database with one scan per rule.
 	sem := make(chan struct{}, planParallel)
+	// slots bounds the counting statements of all rules together, since
+	// one rule's count may be split into several.
+	slots := make(chan struct{}, planParallel)
 	var wg sync.WaitGroup
 	for i, r := range rules {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			p.Rules[i] = s.planRule(ctx, r, asOf)
+			p.Rules[i] = s.planRule(ctx, r, asOf, slots)
 		}()
 	}
 	wg.Wait()
@@ -91,7 +97,7 @@ func (s *Sweeper) Plan(ctx context.Context, opt PlanOptions) (*Plan, error) {
 	return p, nil
 }
 
-func (s *Sweeper) planRule(ctx context.Context, r *Rule, asOf time.Time) RulePlan {
+func (s *Sweeper) planRule(ctx context.Context, r *Rule, asOf time.Time, slots chan struct{}) RulePlan {
 	rp := RulePlan{Name: r.Name, Description: r.Description, Basis: r.Basis, Table: r.Table,
 		Action: r.Action, OlderThan: r.OlderThan}
 	b, findings := bind(ctx, s.Store, r, s.Config.Sweeper.RedactText)
@@ -106,7 +112,6 @@ func (s *Sweeper) planRule(ctx context.Context, r *Rule, asOf time.Time) RulePla
 	rp.SQL = fmt.Sprintf("SELECT %s.%s FROM %s WHERE %s ORDER BY %s.%s", b.qTable, b.qKey, b.qTable, cond, b.qTable, b.qKey)
 	rp.Args = args
 
-	db := s.Store.DB().WithContext(ctx)
 	if b.Reminder != nil {
 		c, err := s.countReminders(ctx, b, asOf)
 		if err != nil {
@@ -125,29 +130,12 @@ func (s *Sweeper) planRule(ctx context.Context, r *Rule, asOf time.Time) RulePla
 		rp.Upcoming30d, rp.Err = s.upcoming(ctx, b, asOf, cut)
 		return rp
 	}
-	var row struct {
-		N      int64
-		Oldest any
-	}
-	q := fmt.Sprintf("SELECT COUNT(*) AS n, MIN(%s) AS oldest FROM %s WHERE %s", b.ageExpr, b.qTable, cond)
-	rows, err := db.Raw(q, args...).Rows()
+	due, oldest, err := s.countDue(ctx, b, cond, args, slots)
 	if err != nil {
-		rp.Err = fmt.Errorf("count due rows of %q: %w", r.Table, scrub(err))
+		rp.Err = err
 		return rp
 	}
-	for rows.Next() {
-		if err := rows.Scan(&row.N, &row.Oldest); err != nil {
-			rows.Close()
-			rp.Err = fmt.Errorf("count due rows of %q: %w", r.Table, err)
-			return rp
-		}
-	}
-	rows.Close()
-	rp.Due = int(row.N)
-	if t, ok := parseStoredTime(row.Oldest, r.AgeTimezone, b.ageKind == ageInstant); ok {
-		t = t.In(tz)
-		rp.Oldest = &t
-	}
+	rp.Due, rp.Oldest = due, oldest
 
 	rp.Upcoming30d, err = s.upcoming(ctx, b, asOf, cut)
 	if err != nil {
@@ -171,4 +159,134 @@ func (s *Sweeper) upcoming(ctx context.Context, b *boundRule, asOf time.Time, cu
 		return 0, fmt.Errorf("count upcoming rows of %q: %w", b.Table, scrub(err))
 	}
 	return int(n), nil
+}
+
+// planSplitMinSpan is the smallest span of integer keys whose due rows a
+// plan counts in parts; below it one statement is quick anyway.
+const planSplitMinSpan = 50000
+
+// countDue counts the due rows and finds the oldest age value among them.
+// When no index covers the due condition (an anonymise rule's "column is
+// not yet empty" test, a where clause), that count reads the table's rows,
+// and MariaDB and MySQL give one statement one core. So there, for an
+// integer key, the key range is cut into planParallel parts, counted at
+// once and added up. (A count an index covers stays one statement: every
+// part would walk the whole index range again.) The parts cover every key, bounds open at both ends, so a row
+// inserted meanwhile is in exactly one part or in none; each part is its
+// own moment, as any count of a live shop's table is.
+func (s *Sweeper) countDue(ctx context.Context, b *boundRule, cond string, args []any, slots chan struct{}) (int, *time.Time, error) {
+	db := s.Store.DB().WithContext(ctx)
+	count := func(cond string, args []any) (n int64, oldest *time.Time, err error) {
+		slots <- struct{}{}
+		defer func() { <-slots }()
+		var raw any
+		q := fmt.Sprintf("SELECT COUNT(*), MIN(%s) FROM %s WHERE %s", b.ageExpr, b.qTable, cond)
+		if err := db.Raw(q, args...).Row().Scan(&n, &raw); err != nil {
+			return 0, nil, fmt.Errorf("count due rows of %q: %w", b.Table, scrub(err))
+		}
+		if t, ok := parseStoredTime(raw, b.AgeTimezone, b.ageKind == ageInstant); ok {
+			t = t.In(s.Config.Sweeper.Timezone)
+			oldest = &t
+		}
+		return n, oldest, nil
+	}
+	parts := []string{cond}
+	partArgs := [][]any{args}
+	split, err := s.countReadsRows(ctx, b, cond, args)
+	if err != nil {
+		return 0, nil, err
+	}
+	if split {
+		var lo, hi sql.NullInt64
+		q := fmt.Sprintf("SELECT MIN(%s), MAX(%s) FROM %s", b.qKey, b.qKey, b.qTable)
+		if err := db.Raw(q).Row().Scan(&lo, &hi); err != nil {
+			return 0, nil, fmt.Errorf("key range of %q: %w", b.Table, scrub(err))
+		}
+		if lo.Valid && hi.Valid && hi.Int64-lo.Int64 >= planSplitMinSpan {
+			parts, partArgs = nil, nil
+			span := hi.Int64 - lo.Int64
+			var prev int64
+			for i := 1; i <= planParallel; i++ {
+				k := cond
+				a := slices.Clone(args)
+				at := lo.Int64 + span/planParallel*int64(i)
+				if i > 1 {
+					k += fmt.Sprintf(" AND %s.%s >= ?", b.qTable, b.qKey)
+					a = append(a, prev)
+				}
+				if i < planParallel {
+					k += fmt.Sprintf(" AND %s.%s < ?", b.qTable, b.qKey)
+					a = append(a, at)
+				}
+				parts, partArgs, prev = append(parts, k), append(partArgs, a), at
+			}
+		}
+	}
+	type result struct {
+		n      int64
+		oldest *time.Time
+		err    error
+	}
+	results := make([]result, len(parts))
+	var wg sync.WaitGroup
+	for i := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := &results[i]
+			r.n, r.oldest, r.err = count(parts[i], partArgs[i])
+		}()
+	}
+	wg.Wait()
+	var total int64
+	var oldest *time.Time
+	for _, r := range results {
+		if r.err != nil {
+			return 0, nil, r.err
+		}
+		total += r.n
+		if r.oldest != nil && (oldest == nil || r.oldest.Before(*oldest)) {
+			oldest = r.oldest
+		}
+	}
+	return int(total), oldest, nil
+}
+
+// countReadsRows reports whether the due count should be split into key
+// ranges: on MariaDB or MySQL, for an integer key spanning at least
+// planSplitMinSpan values, when the server's plan for the count reads the
+// table's rows rather than an index alone. PostgreSQL splits a big scan
+// across workers itself; SQLite has one connection.
+func (s *Sweeper) countReadsRows(ctx context.Context, b *boundRule, cond string, args []any) (bool, error) {
+	if b.dialect != MySQL || !b.integerKey() {
+		return false, nil
+	}
+	q := fmt.Sprintf("EXPLAIN SELECT COUNT(*), MIN(%s) FROM %s WHERE %s", b.ageExpr, b.qTable, cond)
+	rows, err := s.Store.DB().WithContext(ctx).Raw(q, args...).Rows()
+	if err != nil {
+		return false, fmt.Errorf("explain the count of due rows of %q: %w", b.Table, scrub(err))
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return false, err
+	}
+	extra := slices.IndexFunc(cols, func(c string) bool { return strings.EqualFold(c, "Extra") })
+	if extra < 0 || !rows.Next() {
+		return false, rows.Err()
+	}
+	vals := make([]sql.NullString, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	if err := rows.Scan(ptrs...); err != nil {
+		return false, fmt.Errorf("explain the count of due rows of %q: %w", b.Table, err)
+	}
+	for _, e := range strings.Split(vals[extra].String, ";") {
+		if strings.TrimSpace(e) == "Using index" {
+			return false, nil // the index alone answers
+		}
+	}
+	return true, nil
 }
