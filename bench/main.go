@@ -102,7 +102,7 @@ func main() {
 	flag.IntVar(&o.n, "n", 1000000, "orders in the generated table")
 	flag.StringVar(&o.asOfArg, "as-of", "2026-01-01", "the fixed date the sweeps run as of (midnight Europe/Amsterdam); created_at spans the ten years before it")
 	flag.Float64Var(&o.rate, "rate", 200, "shop traffic: operations per second during every measurement")
-	flag.DurationVar(&o.baseline, "baseline", 5*time.Second, "length of the traffic baseline with nothing else running")
+	flag.DurationVar(&o.baseline, "baseline", 10*time.Second, "length of the traffic baseline with nothing else running")
 	flag.BoolVar(&o.rss5x, "rss5x", false, "also measure the sweeper's peak RSS on 5×N rows (default: on when N <= 200000, off above, to keep the run short)")
 	flag.BoolVar(&o.skipPT, "no-pt", false, "skip pt-archiver even when it is installed")
 	flag.StringVar(&o.out, "o", "BENCHMARKS.md", "file whose marked section receives the results (\"\" = print only)")
@@ -284,11 +284,12 @@ func run(ctx context.Context, o options) error {
 		if err := freshCopy(ctx, b.db, "orders_tmpl"); err != nil {
 			return err
 		}
+		b.quiesce(ctx)
 		bctx, cancel := context.WithTimeout(ctx, o.baseline)
 		t := b.shop().run(bctx)
 		cancel()
 		baselines = append(baselines, t)
-		logf("%-28s shop p50 %s p99 %s max %s", "baseline (shop traffic only)", ms(t.P50), ms(t.P99), ms(t.Max))
+		logf("%-28s %s", "baseline (shop traffic only)", t.summary())
 		for i, c := range contestants {
 			r := result{Name: c.name, Kind: c.kind, Skipped: ptSkipped}
 			if only != nil && !only.MatchString(c.name) {
@@ -363,13 +364,22 @@ func (r result) summary() string {
 		s += fmt.Sprintf(", peak RSS %.1f MiB, CPU %s", float64(r.RSSKiB)/1024, r.CPU.Round(time.Millisecond))
 	}
 	if t := r.Traffic; t != nil {
-		s += fmt.Sprintf("; shop p50 %s p99 %s max %s, %.0f ops/s, %d lock waits", ms(t.P50), ms(t.P99), ms(t.Max), t.Rate, t.LockWait)
-		if t.Other > 0 {
-			s += fmt.Sprintf(", %d other errors (%s)", t.Other, t.lastErr)
-		}
+		s += "; " + t.summary()
 	}
 	if r.Err != "" {
 		s += "; ERROR: " + r.Err
+	}
+	return s
+}
+
+func (t *trafficResult) summary() string {
+	s := fmt.Sprintf("shop p50 %s p99 %s max %s, %.0f ops/s, %d lock waits (p99", ms(t.P50), ms(t.P99), ms(t.Max), t.Rate, t.LockWait)
+	for k, d := range t.ByKind {
+		s += fmt.Sprintf(" %s %s", opNames[k], ms(d))
+	}
+	s += ")"
+	if t.Other > 0 {
+		s += fmt.Sprintf(", %d other errors (%s)", t.Other, t.lastErr)
 	}
 	return s
 }
@@ -397,8 +407,18 @@ func (b *bench) measure(ctx context.Context, name, kind string, traffic bool, f 
 // measureFrom makes a fresh copy of tmpl, then runs f while the shop's
 // traffic runs (when traffic is set), with the server's counters around it.
 // quiesce waits (30 s at most) until the server has purged what the last
-// contestant deleted, so that no contestant pays for the one before it.
+// contestant deleted, and writes the fresh copy's pages to disk, so that no
+// contestant, and not the baseline either, pays for the one before it or
+// for the copy: the page cleaner writing out a million copied rows in the
+// background stalls the shop's traffic for tens of milliseconds at a time.
 func (b *bench) quiesce(ctx context.Context) {
+	if conn, err := b.db.Conn(ctx); err == nil {
+		// FOR EXPORT returns once the table's pages are on disk.
+		if _, err := conn.ExecContext(ctx, "FLUSH TABLES orders FOR EXPORT"); err == nil {
+			conn.ExecContext(ctx, "UNLOCK TABLES")
+		}
+		conn.Close()
+	}
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) && ctx.Err() == nil {
 		var history int64

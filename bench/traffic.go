@@ -37,8 +37,19 @@ type trafficResult struct {
 	Deadlock int // MySQL error 1213
 	Other    int
 	Dropped  int // ticks skipped because every worker was busy
-	lastErr  string
+	// ByKind is the p99 of each kind of operation: a new order, a change
+	// to a recent order, a change to an old one.
+	ByKind  [3]time.Duration
+	lastErr string
 }
+
+const (
+	opInsert = iota
+	opRecent
+	opOld
+)
+
+var opNames = [3]string{"insert", "recent", "old"}
 
 // run sends traffic until ctx ends. Latency is measured from the moment an
 // operation was due (open loop), so a stalled database shows as latency
@@ -49,6 +60,7 @@ func (s *shop) run(ctx context.Context) trafficResult {
 	var (
 		mu        sync.Mutex
 		lat       []time.Duration
+		byKind    [3][]time.Duration
 		res       trafficResult
 		wg        sync.WaitGroup
 		lockWaits atomic.Int64
@@ -76,15 +88,18 @@ func (s *shop) run(ctx context.Context) trafficResult {
 		}
 		var id int64
 		insert := i%2 == 0
+		kind := opInsert
 		if !insert {
 			if (i/2)%5 == 0 {
+				kind = opOld
 				id = 1 + rng.Int64N(max(1, s.maxID/4))
 			} else {
+				kind = opRecent
 				id = s.maxID - rng.Int64N(max(1, s.maxID/25))
 			}
 		}
 		wg.Add(1)
-		go func(insert bool, id int64, due time.Time) {
+		go func(insert bool, kind int, id int64, due time.Time) {
 			defer wg.Done()
 			defer func() { <-sem }()
 			err := s.op(insert, id)
@@ -105,8 +120,9 @@ func (s *shop) run(ctx context.Context) trafficResult {
 			}
 			mu.Lock()
 			lat = append(lat, d)
+			byKind[kind] = append(byKind[kind], d)
 			mu.Unlock()
-		}(insert, id, due)
+		}(insert, kind, id, due)
 	}
 	wg.Wait()
 	res.Dur = time.Since(start)
@@ -118,6 +134,12 @@ func (s *shop) run(ctx context.Context) trafficResult {
 		res.P50 = lat[len(lat)*50/100]
 		res.P99 = lat[min(len(lat)-1, len(lat)*99/100)]
 		res.Max = lat[len(lat)-1]
+	}
+	for k, l := range byKind {
+		if len(l) > 0 {
+			slices.Sort(l)
+			res.ByKind[k] = l[min(len(l)-1, len(l)*99/100)]
+		}
 	}
 	return res
 }
