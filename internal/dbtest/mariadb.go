@@ -89,7 +89,10 @@ func PrivateMariaDB(tb testing.TB, extraArgs ...string) *Server {
 	// Normal root authentication gives root@localhost and root@127.0.0.1
 	// with an empty password; skipping name resolution keeps a host without
 	// working DNS from failing the setup.
-	args = append(args, "--datadir="+s.dataDir(), "--auth-root-authentication-method=normal",
+	if err := os.MkdirAll(s.tmpDir(), 0o700); err != nil {
+		tb.Fatalf("dbtest: %v", err)
+	}
+	args = append(args, "--datadir="+s.dataDir(), "--tmpdir="+s.tmpDir(), "--auth-root-authentication-method=normal",
 		"--skip-test-db", "--skip-name-resolve")
 	start := time.Now()
 	cmd := exec.Command(installDB, args...)
@@ -130,6 +133,12 @@ func serverDir(tb testing.TB) string {
 }
 
 func (s *Server) dataDir() string { return filepath.Join(s.Dir, "data") }
+
+// tmpDir is the server's own directory for temporary files. It must not be
+// a shared one such as /tmp: a starting mariadbd deletes every "#sql*" file
+// in its tmpdir, and so would delete the temporary tables another server
+// (the machine's own, running other tests' queries) has open there.
+func (s *Server) tmpDir() string { return filepath.Join(s.Dir, "tmp") }
 
 // DSN returns a go-sql-driver DSN for database db on the server, as root
 // over TCP ("" for no database).
@@ -186,6 +195,7 @@ func (s *Server) start() error {
 	// because a test holds little data.
 	args = append(args,
 		"--datadir="+s.dataDir(),
+		"--tmpdir="+s.tmpDir(),
 		"--socket="+filepath.Join(s.Dir, "mysqld.sock"),
 		"--pid-file="+filepath.Join(s.Dir, "mysqld.pid"),
 		"--log-error="+filepath.Join(s.Dir, "error.log"),
