@@ -196,3 +196,84 @@ func engConcat(f *fixture, table string, cols ...string) string {
 	}
 	return "SELECT " + strings.Join(parts, " || '|' || ") + " FROM " + table + " ORDER BY id"
 }
+
+// engBatchIsAtomic holds a batch to all or nothing: hold (the dialect's
+// trigger refusing to delete customer 3, mid-batch) fails the account rule,
+// which must leave its tables and the audit table as they were, while the
+// other rule still runs. timeType is the dialect's date-time column type.
+func engBatchIsAtomic(t *testing.T, f *fixture, asOf time.Time, timeType string, hold ...string) {
+	t.Helper()
+	engCustomers(f)
+	f.exec(`CREATE TABLE logs (id AUTO_PK, created_at `+timeType+` NOT NULL)`,
+		`INSERT INTO logs (created_at) VALUES ('2015-01-01 00:00:00')`,
+		`INSERT INTO customers (email, created_at) VALUES
+			('a@example.com', '2015-01-01 00:00:00'), ('b@example.com', '2015-01-01 00:00:00'),
+			('c@example.com', '2015-01-01 00:00:00'), ('d@example.com', '2015-01-01 00:00:00'),
+			('e@example.com', '2015-01-01 00:00:00')`,
+		`INSERT INTO addresses (customer_id, street) VALUES (1, 'a1'), (1, 'a2'), (2, 'b1'), (3, 'c1'), (4, 'd1'), (5, 'e1')`,
+		`INSERT INTO orders (customer_id, total, created_at) VALUES (1, 1, '2019-01-01'), (2, 2, '2019-01-01'), (3, 3, '2019-01-01'), (5, 5, '2019-01-01')`)
+	f.exec(hold...)
+	engAccountRule(f)
+	f.rule(sweeper.Rule{Name: "logs", Table: "logs", AgeColumns: []string{"created_at"}, OlderThan: years(1), Action: sweeper.ActionDelete})
+	tables := []string{"customers", "addresses", "orders"}
+	before := map[string]string{}
+	for _, tb := range tables {
+		before[tb] = engDump(f, tb)
+	}
+	rep, err := engSweep(f, asOf, sweeper.SweepOptions{})
+	pe := engPartial(t, err)
+	if len(pe.Failed) != 1 || pe.Failed[0].Name != "account-idle-5y" {
+		t.Errorf("failed rules: got %+v, want account-idle-5y", pe.Failed)
+	}
+	rr := engRule(t, rep, "account-idle-5y")
+	if rr.Err == nil || !strings.Contains(rr.Err.Error(), "legal hold") {
+		t.Errorf("rule error: got %v, want the trigger's message", rr.Err)
+	}
+	if rr.Rows != 0 {
+		t.Errorf("rows: got %d, want 0", rr.Rows)
+	}
+	for _, tb := range tables {
+		if after := engDump(f, tb); after != before[tb] {
+			t.Errorf("%s after the failed batch:\ngot  %s\nwant %s", tb, after, before[tb])
+		}
+	}
+	if got := f.count(`SELECT COUNT(*) FROM sweeper_audit WHERE rule = 'account-idle-5y'`); got != 0 {
+		t.Errorf("audit records of the failed rule: got %d, want 0", got)
+	}
+	// The other rule still ran.
+	if got := engRule(t, rep, "logs").Rows; got != 1 {
+		t.Errorf("logs rule rows: got %d, want 1", got)
+	}
+	if got := f.count(`SELECT COUNT(*) FROM sweeper_audit WHERE rule = 'logs'`); got != 1 {
+		t.Errorf("audit records of the logs rule: got %d, want 1", got)
+	}
+}
+
+// engReadOnly sweeps and plans through ro, a connection whose database user
+// may only read: the dry run and the plan must work and count the one due
+// customer, and a real sweep must fail without changing anything.
+func engReadOnly(t *testing.T, f *fixture, ro sweeper.Store, asOf time.Time) {
+	t.Helper()
+	f.sw.Store = ro
+	rep, err := engSweep(f, asOf, sweeper.SweepOptions{DryRun: true})
+	if err != nil {
+		t.Fatalf("dry run as a read-only user: %v", err)
+	}
+	if got := engRule(t, rep, "account-idle-5y").Rows; got != 1 {
+		t.Errorf("dry run rows: got %d, want 1", got)
+	}
+	p, err := f.sw.Plan(context.Background(), sweeper.PlanOptions{AsOf: asOf})
+	if err != nil {
+		t.Fatalf("plan as a read-only user: %v", err)
+	}
+	if p.Rules[0].Due != 1 {
+		t.Errorf("plan due: got %d, want 1", p.Rules[0].Due)
+	}
+	// And the user really cannot write: a real sweep fails.
+	if _, err := engSweep(f, asOf, sweeper.SweepOptions{}); err == nil {
+		t.Errorf("real sweep as a read-only user: got no error, want one")
+	}
+	if got := f.count(`SELECT COUNT(*) FROM customers`); got != 1 {
+		t.Errorf("customers: got %d, want 1", got)
+	}
+}

@@ -413,15 +413,7 @@ func TestPostgres_Batches(t *testing.T) {
 	t.Run("BatchIsAtomic", func(t *testing.T) {
 		t.Parallel()
 		f := setup(t, sweeper.Postgres)
-		engCustomers(f)
-		f.exec(`CREATE TABLE logs (id AUTO_PK, created_at TIMESTAMP NOT NULL)`,
-			`INSERT INTO logs (created_at) VALUES ('2015-01-01 00:00:00')`,
-			`INSERT INTO customers (email, created_at) VALUES
-				('a@example.com', '2015-01-01 00:00:00'), ('b@example.com', '2015-01-01 00:00:00'),
-				('c@example.com', '2015-01-01 00:00:00'), ('d@example.com', '2015-01-01 00:00:00'),
-				('e@example.com', '2015-01-01 00:00:00')`,
-			`INSERT INTO addresses (customer_id, street) VALUES (1, 'a1'), (1, 'a2'), (2, 'b1'), (3, 'c1'), (4, 'd1'), (5, 'e1')`,
-			`INSERT INTO orders (customer_id, total, created_at) VALUES (1, 1, '2019-01-01'), (2, 2, '2019-01-01'), (3, 3, '2019-01-01'), (5, 5, '2019-01-01')`,
+		engBatchIsAtomic(t, f, asOf, "TIMESTAMP",
 			// Customer 3, in the middle of the batch, cannot be deleted.
 			`CREATE FUNCTION customers_hold() RETURNS trigger LANGUAGE plpgsql AS $$
 			 BEGIN
@@ -431,39 +423,6 @@ func TestPostgres_Batches(t *testing.T) {
 			   RETURN OLD;
 			 END $$`,
 			`CREATE TRIGGER customers_hold BEFORE DELETE ON customers FOR EACH ROW EXECUTE FUNCTION customers_hold()`)
-		engAccountRule(f)
-		f.rule(sweeper.Rule{Name: "logs", Table: "logs", AgeColumns: []string{"created_at"}, OlderThan: years(1), Action: sweeper.ActionDelete})
-		tables := []string{"customers", "addresses", "orders"}
-		before := map[string]string{}
-		for _, tb := range tables {
-			before[tb] = engDump(f, tb)
-		}
-		rep, err := engSweep(f, asOf, sweeper.SweepOptions{})
-		pe := engPartial(t, err)
-		if len(pe.Failed) != 1 || pe.Failed[0].Name != "account-idle-5y" {
-			t.Errorf("failed rules: got %+v, want account-idle-5y", pe.Failed)
-		}
-		rr := engRule(t, rep, "account-idle-5y")
-		if rr.Err == nil || !strings.Contains(rr.Err.Error(), "legal hold") {
-			t.Errorf("rule error: got %v, want the trigger's message", rr.Err)
-		}
-		if rr.Rows != 0 {
-			t.Errorf("rows: got %d, want 0", rr.Rows)
-		}
-		for _, tb := range tables {
-			if after := engDump(f, tb); after != before[tb] {
-				t.Errorf("%s after the failed batch:\ngot  %s\nwant %s", tb, after, before[tb])
-			}
-		}
-		if got := f.count(`SELECT COUNT(*) FROM sweeper_audit WHERE rule = 'account-idle-5y'`); got != 0 {
-			t.Errorf("audit records of the failed rule: got %d, want 0", got)
-		}
-		if got := engRule(t, rep, "logs").Rows; got != 1 {
-			t.Errorf("logs rule rows: got %d, want 1", got)
-		}
-		if got := f.count(`SELECT COUNT(*) FROM sweeper_audit WHERE rule = 'logs'`); got != 1 {
-			t.Errorf("audit records of the logs rule: got %d, want 1", got)
-		}
 	})
 
 	t.Run("DryRunAndPlanNeedOnlySelect", func(t *testing.T) {
@@ -501,26 +460,6 @@ func TestPostgres_Batches(t *testing.T) {
 			t.Fatalf("connect as a read-only role: %v", err)
 		}
 		defer ro.Close()
-		f.sw.Store = ro
-		rep, err := engSweep(f, asOf, sweeper.SweepOptions{DryRun: true})
-		if err != nil {
-			t.Fatalf("dry run as a read-only role: %v", err)
-		}
-		if got := engRule(t, rep, "account-idle-5y").Rows; got != 1 {
-			t.Errorf("dry run rows: got %d, want 1", got)
-		}
-		p, err := f.sw.Plan(ctx, sweeper.PlanOptions{AsOf: asOf})
-		if err != nil {
-			t.Fatalf("plan as a read-only role: %v", err)
-		}
-		if p.Rules[0].Due != 1 {
-			t.Errorf("plan due: got %d, want 1", p.Rules[0].Due)
-		}
-		if _, err := engSweep(f, asOf, sweeper.SweepOptions{}); err == nil {
-			t.Errorf("real sweep as a read-only role: got no error, want one")
-		}
-		if got := f.count(`SELECT COUNT(*) FROM customers`); got != 1 {
-			t.Errorf("customers: got %d, want 1", got)
-		}
+		engReadOnly(t, f, ro, asOf)
 	})
 }
