@@ -127,11 +127,13 @@ func engWhenLockingRead(f *fixture, timeout time.Duration, fn func() error) erro
 	}
 }
 
-// rechecksUnderTheShopsLock is SweepBatches/RechecksUnderTheShopsLock.
-func rechecksUnderTheShopsLock(t *testing.T, related bool) {
+// rechecksUnderTheShopsLock is SweepBatches/RechecksUnderTheShopsLock on
+// f's dialect: a customer who logs in, in a transaction the shop commits
+// only once the sweep's locking read waits for it, is not deleted. whenLocked
+// runs its fn once the sweep waits (engWhenLockingRead, pgWhenWaitingForLock).
+func rechecksUnderTheShopsLock(t *testing.T, f *fixture, related bool, whenLocked func(*fixture, time.Duration, func() error) error) {
 	asOf := engAms(2026, 11, 22, 0, 0, 0)
 	ctx := context.Background()
-	f := setup(t, sweeper.MySQL)
 	engCustomers(f)
 	f.exec(`INSERT INTO customers (email, created_at) VALUES
 				('a@example.com', '2015-01-01 00:00:00'), ('b@example.com', '2015-01-01 00:00:00'), ('c@example.com', '2015-01-01 00:00:00')`,
@@ -155,7 +157,7 @@ func rechecksUnderTheShopsLock(t *testing.T, related bool) {
 		if _, err := shop.Exec(`UPDATE customers SET last_login_at = '2026-11-21 18:00:00' WHERE id = 2`); err != nil {
 			t.Errorf("shop's login: %v", err)
 		}
-		go func() { committed <- engWhenLockingRead(f, 20*time.Second, shop.Commit) }()
+		go func() { committed <- whenLocked(f, 20*time.Second, shop.Commit) }()
 	})
 	type result struct {
 		rep *sweeper.Report
@@ -249,7 +251,9 @@ func TestSweeper_SweepBatches(t *testing.T) {
 		// A rule with related rows locks with a SELECT ... FOR UPDATE; one
 		// without, with its audit records' INSERT ... SELECT ... FOR UPDATE.
 		for _, related := range []bool{true, false} {
-			t.Run(fmt.Sprintf("related=%v", related), func(t *testing.T) { rechecksUnderTheShopsLock(t, related) })
+			t.Run(fmt.Sprintf("related=%v", related), func(t *testing.T) {
+				rechecksUnderTheShopsLock(t, setup(t, sweeper.MySQL), related, engWhenLockingRead)
+			})
 		}
 	})
 

@@ -279,45 +279,7 @@ func TestPostgres_Batches(t *testing.T) {
 
 	t.Run("RechecksUnderTheShopsLock", func(t *testing.T) {
 		t.Parallel()
-		f := setup(t, sweeper.Postgres)
-		threeCustomers(f)
-		shop, err := f.raw.BeginTx(ctx, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer shop.Rollback()
-		committed := make(chan error, 1)
-		calls := 0
-		sweeper.SetBeforeLock(f.sw, func(string, []any) {
-			calls++
-			if calls > 1 {
-				return
-			}
-			if _, err := shop.Exec(`UPDATE customers SET last_login_at = '2026-11-21 18:00:00' WHERE id = 2`); err != nil {
-				t.Errorf("shop's login: %v", err)
-			}
-			go func() { committed <- pgWhenWaitingForLock(f, 20*time.Second, shop.Commit) }()
-		})
-		res := sweepAsync(t, f)
-		select {
-		case err := <-committed:
-			if err != nil {
-				t.Fatalf("shop's commit: %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Fatalf("shop's commit: still waiting after 30s")
-		}
-		if res.err != nil {
-			t.Fatalf("sweep: %v", res.err)
-		}
-		if got := engRule(t, res.rep, "account-idle-5y").Rows; got != 2 {
-			t.Errorf("rows: got %d, want 2", got)
-		}
-		engWantIDs(t, f, "customers left", `SELECT id FROM customers ORDER BY id`, 2)
-		engWantIDs(t, f, "addresses left", `SELECT id FROM addresses ORDER BY id`, 2)
-		if got := f.count(`SELECT COUNT(*) FROM sweeper_audit WHERE row_key = '2'`); got != 0 {
-			t.Errorf("audit records of customer 2: got %d, want 0", got)
-		}
+		rechecksUnderTheShopsLock(t, setup(t, sweeper.Postgres), true, pgWhenWaitingForLock)
 	})
 
 	t.Run("LockWaitTimeout", func(t *testing.T) {
