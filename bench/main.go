@@ -375,7 +375,7 @@ func (r result) summary() string {
 func (t *trafficResult) summary() string {
 	s := fmt.Sprintf("shop p50 %s p99 %s max %s, %.0f ops/s, %d lock waits (p99", ms(t.P50), ms(t.P99), ms(t.Max), t.Rate, t.LockWait)
 	for k, d := range t.ByKind {
-		s += fmt.Sprintf(" %s %s", opNames[k], ms(d))
+		s += fmt.Sprintf(" %s %s", [...]string{opInsert: "insert", opRecent: "recent", opOld: "old"}[k], ms(d))
 	}
 	s += ")"
 	if t.Other > 0 {
@@ -404,8 +404,6 @@ func (b *bench) measure(ctx context.Context, name, kind string, traffic bool, f 
 	return b.measureFrom(ctx, "orders_tmpl", name, kind, traffic, f)
 }
 
-// measureFrom makes a fresh copy of tmpl, then runs f while the shop's
-// traffic runs (when traffic is set), with the server's counters around it.
 // quiesce waits (30 s at most) until the server has purged what the last
 // contestant deleted, and writes the fresh copy's pages to disk, so that no
 // contestant, and not the baseline either, pays for the one before it or
@@ -431,6 +429,8 @@ func (b *bench) quiesce(ctx context.Context) {
 	}
 }
 
+// measureFrom makes a fresh copy of tmpl, then runs f while the shop's
+// traffic runs (when traffic is set), with the server's counters around it.
 func (b *bench) measureFrom(ctx context.Context, tmpl, name, kind string, traffic bool, f func(context.Context, *result) error) result {
 	r := result{Name: name, Kind: kind}
 	if ctx.Err() != nil {

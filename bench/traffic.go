@@ -43,13 +43,12 @@ type trafficResult struct {
 	lastErr string
 }
 
+// The kinds of shop operation.
 const (
 	opInsert = iota
 	opRecent
 	opOld
 )
-
-var opNames = [3]string{"insert", "recent", "old"}
 
 // run sends traffic until ctx ends. Latency is measured from the moment an
 // operation was due (open loop), so a stalled database shows as latency

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -169,11 +170,12 @@ const planSplitMinSpan = 50000
 // When no index covers the due condition (an anonymise rule's "column is
 // not yet empty" test, a where clause), that count reads the table's rows,
 // and MariaDB and MySQL give one statement one core. So there, for an
-// integer key, the key range is cut into planParallel parts, counted at
-// once and added up. (A count an index covers stays one statement: every
-// part would walk the whole index range again.) The parts cover every key, bounds open at both ends, so a row
-// inserted meanwhile is in exactly one part or in none; each part is its
-// own moment, as any count of a live shop's table is.
+// integer key spanning at least planSplitMinSpan values, the key range is
+// cut into planParallel parts, counted at once and added up. (A count an
+// index covers stays one statement: every part would walk the whole index
+// range again.) The first part has no lower bound and the last no upper
+// one, so the parts cover every key, a row inserted meanwhile included;
+// each part is its own moment, as any count of a live shop's table is.
 func (s *Sweeper) countDue(ctx context.Context, b *boundRule, cond string, args []any, slots chan struct{}) (int, *time.Time, error) {
 	db := s.Store.DB().WithContext(ctx)
 	count := func(cond string, args []any) (n int64, oldest *time.Time, err error) {
@@ -197,19 +199,22 @@ func (s *Sweeper) countDue(ctx context.Context, b *boundRule, cond string, args 
 		return 0, nil, err
 	}
 	if split {
-		var lo, hi sql.NullInt64
+		var loText, hiText sql.NullString
 		q := fmt.Sprintf("SELECT MIN(%s), MAX(%s) FROM %s", b.qKey, b.qKey, b.qTable)
-		if err := db.Raw(q).Row().Scan(&lo, &hi); err != nil {
+		if err := db.Raw(q).Row().Scan(&loText, &hiText); err != nil {
 			return 0, nil, fmt.Errorf("key range of %q: %w", b.Table, scrub(err))
 		}
-		if lo.Valid && hi.Valid && hi.Int64-lo.Int64 >= planSplitMinSpan {
+		// An empty table, or an unsigned key beyond int64, is counted whole.
+		lo, errLo := strconv.ParseInt(loText.String, 10, 64)
+		hi, errHi := strconv.ParseInt(hiText.String, 10, 64)
+		if errLo == nil && errHi == nil && hi-lo >= planSplitMinSpan {
 			parts, partArgs = nil, nil
-			span := hi.Int64 - lo.Int64
+			span := hi - lo
 			var prev int64
 			for i := 1; i <= planParallel; i++ {
 				k := cond
 				a := slices.Clone(args)
-				at := lo.Int64 + span/planParallel*int64(i)
+				at := lo + span/planParallel*int64(i)
 				if i > 1 {
 					k += fmt.Sprintf(" AND %s.%s >= ?", b.qTable, b.qKey)
 					a = append(a, prev)
@@ -252,10 +257,9 @@ func (s *Sweeper) countDue(ctx context.Context, b *boundRule, cond string, args 
 	return int(total), oldest, nil
 }
 
-// countReadsRows reports whether the due count should be split into key
-// ranges: on MariaDB or MySQL, for an integer key spanning at least
-// planSplitMinSpan values, when the server's plan for the count reads the
-// table's rows rather than an index alone. PostgreSQL splits a big scan
+// countReadsRows reports whether the due count is worth splitting into key
+// ranges: on MariaDB or MySQL, for an integer key, when the server's plan
+// for the count reads the table's rows rather than an index alone. PostgreSQL splits a big scan
 // across workers itself; SQLite has one connection.
 func (s *Sweeper) countReadsRows(ctx context.Context, b *boundRule, cond string, args []any) (bool, error) {
 	if b.dialect != MySQL || !b.integerKey() {
