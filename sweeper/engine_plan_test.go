@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/sweeperd/sweeper/sweeper"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
 )
 
 // TestSweeper_Plan holds Plan to SPEC §4's fields: due, upcoming_30d,
@@ -144,9 +146,23 @@ func TestSweeper_Plan(t *testing.T) {
 			f.exec(fmt.Sprintf(`INSERT INTO visits (id, ip, created_at) VALUES (%d, NULL, %s)`, 3+span/4, due))
 			f.rule(sweeper.Rule{Name: "visits", Table: "visits", AgeColumns: []string{"created_at"}, OlderThan: months(6),
 				Action: sweeper.ActionAnonymise, Anonymise: []sweeper.ColumnStrategy{{Column: "ip", Strategy: sweeper.StrategyNull}}})
+			logs, recorded := observer.New(zap.DebugLevel)
+			f.sw.Log = zap.New(logs)
 			p, err := f.sw.Plan(ctx, sweeper.PlanOptions{AsOf: asOf})
 			if err != nil {
 				t.Fatalf("plan: %v", err)
+			}
+			// The parts are what this test is about: on MariaDB it must
+			// have split, and nowhere else.
+			splits := recorded.FilterField(zap.String("event", "plan.split")).All()
+			wantSplit := f.dialect == sweeper.MySQL
+			if (len(splits) == 1) != wantSplit || len(splits) > 1 {
+				t.Fatalf("plan.split log entries: got %d, want %v on %s", len(splits), wantSplit, f.dialect)
+			}
+			if wantSplit {
+				if got := splits[0].ContextMap()["parts"]; got != int64(4) {
+					t.Errorf("parts: got %v, want 4", got)
+				}
 			}
 			rp := p.Rules[0]
 			if rp.Due != want {
