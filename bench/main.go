@@ -378,6 +378,12 @@ func (t *trafficResult) summary() string {
 		s += fmt.Sprintf(" %s %s", [...]string{opInsert: "insert", opRecent: "recent", opOld: "old"}[k], ms(d))
 	}
 	s += ")"
+	if len(t.SlowAt) > 0 {
+		s += "; slowest 1% due at"
+		for _, d := range t.SlowAt {
+			s += " " + strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + "s"
+		}
+	}
 	if t.Other > 0 {
 		s += fmt.Sprintf(", %d other errors (%s)", t.Other, t.lastErr)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -39,7 +40,11 @@ type trafficResult struct {
 	Dropped  int // ticks skipped because every worker was busy
 	// ByKind is the p99 of each kind of operation: a new order, a change
 	// to a recent order, a change to an old one.
-	ByKind  [3]time.Duration
+	ByKind [3]time.Duration
+	// SlowAt is when (since the traffic started) the slowest 1% of the
+	// operations were due, in order: whether they cluster at a sweep's
+	// start, its end or spread over it tells what the shop waits for.
+	SlowAt  []time.Duration
 	lastErr string
 }
 
@@ -59,6 +64,7 @@ func (s *shop) run(ctx context.Context) trafficResult {
 	var (
 		mu        sync.Mutex
 		lat       []time.Duration
+		dueAt     []time.Duration
 		byKind    [3][]time.Duration
 		res       trafficResult
 		wg        sync.WaitGroup
@@ -119,6 +125,7 @@ func (s *shop) run(ctx context.Context) trafficResult {
 			}
 			mu.Lock()
 			lat = append(lat, d)
+			dueAt = append(dueAt, due.Sub(start))
 			byKind[kind] = append(byKind[kind], d)
 			mu.Unlock()
 		}(insert, kind, id, due)
@@ -128,6 +135,17 @@ func (s *shop) run(ctx context.Context) trafficResult {
 	res.Ops = len(lat)
 	res.LockWait, res.Deadlock, res.Other = int(lockWaits.Load()), int(deadlocks.Load()), int(others.Load())
 	res.Rate = float64(res.Ops-res.LockWait-res.Deadlock-res.Other) / res.Dur.Seconds()
+	if len(lat) > 0 {
+		order := make([]int, len(lat))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortFunc(order, func(a, b int) int { return cmp.Compare(lat[b], lat[a]) })
+		for _, i := range order[:max(1, len(lat)/100)] {
+			res.SlowAt = append(res.SlowAt, dueAt[i])
+		}
+		slices.Sort(res.SlowAt)
+	}
 	slices.Sort(lat)
 	if len(lat) > 0 {
 		res.P50 = lat[len(lat)*50/100]
