@@ -31,6 +31,7 @@ type Settings struct {
 	Timezone        *time.Location
 	Schedule        string
 	BatchSize       int
+	BatchTime       time.Duration // 0: every batch is batch_size rows
 	BatchPause      time.Duration
 	MaxRowsPerRun   int
 	MaxRunTime      time.Duration

@@ -584,6 +584,46 @@ func TestSweeper_SweepBatches(t *testing.T) {
 		})
 	})
 
+	t.Run("BatchTimeSetsTheSize", func(t *testing.T) {
+		for _, c := range []struct {
+			name      string
+			batchTime time.Duration
+			rows      int
+			batches   int
+		}{
+			// No batch takes an hour: the size doubles after every batch, one
+			// batch late, since the next batch's keys are read while a batch
+			// runs (10, 10, 20, ..., 1280), up to the 440 rows left.
+			{"Grows", time.Hour, 3000, 10},
+			// Every batch takes longer than 1ns: the size halves (10, 5, 2)
+			// down to one row per batch for the 13 rows left.
+			{"Shrinks", time.Nanosecond, 30, 16},
+			// Off: every batch is batch_size rows.
+			{"Off", 0, 30, 3},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				dialects(t, func(t *testing.T, f *fixture) {
+					engCustomers(f)
+					engInsertMany(f, `INSERT INTO customers (email, created_at)`, `('x@example.com', '2015-01-01 00:00:00')`, c.rows)
+					engInsertMany(f, `INSERT INTO customers (email, created_at)`, `('y@example.com', '2026-01-01 00:00:00')`, 3)
+					f.cfg.Sweeper.BatchTime = c.batchTime
+					engAccountRule(f).BatchSize = 10
+					rep := f.sweep(asOf, sweeper.SweepOptions{})
+					rr := engRule(t, rep, "account-idle-5y")
+					if rr.Rows != c.rows || rr.Batches != c.batches || rr.Err != nil {
+						t.Errorf("got %d rows in %d batches (err %v), want %d in %d", rr.Rows, rr.Batches, rr.Err, c.rows, c.batches)
+					}
+					if got := f.count(`SELECT COUNT(*) FROM customers`); got != 3 {
+						t.Errorf("customers left: got %d, want the 3 recent ones", got)
+					}
+					if got := len(engAudit(f, rep.RunID)); got != c.rows {
+						t.Errorf("audit records: got %d, want %d", got, c.rows)
+					}
+				})
+			})
+		}
+	})
+
 	t.Run("MaxRowsPerRun", func(t *testing.T) {
 		dialects(t, func(t *testing.T, f *fixture) {
 			engCustomers(f)

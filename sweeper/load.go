@@ -118,8 +118,8 @@ func LoadFile(path string, lookupEnv func(string) (string, bool)) (*Config, erro
 //
 // The defaults: sweeper.timezone "UTC" (set it to the zone the shop's
 // timestamps are written in, e.g. "Europe/Amsterdam"), schedule "30 3 * * *",
-// batch_size 1000, batch_pause, max_run_time and max_rows_per_run 0 (no
-// limit), max_fraction 0 (off), lock_wait_timeout "5s", audit_table
+// batch_size 1000, batch_time 0 (every batch batch_size rows), batch_pause,
+// max_run_time and max_rows_per_run 0 (no limit), max_fraction 0 (off), lock_wait_timeout "5s", audit_table
 // "sweeper_audit", redact_text "[verwijderd]", database.max_replica_lag "10s",
 // http.listen "127.0.0.1:9464" ("" turns HTTP off), log.level "info",
 // log.format "json", mail.port 587, mail.tls "starttls". A rule is enabled
@@ -336,6 +336,7 @@ type rawSettings struct {
 	Timezone        *string  `toml:"timezone"`
 	Schedule        *string  `toml:"schedule"`
 	BatchSize       *int     `toml:"batch_size"`
+	BatchTime       *string  `toml:"batch_time"`
 	BatchPause      *string  `toml:"batch_pause"`
 	MaxRowsPerRun   int      `toml:"max_rows_per_run"`
 	MaxRunTime      *string  `toml:"max_run_time"`
@@ -828,6 +829,7 @@ func convert(raw *rawConfig, dir string, lookupEnv func(string) (string, bool), 
 	}
 	s.Schedule = orDefault(rs.Schedule, defaultSchedule)
 	s.BatchSize = orDefault(rs.BatchSize, defaultBatchSize)
+	s.BatchTime = parseDuration(top, "sweeper.batch_time", rs.BatchTime, 0)
 	s.BatchPause = parseDuration(top, "sweeper.batch_pause", rs.BatchPause, 0)
 	s.MaxRowsPerRun = rs.MaxRowsPerRun
 	s.MaxRunTime = parseDuration(top, "sweeper.max_run_time", rs.MaxRunTime, 0)
@@ -1060,6 +1062,7 @@ func (c *Config) validate(ps *problems) {
 	}
 	checkSchedule(top, "sweeper.schedule", s.Schedule, loc)
 	checkBatchSize(top, "sweeper.batch_size", s.BatchSize)
+	nonNegative(top, "sweeper.batch_time", s.BatchTime)
 	nonNegative(top, "sweeper.batch_pause", s.BatchPause)
 	if s.MaxRowsPerRun < 0 {
 		top.addf("sweeper.max_rows_per_run", "%d is negative (0 means no cap)", s.MaxRowsPerRun)

@@ -329,13 +329,20 @@ func TestLoad(t *testing.T) {
 		}
 	})
 
+	t.Run("BatchTime", func(t *testing.T) {
+		c := MustLoadConfig(t, cfgDB+"[sweeper]\nbatch_time = \"50ms\"\n"+cfgRule(nil, ""), t.TempDir())
+		if c.Sweeper.BatchTime != 50*time.Millisecond {
+			t.Errorf("batch_time: got %s, want 50ms", c.Sweeper.BatchTime)
+		}
+	})
+
 	t.Run("Defaults", func(t *testing.T) {
 		c := MustLoadConfig(t, cfgDB+cfgRule(nil, ""), t.TempDir())
 		s := c.Sweeper
 		if s.Timezone != time.UTC && s.Timezone.String() != "UTC" {
 			t.Errorf("timezone: got %v, want UTC", s.Timezone)
 		}
-		if s.Schedule != "30 3 * * *" || s.BatchSize != 1000 || s.BatchPause != 0 || s.MaxRowsPerRun != 0 ||
+		if s.Schedule != "30 3 * * *" || s.BatchSize != 1000 || s.BatchTime != 0 || s.BatchPause != 0 || s.MaxRowsPerRun != 0 ||
 			s.MaxRunTime != 0 || s.MaxFraction != 0 || s.LockWaitTimeout != 5*time.Second ||
 			s.AuditTable != "sweeper_audit" || s.RedactText != "[verwijderd]" || s.HashKey != "" {
 			t.Errorf("sweeper defaults: got %+v", s)
@@ -680,6 +687,8 @@ func TestLoad(t *testing.T) {
 			{"BatchSizeTooBig", cfgDB + cfgRule(map[string]string{"batch_size": "10001"}, ""), []string{`rule "r1": batch_size: 10001 is outside 1..10000`}},
 			{"NegativeMaxRows", cfgDB + "[sweeper]\nmax_rows_per_run = -1\n" + cfgRule(nil, ""), []string{"sweeper.max_rows_per_run: -1 is negative"}},
 			{"NegativeRuleMaxRows", cfgDB + cfgRule(map[string]string{"max_rows_per_run": "-5"}, ""), []string{`rule "r1": max_rows_per_run: -5 is negative`}},
+			{"BadBatchTime", cfgDB + "[sweeper]\nbatch_time = \"fast\"\n" + cfgRule(nil, ""), []string{`sweeper.batch_time: "fast" is not a duration`}},
+			{"NegativeBatchTime", cfgDB + "[sweeper]\nbatch_time = \"-50ms\"\n" + cfgRule(nil, ""), []string{"sweeper.batch_time: -50ms is negative"}},
 			{"BadBatchPause", cfgDB + "[sweeper]\nbatch_pause = \"1\"\n" + cfgRule(nil, ""), []string{`sweeper.batch_pause: "1" is not a duration`}},
 			{"NegativeBatchPause", cfgDB + "[sweeper]\nbatch_pause = \"-1s\"\n" + cfgRule(nil, ""), []string{"sweeper.batch_pause: -1s is negative"}},
 			{"NegativeMaxRunTime", cfgDB + "[sweeper]\nmax_run_time = \"-1m\"\n" + cfgRule(nil, ""), []string{"sweeper.max_run_time: -1m0s is negative"}},

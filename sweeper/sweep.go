@@ -375,12 +375,15 @@ func (s *Sweeper) sweepRule(ctx context.Context, r *Rule, runID string, asOf tim
 			<-next
 		}
 	}()
+	// size is batch_size, or with batch_time what the last batch's pace
+	// says fits in it.
+	size := b.BatchSize
 	for {
 		if err := ctx.Err(); err != nil {
 			rr.Err = fmt.Errorf("stopped: %w", err)
 			return rr
 		}
-		limit := b.BatchSize
+		limit := size
 		if b.MaxRowsPerRun > 0 {
 			left := b.MaxRowsPerRun - rr.Rows
 			if left <= 0 {
@@ -418,7 +421,10 @@ func (s *Sweeper) sweepRule(ctx context.Context, r *Rule, runID string, asOf tim
 		last = keys[len(keys)-1]
 		if !end {
 			ch := make(chan candidateRead, 1)
-			go func(last any) { ch <- s.readCandidates(ctx, b, cond, condArgs, last, b.BatchSize) }(last)
+			// The read-ahead asks for the size this batch started with; a
+			// size that shrinks after it cuts the keys, and the rest is read
+			// again.
+			go func(last any, n int) { ch <- s.readCandidates(ctx, b, cond, condArgs, last, n) }(last, size)
 			next = ch
 		}
 		if s.beforeLock != nil {
@@ -439,8 +445,10 @@ func (s *Sweeper) sweepRule(ctx context.Context, r *Rule, runID string, asOf tim
 		for i := range related {
 			related[i].Rows += res.related[i]
 		}
+		took := time.Since(bs)
+		size = nextBatchSize(size, len(keys), took, s.Config.Sweeper.BatchTime)
 		log.Debug("batch committed", zap.String("event", "rule.batch"), zap.Int("rows", res.rows),
-			zap.Int64("duration_ms", time.Since(bs).Milliseconds()))
+			zap.Int64("duration_ms", took.Milliseconds()), zap.Int("next_batch_size", size))
 		if p := s.Config.Sweeper.BatchPause; p > 0 {
 			select {
 			case <-ctx.Done():
