@@ -50,6 +50,7 @@ type options struct {
 	only         string
 	pause        string
 	batch        int
+	batchTime    string
 }
 
 // result is one measured run.
@@ -110,7 +111,8 @@ func main() {
 	flag.IntVar(&o.shopLockWait, "shop-lock-wait", 0, "innodb_lock_wait_timeout of the shop's sessions in seconds (0 = the server's default)")
 	flag.BoolVar(&o.phases, "phases", true, "also replay the sweeper's statements with plain database/sql and time each phase of a batch")
 	flag.IntVar(&o.runs, "runs", 3, "rounds of every measurement; each row of the table is the round with the median time (the baseline: the median p99)")
-	flag.IntVar(&o.batch, "batch", 1000, "the sweeper's batch_size (pt-archiver's --limit stays 1000)")
+	flag.IntVar(&o.batch, "batch", 1000, "the sweeper's batch_size: with -batch-time the first batch's (pt-archiver's --limit stays 1000)")
+	flag.StringVar(&o.batchTime, "batch-time", "50ms", "the sweeper's batch_time (\"0s\": every batch -batch rows)")
 	flag.StringVar(&o.pause, "pause", "10ms", "batch_pause of the paced sweeper delete")
 	flag.StringVar(&o.only, "only", "", "run only the contestants whose name matches this regular expression (for trying a change; the targets need them all)")
 	flag.BoolVar(&o.phasesOnly, "phases-only", false, "only generate the table and run the phase replay (prints, writes nothing)")
@@ -481,7 +483,8 @@ func (b *bench) measureFrom(ctx context.Context, tmpl, name, kind string, traffi
 }
 
 // writeConfig writes the sweeper's config: the bench database, one rule per
-// action, batch_size as -batch (by default 1000, pt-archiver's --limit).
+// action, batch_size as -batch (by default 1000, pt-archiver's --limit),
+// batch_time as -batch-time.
 func (b *bench) writeConfig() error {
 	c := b.cfg.Clone()
 	c.ParseTime = true
@@ -492,6 +495,7 @@ dsn = %s
 [sweeper]
 timezone = "Europe/Amsterdam"
 batch_size = %d
+batch_time = %q
 
 [http]
 listen = ""
@@ -515,7 +519,7 @@ action = "anonymise"
 [rule.anonymise]
 phone = "null"
 salutation = "null"
-`, strconv.Quote(c.FormatDSN()), b.o.batch)
+`, strconv.Quote(c.FormatDSN()), b.o.batch, b.o.batchTime)
 	b.cfgPath = filepath.Join(b.tmp, "config.toml")
 	if err := os.WriteFile(b.cfgPath, []byte(text), 0o600); err != nil {
 		return err

@@ -164,7 +164,7 @@ func (p phaseTimes) row() string {
 // actions and returns a markdown table (no shop traffic runs meanwhile).
 func phaseTable(ctx context.Context, b *bench) string {
 	var sb strings.Builder
-	sb.WriteString("### Where a batch's time goes\n\nThe sweeper's statements replayed with plain `database/sql` (no gorm, no shop traffic), batch_size 1000; milliseconds per batch by phase.\n\n")
+	sb.WriteString("### Where a batch's time goes\n\nThe sweeper's statements replayed with plain `database/sql` (no gorm, no shop traffic), a fixed batch_size of 1000; milliseconds per batch by phase.\n\n")
 	sb.WriteString("| replay | rows | batches | time | rows/s | candidates | begin + locking read | audit INSERT | DELETE/UPDATE | COMMIT |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, v := range []struct{ anon, audit bool }{{false, true}, {false, false}, {true, true}, {true, false}} {
 		p, err := b.phases(ctx, v.anon, v.audit)

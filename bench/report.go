@@ -41,7 +41,8 @@ sends 200 transactions per second (alternately a new order and an update of an
 existing one; one update in five touches an order older than seven years, as a
 late refund does). Latency is measured from when an operation was due (open
 loop). The sweeper runs as a subprocess of the binary built from this tree with
-` + "`batch_size = 1000`" + `, timezone Europe/Amsterdam and an audit record per row; its
+` + "`batch_size = 1000`" + ` (the first batch) and ` + "`batch_time = \"50ms\"`" + ` (` + "`-batch`" + `,
+` + "`-batch-time`" + `), timezone Europe/Amsterdam and an audit record per row; its
 time includes start-up, schema checks and the audit table. Peak RSS is the
 kernel's ` + "`ru_maxrss`" + ` of the process. The 5×N memory run is on by default only
 when N <= 200,000 (` + "`-rss5x`" + ` forces it): generating and sweeping 5,000,000 rows
@@ -76,7 +77,7 @@ func (rp report) markdown() string {
 		rp.m.Date, rp.m.CPU, rp.m.Cores, rp.m.RAM, rp.m.Kernel, rp.m.MariaDB, strings.Join(rp.m.Server, ", "), rp.m.Go)
 	w("As of %s (Europe/Amsterdam): %s orders due for deletion (`created_at < '%s'`), %s for anonymisation (`created_at < '%s'` with a phone or salutation). ",
 		rp.o.asOfArg, thousands(rp.dueDel), rp.cutDel, thousands(rp.dueAnon), rp.cutAnon)
-	w("Generating the template took %s. Shop traffic: %.0f ops/s requested. The sweeper's batch_size: %d.\n\n", rp.gen.Round(time.Millisecond), rp.o.rate, rp.o.batch)
+	w("Generating the template took %s. Shop traffic: %.0f ops/s requested. The sweeper's batch_size: %d, batch_time: %s.\n\n", rp.gen.Round(time.Millisecond), rp.o.rate, rp.o.batch, rp.o.batchTime)
 
 	w("| run | rows | time | rows/s | vs engine | vs pt-archiver | shop p50 / p99 / max | p99 vs baseline | shop ops/s | lock-wait errors | peak RSS | CPU | all rounds |\n")
 	w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
