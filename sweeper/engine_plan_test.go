@@ -116,6 +116,49 @@ func TestSweeper_Plan(t *testing.T) {
 	// rows on and beside every boundary between parts count exactly once,
 	// and the oldest is the oldest of all parts. The other dialects count
 	// in one statement and must agree.
+	// An unsigned key beyond int64 cannot be split into parts: plan counts
+	// the whole table in one statement, and the sweep touches the rows it
+	// counted.
+	t.Run("KeyBeyondInt64CountsWhole", func(t *testing.T) {
+		f := setup(t, sweeper.MySQL)
+		f.exec(`CREATE TABLE visits (id BIGINT UNSIGNED NOT NULL PRIMARY KEY, ip VARCHAR(40) NULL, created_at DATETIME NOT NULL)`,
+			`INSERT INTO visits (id, ip, created_at) VALUES
+				(1, '192.0.2.1', '2025-01-01 00:00:00'),
+				(2, '192.0.2.2', '2026-11-01 00:00:00'),
+				(9223372036854775807, '192.0.2.3', '2025-01-01 00:00:00'),
+				(9223372036854775808, '192.0.2.4', '2024-02-03 04:05:06'),
+				(18446744073709551614, '192.0.2.5', '2026-11-01 00:00:00'),
+				(18446744073709551615, '192.0.2.6', '2025-01-01 00:00:00')`)
+		f.rule(sweeper.Rule{Name: "visits", Table: "visits", AgeColumns: []string{"created_at"}, OlderThan: months(6),
+			Action: sweeper.ActionAnonymise, Anonymise: []sweeper.ColumnStrategy{{Column: "ip", Strategy: sweeper.StrategyNull}}})
+		logs, recorded := observer.New(zap.DebugLevel)
+		f.sw.Log = zap.New(logs)
+		p, err := f.sw.Plan(ctx, sweeper.PlanOptions{AsOf: asOf})
+		if err != nil {
+			t.Fatalf("plan: %v", err)
+		}
+		if n := recorded.FilterField(zap.String("event", "plan.split")).Len(); n != 0 {
+			t.Errorf("plan.split log entries: got %d, want 0", n)
+		}
+		rp := p.Rules[0]
+		if rp.Due != 4 {
+			t.Errorf("due: got %d, want 4", rp.Due)
+		}
+		if w := engAms(2024, 2, 3, 4, 5, 6); rp.Oldest == nil || !rp.Oldest.Equal(w) {
+			t.Errorf("oldest: got %v, want %v", rp.Oldest, w)
+		}
+		rep := f.sweep(asOf, sweeper.SweepOptions{})
+		if rr := rep.Rules[0]; rr.Rows != 4 || rr.Err != nil {
+			t.Errorf("sweep: got %d rows (err %v), want 4", rr.Rows, rr.Err)
+		}
+		if got := engStrings(f, `SELECT CAST(id AS CHAR) FROM visits WHERE ip IS NOT NULL ORDER BY id`); !slices.Equal(got, []string{"2", "18446744073709551614"}) {
+			t.Errorf("visits left with an ip: got %v, want [2 18446744073709551614]", got)
+		}
+		if got := engStrings(f, `SELECT row_key FROM sweeper_audit ORDER BY LENGTH(row_key), row_key`); !slices.Equal(got, []string{"1", "9223372036854775807", "9223372036854775808", "18446744073709551615"}) {
+			t.Errorf("audited keys: got %v", got)
+		}
+	})
+
 	t.Run("KeyRangeParts", func(t *testing.T) {
 		dialects(t, func(t *testing.T, f *fixture) {
 			const span = 4 * sweeper.PlanSplitMinSpan
