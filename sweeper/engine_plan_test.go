@@ -129,18 +129,10 @@ func TestSweeper_Plan(t *testing.T) {
 				(9223372036854775808, '192.0.2.4', '2024-02-03 04:05:06'),
 				(18446744073709551614, '192.0.2.5', '2026-11-01 00:00:00'),
 				(18446744073709551615, '192.0.2.6', '2025-01-01 00:00:00')`)
-		f.rule(sweeper.Rule{Name: "visits", Table: "visits", AgeColumns: []string{"created_at"}, OlderThan: months(6),
-			Action: sweeper.ActionAnonymise, Anonymise: []sweeper.ColumnStrategy{{Column: "ip", Strategy: sweeper.StrategyNull}}})
-		logs, recorded := observer.New(zap.DebugLevel)
-		f.sw.Log = zap.New(logs)
-		p, err := f.sw.Plan(ctx, sweeper.PlanOptions{AsOf: asOf})
-		if err != nil {
-			t.Fatalf("plan: %v", err)
+		rp, splits := planVisits(t, f, asOf)
+		if len(splits) != 0 {
+			t.Errorf("plan.split log entries: got %d, want 0", len(splits))
 		}
-		if n := recorded.FilterField(zap.String("event", "plan.split")).Len(); n != 0 {
-			t.Errorf("plan.split log entries: got %d, want 0", n)
-		}
-		rp := p.Rules[0]
 		if rp.Due != 4 {
 			t.Errorf("due: got %d, want 4", rp.Due)
 		}
@@ -187,17 +179,9 @@ func TestSweeper_Plan(t *testing.T) {
 			}
 			// A due row already anonymised does not count.
 			f.exec(fmt.Sprintf(`INSERT INTO visits (id, ip, created_at) VALUES (%d, NULL, %s)`, 3+span/4, due))
-			f.rule(sweeper.Rule{Name: "visits", Table: "visits", AgeColumns: []string{"created_at"}, OlderThan: months(6),
-				Action: sweeper.ActionAnonymise, Anonymise: []sweeper.ColumnStrategy{{Column: "ip", Strategy: sweeper.StrategyNull}}})
-			logs, recorded := observer.New(zap.DebugLevel)
-			f.sw.Log = zap.New(logs)
-			p, err := f.sw.Plan(ctx, sweeper.PlanOptions{AsOf: asOf})
-			if err != nil {
-				t.Fatalf("plan: %v", err)
-			}
+			rp, splits := planVisits(t, f, asOf)
 			// The parts are what this test is about: on MariaDB it must
 			// have split, and nowhere else.
-			splits := recorded.FilterField(zap.String("event", "plan.split")).All()
 			wantSplit := f.dialect == sweeper.MySQL
 			if (len(splits) == 1) != wantSplit || len(splits) > 1 {
 				t.Fatalf("plan.split log entries: got %d, want %v on %s", len(splits), wantSplit, f.dialect)
@@ -207,7 +191,6 @@ func TestSweeper_Plan(t *testing.T) {
 					t.Errorf("parts: got %v, want 4", got)
 				}
 			}
-			rp := p.Rules[0]
 			if rp.Due != want {
 				t.Errorf("due: got %d, want %d", rp.Due, want)
 			}
@@ -256,4 +239,19 @@ func TestSweeper_Plan(t *testing.T) {
 			}
 		})
 	})
+}
+
+// planVisits adds a rule that clears visits.ip after six months, plans it
+// with a debug log, and returns its plan and the log's plan.split entries.
+func planVisits(t *testing.T, f *fixture, asOf time.Time) (sweeper.RulePlan, []observer.LoggedEntry) {
+	t.Helper()
+	f.rule(sweeper.Rule{Name: "visits", Table: "visits", AgeColumns: []string{"created_at"}, OlderThan: months(6),
+		Action: sweeper.ActionAnonymise, Anonymise: []sweeper.ColumnStrategy{{Column: "ip", Strategy: sweeper.StrategyNull}}})
+	logs, recorded := observer.New(zap.DebugLevel)
+	f.sw.Log = zap.New(logs)
+	p, err := f.sw.Plan(context.Background(), sweeper.PlanOptions{AsOf: asOf})
+	if err != nil {
+		t.Fatalf("plan: %v", err)
+	}
+	return p.Rules[0], recorded.FilterField(zap.String("event", "plan.split")).All()
 }
