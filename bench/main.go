@@ -110,7 +110,7 @@ func main() {
 	flag.BoolVar(&o.keep, "keep", false, "keep the sweeper_bench_* database afterwards")
 	flag.IntVar(&o.shopLockWait, "shop-lock-wait", 0, "innodb_lock_wait_timeout of the shop's sessions in seconds (0 = the server's default)")
 	flag.BoolVar(&o.phases, "phases", true, "also replay the sweeper's statements with plain database/sql and time each phase of a batch")
-	flag.IntVar(&o.runs, "runs", 3, "rounds of every measurement; each row of the table is the round with the median time (the baseline: the median p99)")
+	flag.IntVar(&o.runs, "runs", 5, "rounds of every measurement; each row of the table is the round with the median time (the baseline: the median p99)")
 	flag.IntVar(&o.batch, "batch", 1000, "the sweeper's batch_size: with -batch-time the first batch's (pt-archiver's --limit stays 1000)")
 	flag.StringVar(&o.batchTime, "batch-time", "50ms", "the sweeper's batch_time (\"0s\": every batch -batch rows)")
 	flag.StringVar(&o.pause, "pause", "10ms", "batch_pause of the paced sweeper delete")

@@ -48,7 +48,7 @@ kernel's ` + "`ru_maxrss`" + ` of the process. The 5×N memory run is on by defa
 when N <= 200,000 (` + "`-rss5x`" + ` forces it): generating and sweeping 5,000,000 rows
 takes long on a small machine.
 
-Every contestant runs once per round, rounds one after the other (three by
+Every contestant runs once per round, rounds one after the other (five by
 default, ` + "`-runs`" + `), so that a slow minute of the machine hits all of them alike;
 each row shows the round with the median time and every round's time beside
 it. One extra contestant is the sweeper's delete with ` + "`batch_pause`" + ` (10 ms,
