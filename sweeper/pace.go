@@ -10,9 +10,8 @@ import "time"
 // up, and kept within 1..maxBatchSize, since a batch that goes by key list
 // binds every key as a parameter.
 //
-// A batch's time is the shop's cost of it: its rows stay locked that long,
-// and on a busy server the statements behind it wait that long for the CPU.
-// The number of rows that fits in that time depends on the table, its
+// A batch's time is what the shop feels of it: its rows stay locked that
+// long. The number of rows that fits in that time depends on the table, its
 // indexes, the related rows and the server, which is why a fixed batch_size
 // is either slow on a fast table or long on a slow one.
 func nextBatchSize(size, n int, took, target time.Duration) int {
