@@ -119,14 +119,15 @@ func LoadFile(path string, lookupEnv func(string) (string, bool)) (*Config, erro
 // The defaults: sweeper.timezone "UTC" (set it to the zone the shop's
 // timestamps are written in, e.g. "Europe/Amsterdam"), schedule "30 3 * * *",
 // batch_size 1000, batch_time 0 (every batch batch_size rows), batch_pause,
-// max_run_time and max_rows_per_run 0 (no limit), max_fraction 0 (off), lock_wait_timeout "5s", audit_table
-// "sweeper_audit", redact_text "[verwijderd]", database.max_replica_lag "10s",
-// http.listen "127.0.0.1:9464" ("" turns HTTP off), log.level "info",
-// log.format "json", mail.port 587, mail.tls "starttls". A rule is enabled
-// unless it says otherwise, takes schedule, batch_size and max_rows_per_run
-// from [sweeper] when it does not set them, and reads its age values in
-// sweeper.timezone unless it sets age_timezone. database.driver and
-// database.dsn have no default.
+// max_run_time and max_rows_per_run 0 (no limit), max_fraction 0 (off),
+// lock_wait_timeout "5s", audit_table "sweeper_audit", redact_text
+// "[verwijderd]", database.max_replica_lag "10s", http.listen
+// "127.0.0.1:9464" ("" turns HTTP off), log.level "info", log.format "json",
+// mail.port 587, mail.tls "starttls". A rule is enabled unless it says
+// otherwise, takes schedule, batch_size and max_rows_per_run from [sweeper]
+// when it does not set them, and reads its age values in sweeper.timezone
+// unless it sets age_timezone. database.driver and database.dsn have no
+// default.
 //
 // Every error Load returns is a *ConfigError, except a failing reader.
 // Messages name the key, and the rule by its name or, when it has no valid
