@@ -950,29 +950,3 @@ func TestSweeper_SweepBatches(t *testing.T) {
 		engReadOnly(t, f, engSelectOnlyStore(t, f), asOf)
 	})
 }
-
-// engSelectOnlyStore connects to f's MariaDB database as a new user that
-// may only SELECT from it (no SHOW VIEW either); the user is dropped when
-// the test ends.
-func engSelectOnlyStore(t *testing.T, f *fixture) sweeper.Store {
-	t.Helper()
-	cfg, err := gomysql.ParseDSN(f.cfg.Database.DSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	user := fmt.Sprintf("sweeper_ro_%d", time.Now().UnixNano()%1e9)
-	// Every host a local connection may come from, so that an anonymous
-	// ''@'localhost' does not take precedence.
-	for _, host := range []string{"%", "localhost", "127.0.0.1", "::1"} {
-		f.exec(fmt.Sprintf("CREATE USER '%s'@'%s' IDENTIFIED BY 'ro-secret'", user, host),
-			fmt.Sprintf("GRANT SELECT ON `%s`.* TO '%s'@'%s'", cfg.DBName, user, host))
-		t.Cleanup(func() { f.raw.Exec(fmt.Sprintf("DROP USER '%s'@'%s'", user, host)) })
-	}
-	cfg.User, cfg.Passwd = user, "ro-secret"
-	ro, err := database.Open(context.Background(), "mysql", cfg.FormatDSN(), database.Options{})
-	if err != nil {
-		t.Fatalf("connect as a read-only user: %v", err)
-	}
-	t.Cleanup(func() { ro.Close() })
-	return ro
-}
