@@ -291,6 +291,8 @@ func (s *Sweeper) splitRange(ctx context.Context, b *boundRule, cond string, arg
 	}
 	lo, errLo := strconv.ParseInt(loText.String, 10, 64)
 	hi, errHi := strconv.ParseInt(hiText.String, 10, 64)
+	// A span beyond int64 (lo far below zero, hi far above) wraps negative
+	// and stays whole too.
 	if errLo != nil || errHi != nil || hi-lo < planSplitMinSpan {
 		return 0, 0, false
 	}
