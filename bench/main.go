@@ -68,6 +68,10 @@ type result struct {
 	Note     string          // the all-rounds cell when Times is empty
 	Runs     int             // rounds this row is the median of
 	Times    []time.Duration // every round's time, fastest first
+	// PooledP99 is the shop's p99 over the operations of every round
+	// (PooledOps of them), not only the median round's.
+	PooledP99 time.Duration
+	PooledOps int
 }
 
 // medianRun is the round with the median time (of the runs that did not
@@ -85,9 +89,14 @@ func medianRun(rs []result) result {
 	slices.SortStableFunc(ok, func(x, y result) int { return cmp.Compare(x.Dur, y.Dur) })
 	m := ok[len(ok)/2]
 	m.Runs = len(ok)
+	var ts []*trafficResult
 	for _, r := range ok {
 		m.Times = append(m.Times, r.Dur)
+		if r.Traffic != nil {
+			ts = append(ts, r.Traffic)
+		}
 	}
+	m.PooledP99, m.PooledOps = pooledP99(ts)
 	return m
 }
 
@@ -306,11 +315,15 @@ func run(ctx context.Context, o options) error {
 	slices.SortStableFunc(baselines, func(x, y trafficResult) int { return cmp.Compare(x.P99, y.P99) })
 	b.baseline = baselines[len(baselines)/2]
 	var p99s []string
-	for _, t := range baselines {
+	var bts []*trafficResult
+	for i, t := range baselines {
 		p99s = append(p99s, "p99 "+ms(t.P99))
+		bts = append(bts, &baselines[i])
 	}
-	results = append(results, result{Name: "baseline (shop traffic only)", Kind: "baseline", Dur: b.baseline.Dur, Traffic: &b.baseline,
-		Runs: len(baselines), Note: strings.Join(p99s, " / ")})
+	base := result{Name: "baseline (shop traffic only)", Kind: "baseline", Dur: b.baseline.Dur, Traffic: &b.baseline,
+		Runs: len(baselines), Note: strings.Join(p99s, " / ")}
+	base.PooledP99, base.PooledOps = pooledP99(bts)
+	results = append(results, base)
 	median := make([]result, len(contestants))
 	for i, rs := range rounds {
 		median[i] = medianRun(rs)

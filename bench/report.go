@@ -79,11 +79,12 @@ func (rp report) markdown() string {
 		rp.o.asOfArg, thousands(rp.dueDel), rp.cutDel, thousands(rp.dueAnon), rp.cutAnon)
 	w("Generating the template took %s. Shop traffic: %.0f ops/s requested. The sweeper's batch_size: %d, batch_time: %s.\n\n", rp.gen.Round(time.Millisecond), rp.o.rate, rp.o.batch, rp.o.batchTime)
 
-	w("| run | rows | time | rows/s | vs engine | vs pt-archiver | shop p50 / p99 / max | p99 vs baseline | shop ops/s | lock-wait errors | peak RSS | CPU | all rounds |\n")
-	w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
+	w("| run | rows | time | rows/s | vs engine | vs pt-archiver | shop p50 / p99 / max | p99 vs baseline | shop p99, all rounds | shop ops/s | lock-wait errors | peak RSS | CPU | all rounds |\n")
+	w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
+	pooledBase := rp.results[0].PooledP99
 	for _, r := range rp.results {
 		if r.Skipped != "" {
-			w("| %s | – | – | – | – | – | – | – | – | – | – | %s | – |\n", r.Name, r.Skipped)
+			w("| %s | – | – | – | – | – | – | – | – | – | – | – | %s | – |\n", r.Name, r.Skipped)
 			continue
 		}
 		name := r.Name
@@ -117,6 +118,13 @@ func (rp report) markdown() string {
 				vsBase = fmt.Sprintf("%.1f×", float64(t.P99)/float64(rp.results[0].Traffic.P99))
 			}
 		}
+		pooled := "–"
+		if r.PooledOps > 0 {
+			pooled = ms(r.PooledP99)
+			if r.Kind != "baseline" && pooledBase > 0 {
+				pooled += fmt.Sprintf(" (%.1f×)", float64(r.PooledP99)/float64(pooledBase))
+			}
+		}
 		rss, cpu := "–", "–"
 		if r.RSSKiB > 0 {
 			rss = fmt.Sprintf("%.1f MiB", float64(r.RSSKiB)/1024)
@@ -130,9 +138,9 @@ func (rp report) markdown() string {
 			}
 			all = strings.Join(ts, " / ")
 		}
-		w("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", name, rows, dur, rate, vsEng, vsPT, lat, vsBase, ops, lw, rss, cpu, all)
+		w("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", name, rows, dur, rate, vsEng, vsPT, lat, vsBase, pooled, ops, lw, rss, cpu, all)
 	}
-	w("\n`vs engine`: rows/s divided by the single statement's rows/s; `vs pt-archiver`: by pt-archiver's. CPU is the sweeper process's user+system time. Each row is the round with the median time of %d rounds (`all rounds`: every round's time, fastest first); the baseline is the round with the median p99 (`all rounds`: every round's p99).\n\n", max(1, rp.o.runs))
+	w("\n`vs engine`: rows/s divided by the single statement's rows/s; `vs pt-archiver`: by pt-archiver's. CPU is the sweeper process's user+system time. Each row is the round with the median time of %d rounds (`all rounds`: every round's time, fastest first); the baseline is the round with the median p99 (`all rounds`: every round's p99). `shop p99, all rounds`: the p99 of the shop's operations of every round of that run together, against the same for the baseline; the targets go by it.\n\n", max(1, rp.o.runs))
 
 	w("### Targets\n\n")
 	w("| target | measured | |\n|---|---|---|\n")
@@ -156,8 +164,14 @@ func (rp report) markdown() string {
 		if r.Traffic == nil || base == nil {
 			continue
 		}
-		x := float64(r.Traffic.P99) / float64(max(1, base.P99))
-		target(fmt.Sprintf("shop p99 during %s ≤ 2× baseline", r.Name), fmt.Sprintf("%s vs %s (%.1f×)", ms(r.Traffic.P99), ms(base.P99), x), x <= 2, true)
+		// The p99 over every round's operations, against the baseline's
+		// over every round: a single round's rests on a thousand or so
+		// operations, whose slowest ten one stall of the machine can fill.
+		x := float64(r.PooledP99) / float64(max(1, pooledBase))
+		xm := float64(r.Traffic.P99) / float64(max(1, base.P99))
+		target(fmt.Sprintf("shop p99 during %s ≤ 2× baseline", r.Name),
+			fmt.Sprintf("%s vs %s (%.1f×) over all rounds; median round %s vs %s (%.1f×)", ms(r.PooledP99), ms(pooledBase), x, ms(r.Traffic.P99), ms(base.P99), xm),
+			x <= 2, r.PooledOps > 0 && pooledBase > 0)
 		target(fmt.Sprintf("no lock-wait timeouts during %s", r.Name), fmt.Sprintf("%d", r.Traffic.LockWait), r.Traffic.LockWait == 0, true)
 	}
 	peak := max(rp.swDel.RSSKiB, rp.swAnon.RSSKiB)

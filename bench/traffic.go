@@ -46,6 +46,25 @@ type trafficResult struct {
 	// start, its end or spread over it tells what the shop waits for.
 	SlowAt  []time.Duration
 	lastErr string
+	// lat is every operation's latency, sorted: the rounds of one
+	// contestant pool theirs for a p99 over all of them.
+	lat []time.Duration
+}
+
+// pooledP99 is the p99 latency of the operations of all ts together, and
+// how many there were. One round of a few seconds holds one or two thousand
+// operations, whose p99 a single stall of the machine sets; all rounds
+// together hold five times as many.
+func pooledP99(ts []*trafficResult) (time.Duration, int) {
+	var all []time.Duration
+	for _, t := range ts {
+		all = append(all, t.lat...)
+	}
+	if len(all) == 0 {
+		return 0, 0
+	}
+	slices.Sort(all)
+	return all[min(len(all)-1, len(all)*99/100)], len(all)
 }
 
 // The kinds of shop operation.
@@ -147,6 +166,7 @@ func (s *shop) run(ctx context.Context) trafficResult {
 		slices.Sort(res.SlowAt)
 	}
 	slices.Sort(lat)
+	res.lat = lat
 	if len(lat) > 0 {
 		res.P50 = lat[len(lat)*50/100]
 		res.P99 = lat[min(len(lat)-1, len(lat)*99/100)]
