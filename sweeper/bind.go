@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -75,6 +76,9 @@ type boundRule struct {
 	qEmail       string
 	reminderCols []string
 	qFile        string
+	// readsOther: where or age_sql may read other tables than the rule's
+	// own, through a subquery or a stored function.
+	readsOther bool
 }
 
 type boundColumn struct {
@@ -92,6 +96,38 @@ type boundRelated struct {
 	qKey      string
 	anonymise []boundColumn
 }
+
+// readsOtherTables reports whether SQL from the config may read other
+// tables than the rule's own: it has a subquery, or calls a stored function,
+// which may hold one. Should the functions not be listed, it says yes: going
+// by key is slower, never wrong.
+func readsOtherTables(ctx context.Context, st Store, sql string) bool {
+	if strings.Contains(strings.ToLower(sql), "select") {
+		return true
+	}
+	called := map[string]bool{}
+	for _, m := range callPattern.FindAllStringSubmatch(sql, -1) {
+		called[strings.ToLower(m[1]+m[2]+m[3])] = true
+	}
+	if len(called) == 0 {
+		return false
+	}
+	fns, err := st.Functions(ctx)
+	if err != nil {
+		return true
+	}
+	for _, f := range fns {
+		if called[strings.ToLower(f)] {
+			return true
+		}
+	}
+	return false
+}
+
+// callPattern matches a name followed by an opening parenthesis, bare or
+// quoted: a function call, or something taken for one, which costs only
+// the range path.
+var callPattern = regexp.MustCompile("(?:`([^`]+)`|\"([^\"]+)\"|([A-Za-z_][A-Za-z0-9_$]*))\\s*\\(")
 
 // integerKey reports whether the key column holds integers, whose text
 // form is the same in SQL (CAST) and in keyString.
@@ -178,6 +214,7 @@ func bind(ctx context.Context, st Store, r *Rule, redact string) (*boundRule, []
 		}
 	}
 
+	b.readsOther = readsOtherTables(ctx, st, r.Where+" "+r.AgeSQL)
 	b.anonymise = bindColumns(st, t, r.Anonymise, redact, "anonymise", errf)
 
 	seen := map[string]bool{}

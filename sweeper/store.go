@@ -43,6 +43,9 @@ type Store interface {
 	CreateAuditTable(ctx context.Context, name string) error
 	// References lists the foreign keys of other tables that point at table.
 	References(ctx context.Context, table string) ([]ForeignKey, error)
+	// Functions lists the names of the stored functions the connection can
+	// see, in any schema: a condition that calls one may read other tables.
+	Functions(ctx context.Context) ([]string, error)
 }
 
 // ForeignKey is a column of one table that refers to another table's rows.

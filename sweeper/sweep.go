@@ -662,8 +662,9 @@ type batchScope struct {
 	// only the row itself. Then a statement over the range and the condition
 	// touches the locked rows and, should a row of the range have become due
 	// since, more: the exact count checks roll that back. A condition with a
-	// subquery could also turn a locked row not due through another table,
-	// so those rules go by key.
+	// subquery or a stored function could also turn a locked row not due
+	// through another table, and with one row turning each way the counts
+	// still agree; those rules go by key.
 	wholeRange bool
 }
 
@@ -675,7 +676,7 @@ func newBatchScope(b *boundRule, cond string, args []any, keys []any, opt batchO
 	}
 	sc.within += " AND " + cond
 	sc.args = append(sc.args, args...)
-	sc.wholeRange = opt.byRange && b.Reminder == nil && !strings.Contains(strings.ToLower(cond), "select")
+	sc.wholeRange = opt.byRange && b.Reminder == nil && !b.readsOther && !strings.Contains(strings.ToLower(cond), "select")
 	return sc
 }
 

@@ -623,6 +623,27 @@ func (db *DB) postgresTable(ctx context.Context, name string) (*sweeper.Table, e
 	return t, nil
 }
 
+// Functions implements sweeper.Store. SQLite has no stored functions.
+func (db *DB) Functions(ctx context.Context) ([]string, error) {
+	var q string
+	switch db.dialect {
+	case sweeper.MySQL:
+		q = `SELECT ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_TYPE = 'FUNCTION'`
+	case sweeper.Postgres:
+		// PostgreSQL's own functions live in pg_catalog and read no table
+		// of the shop.
+		q = `SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+			WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')`
+	default:
+		return nil, nil
+	}
+	var names []string
+	if err := db.gorm.WithContext(ctx).Raw(q).Scan(&names).Error; err != nil {
+		return nil, fmt.Errorf("list stored functions: %w", err)
+	}
+	return names, nil
+}
+
 // References implements sweeper.Store.
 func (db *DB) References(ctx context.Context, table string) ([]sweeper.ForeignKey, error) {
 	g := db.gorm.WithContext(ctx)
