@@ -676,7 +676,7 @@ func newBatchScope(b *boundRule, cond string, args []any, keys []any, opt batchO
 	}
 	sc.within += " AND " + cond
 	sc.args = append(sc.args, args...)
-	sc.wholeRange = opt.byRange && b.Reminder == nil && !b.readsOther && !strings.Contains(strings.ToLower(cond), "select")
+	sc.wholeRange = opt.byRange && b.Reminder == nil && !b.readsOther
 	return sc
 }
 
