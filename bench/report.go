@@ -16,44 +16,51 @@ const (
 
 const intro = `# Benchmarks
 
-How fast ` + "`sweeper sweep`" + ` deletes and anonymises on MariaDB, measured against
-what the database itself can do (one ` + "`DELETE`" + ` / one ` + "`UPDATE`" + ` statement) and against
-` + "`pt-archiver --purge --bulk-delete`" + `; how much it slows the shop's own traffic
+How fast ` + "`" + `sweeper sweep` + "`" + ` deletes and anonymises on MariaDB, measured against
+what the database itself can do (one ` + "`" + `DELETE` + "`" + ` / one ` + "`" + `UPDATE` + "`" + ` statement) and against
+` + "`" + `pt-archiver --purge --bulk-delete` + "`" + `; how much it slows the shop's own traffic
 while it runs; and how much memory it takes.
 
-Reproduce (needs Go and a MariaDB; ` + "`$SWEEPER_BENCH_DSN`" + `, default
-` + "`root@tcp(127.0.0.1:3306)/`" + `, must be allowed to create and drop databases
-` + "`sweeper_bench_*`" + `; pt-archiver comes from Debian's ` + "`percona-toolkit`" + `):
+Reproduce (needs Go and a MariaDB; ` + "`" + `$SWEEPER_BENCH_DSN` + "`" + `, default
+` + "`" + `root@tcp(127.0.0.1:3306)/` + "`" + `, must be allowed to create and drop databases
+` + "`" + `sweeper_bench_*` + "`" + `; pt-archiver comes from Debian's ` + "`" + `percona-toolkit` + "`" + `):
 
-` + "```sh" + `
+` + "`" + `` + "`" + `` + "`" + `sh
 make bench                      # = go run ./bench (N = 1,000,000 orders)
 go run ./bench -n 1000000       # the same
 go run ./bench -n 100000        # quick, includes the 5×N memory run
 go run ./bench -rss5x           # also the 5×N memory run at N = 1,000,000 (long)
 go run ./bench -h               # flags: -runs, -rate, -baseline, -rss5x, -pause, -only, -no-pt, -o, -keep, ...
-` + "```" + `
+` + "`" + `` + "`" + `` + "`" + `
 
-What it does: generates N orders (` + "`created_at`" + ` spread over the ten years before
-the fixed ` + "`--as-of`" + ` date and indexed; e-mail, salutation, phone and address
+What it does: generates N orders (` + "`" + `created_at` + "`" + ` spread over the ten years before
+the fixed ` + "`" + `--as-of` + "`" + ` date and indexed; e-mail, salutation, phone and address
 columns) into a template table, then measures each contestant on a fresh
-identical copy (` + "`CREATE TABLE ... LIKE`" + ` + ` + "`INSERT ... SELECT`" + `), while a shop client
-sends 200 transactions per second (alternately a new order and an update of an
-existing one; one update in five touches an order older than seven years, as a
-late refund does). Latency is measured from when an operation was due (open
-loop). The sweeper runs as a subprocess of the binary built from this tree with
-` + "`batch_size = 1000`" + ` (the first batch) and ` + "`batch_time = \"50ms\"`" + ` (` + "`-batch`" + `,
-` + "`-batch-time`" + `), timezone Europe/Amsterdam and an audit record per row; its
-time includes start-up, schema checks and the audit table. Peak RSS is the
-kernel's ` + "`ru_maxrss`" + ` of the process. The 5×N memory run is on by default only
-when N <= 200,000 (` + "`-rss5x`" + ` forces it): generating and sweeping 5,000,000 rows
-takes long on a small machine.
+identical copy (` + "`" + `CREATE TABLE ... LIKE` + "`" + ` + ` + "`" + `INSERT ... SELECT` + "`" + `), while a shop
+client sends 200 transactions per second (alternately a new order and an update
+of an existing one; one update in five touches an order older than seven years,
+as a late refund does). Latency is measured from when an operation was due (open
+loop). The baseline is that traffic alone for 10 s (` + "`" + `-baseline` + "`" + `). Before the
+baseline and before every contestant the fresh copy's pages are written to disk
+(` + "`" + `FLUSH TABLES orders FOR EXPORT` + "`" + `) and the server's purge of the round before is
+waited for: otherwise the page cleaner, still writing out a million copied rows,
+stalls whichever measurement comes first. The sweeper runs as a subprocess of
+the binary built from this tree with ` + "`" + `batch_size = 1000` + "`" + ` (the first batch) and
+` + "`" + `batch_time = "50ms"` + "`" + ` (` + "`" + `-batch` + "`" + `, ` + "`" + `-batch-time` + "`" + `), timezone Europe/Amsterdam and
+an audit record per row; its time includes start-up, schema checks and the audit
+table. Peak RSS is the kernel's ` + "`" + `ru_maxrss` + "`" + ` of the process. The 5×N memory run
+is on by default only when N <= 200,000 (` + "`" + `-rss5x` + "`" + ` forces it): generating and
+sweeping 5,000,000 rows takes long on a small machine.
 
 Every contestant runs once per round, rounds one after the other (five by
-default, ` + "`-runs`" + `), so that a slow minute of the machine hits all of them alike;
-each row shows the round with the median time and every round's time beside
-it. One extra contestant is the sweeper's delete with ` + "`batch_pause`" + ` (10 ms,
-` + "`-pause`" + `): what a pause between batches buys the shop and costs the sweep.
-
+default, ` + "`" + `-runs` + "`" + `), so that a slow minute of the machine hits all of them alike;
+each row shows the round with the median time and every round's time beside it.
+The shop's p99 is also taken over the operations of every round of a contestant
+together, and of every baseline together: one round of a sweep holds one to
+three thousand operations, whose ten to thirty slowest one stall of the machine
+provides. The targets on the shop's p99 go by that. One extra contestant is the
+sweeper's delete with ` + "`" + `batch_pause` + "`" + ` (10 ms, ` + "`" + `-pause` + "`" + `): what a pause between
+batches buys the shop and costs the sweep.
 `
 
 type report struct {
