@@ -270,6 +270,8 @@ func run(ctx context.Context, o options) error {
 		{"sweeper sweep: anonymise", "anonymise", true, b.sweep("order-phone-6m")},
 		{"pt-archiver --bulk-delete", "delete", true, b.ptArchiver},
 		{"sweeper sweep: delete, batch_pause " + o.pause, "delete", true, b.sweepWith(b.pacedPath, "order-7y")},
+		{"hand-written keyset loop: delete", "delete", true, b.handLoop(false)},
+		{"hand-written keyset loop: anonymise", "anonymise", true, b.handLoop(true)},
 		{"sweeper plan (both rules)", "plan", false, func(ctx context.Context, r *result) error {
 			return b.sweeper(ctx, r, "plan", "--as-of", o.asOfArg)
 		}},

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -41,5 +42,16 @@ func TestReportTargetsOfContestantsNotRun(t *testing.T) {
 	// The delete ran with the shop's traffic: its lock waits are measured.
 	if got := strings.Count(md, "| met |"); got != 1 || !strings.Contains(md, "| no lock-wait timeouts during sweeper sweep: delete | 0 | met |") {
 		t.Errorf("want only the delete's lock-wait target met, got %d met:\n%s", got, md)
+	}
+}
+
+// The intro a missing BENCHMARKS.md receives is the one the file carries.
+func TestIntroIsTheFilesOwn(t *testing.T) {
+	b, err := os.ReadFile("../BENCHMARKS.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(b), intro) {
+		t.Errorf("BENCHMARKS.md does not begin with bench's intro; make one match the other")
 	}
 }
