@@ -1,0 +1,302 @@
+package dbtest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// PGServer is a PostgreSQL server of one test's own, started by
+// PrivatePostgres: a test may stop and restart it (a database outage)
+// without disturbing the shared server every other test uses.
+type PGServer struct {
+	// Port is the TCP port on 127.0.0.1 the server listens on. It stays the
+	// same across Restart, so DSNs handed out before a restart keep working.
+	Port int
+	// Dir holds the data directory, the socket and the server's log.
+	Dir string
+
+	bindir string
+	// cred is the unprivileged user the server runs as when the test runs
+	// as root: postgres refuses to run as root.
+	cred *syscall.Credential
+
+	cmd   *exec.Cmd
+	stdin io.WriteCloser // closing it makes the wrapper stop postgres
+	done  chan struct{}  // closed when the wrapper has exited
+}
+
+// PrivatePostgres starts a PostgreSQL server of the test's own, like the
+// throwaway server of scripts/test: initdb into a temporary directory, then
+// postgres on a free port on 127.0.0.1, reached as the superuser postgres
+// without a password. The server is stopped and its files removed in tb's
+// cleanup.
+//
+// When the PostgreSQL server binaries are missing, the test is skipped, or
+// failed under CI=true (scripts/test installs them there). It is also
+// skipped under "go test -short".
+func PrivatePostgres(tb testing.TB) *PGServer {
+	tb.Helper()
+	if testing.Short() {
+		tb.Skip("dbtest: skipping test that needs a private PostgreSQL in -short mode")
+	}
+	bindir, ok := findPGBinDir()
+	if !ok {
+		msg := "dbtest: no PostgreSQL server binaries (initdb, postgres) found; install them with: sudo apt-get install -y postgresql"
+		if os.Getenv("CI") == "true" {
+			tb.Fatal(msg)
+		}
+		tb.Skip(msg)
+	}
+	// Not tb.TempDir(): its parent is private to the test's user, and as
+	// root the server runs as another. /tmp is open to every user, and the
+	// short path keeps the socket's under the limit.
+	dir, err := os.MkdirTemp("", "pg-")
+	if err != nil {
+		tb.Fatalf("dbtest: %v", err)
+	}
+	// Registered first so that it runs last, after the server has stopped.
+	tb.Cleanup(func() { os.RemoveAll(dir) })
+	s := &PGServer{Dir: dir, bindir: bindir}
+	if os.Geteuid() == 0 {
+		if s.cred, err = unprivilegedUser(); err != nil {
+			tb.Fatalf("dbtest: %v", err)
+		}
+		if err := os.Chown(dir, int(s.cred.Uid), int(s.cred.Gid)); err != nil {
+			tb.Fatalf("dbtest: %v", err)
+		}
+	}
+	tb.Cleanup(func() { s.stop(tb, false) })
+
+	start := time.Now()
+	// Trust authentication for postgres matches DSN; --no-sync because the
+	// data is thrown away.
+	initdb := exec.Command(filepath.Join(bindir, "initdb"), "-D", s.dataDir(), "-U", "postgres", "--auth=trust",
+		"--encoding=UTF8", "--locale=C", "--no-sync")
+	initdb.Dir = "/" // a directory every user may enter
+	initdb.SysProcAttr = &syscall.SysProcAttr{Credential: s.cred}
+	if out, err := initdb.CombinedOutput(); err != nil {
+		tb.Fatalf("dbtest: initdb failed: %v\n%s", err, tail(out, 30))
+	}
+	var lastErr error
+	for attempt := 1; attempt <= 3; attempt++ {
+		if s.Port, err = freeTCPPort(); err != nil {
+			tb.Fatalf("dbtest: find a free port: %v", err)
+		}
+		if lastErr = s.start(); lastErr == nil {
+			tb.Logf("dbtest: private PostgreSQL on port %d ready after %s", s.Port, time.Since(start).Round(time.Millisecond))
+			return s
+		}
+		// Most likely someone took the port between picking and binding it.
+	}
+	tb.Fatalf("dbtest: private PostgreSQL did not start: %v", lastErr)
+	return nil
+}
+
+func (s *PGServer) dataDir() string { return filepath.Join(s.Dir, "data") }
+func (s *PGServer) logFile() string { return filepath.Join(s.Dir, "postgres.log") }
+
+// DSN returns a pgx URL for database db on the server, as postgres over TCP
+// ("" for the postgres database).
+func (s *PGServer) DSN(db string) string {
+	if db == "" {
+		db = "postgres"
+	}
+	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", s.Port, db)
+}
+
+// Start starts the stopped server again on the same port and data
+// directory and waits until it answers.
+func (s *PGServer) Start(tb testing.TB) {
+	tb.Helper()
+	if s.cmd != nil {
+		tb.Fatalf("dbtest: Start: the server on port %d is running", s.Port)
+	}
+	if err := s.start(); err != nil {
+		tb.Fatalf("dbtest: restart PostgreSQL on port %d: %v", s.Port, err)
+	}
+}
+
+// Stop shuts the server down as a service stop does (PostgreSQL's fast
+// shutdown: sessions are ended, open transactions rolled back) and waits
+// until it has exited.
+func (s *PGServer) Stop(tb testing.TB) {
+	tb.Helper()
+	s.stop(tb, true)
+}
+
+// Restart stops the server and starts it again on the same port and data
+// directory, waiting until it answers.
+func (s *PGServer) Restart(tb testing.TB) {
+	tb.Helper()
+	s.Stop(tb)
+	s.Start(tb)
+}
+
+// start runs postgres and waits until it answers on s.Port.
+//
+// postgres runs under a small sh wrapper that holds a pipe from this
+// process on its stdin: when the test binary dies without running its
+// cleanups, the pipe closes and the wrapper stops the server. SIGINT is
+// the fast shutdown; SIGTERM, the smart one, would wait for every client,
+// the daemon under test among them, to disconnect.
+func (s *PGServer) start() error {
+	const wrapper = `log=$1; shift
+"$@" </dev/null >>"$log" 2>&1 & pid=$!
+trap 'kill -INT $pid 2>/dev/null' TERM
+read -r _
+kill -INT $pid 2>/dev/null
+wait $pid`
+	// Durability is off because the data is thrown away.
+	args := []string{"-c", wrapper, "postgres", s.logFile(), filepath.Join(s.bindir, "postgres"),
+		"-D", s.dataDir(), "-p", strconv.Itoa(s.Port), "-k", s.Dir,
+		"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
+		"-c", "full_page_writes=off", "-c", "max_connections=100"}
+	cmd := exec.Command("sh", args...)
+	cmd.Dir = "/"
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.cred}
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	s.cmd, s.stdin, s.done = cmd, stdin, done
+
+	deadline := time.Now().Add(serverStartTimeout)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		_, err := PingPostgres(ctx, s.DSN(""))
+		cancel()
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-done:
+			s.cmd = nil
+			return fmt.Errorf("postgres exited during startup: %s\n%s%s", cmd.ProcessState, out.String(), s.serverLog(15))
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			s.kill()
+			return fmt.Errorf("postgres did not answer within %s:\n%s", serverStartTimeout, s.serverLog(30))
+		}
+	}
+}
+
+// stop shuts the server down: cleanly within serverStopTimeout, else by
+// SIGKILL. strict reports a server that needed killing as a test failure.
+func (s *PGServer) stop(tb testing.TB, strict bool) {
+	tb.Helper()
+	if s.cmd == nil {
+		return
+	}
+	s.stdin.Close()
+	select {
+	case <-s.done:
+	case <-time.After(serverStopTimeout):
+		s.kill()
+		if strict {
+			tb.Errorf("dbtest: postgres on port %d did not stop within %s; killed it\n%s", s.Port, serverStopTimeout, s.serverLog(30))
+		}
+	}
+	s.cmd = nil
+}
+
+// kill ends postgres and its wrapper at once; the server's other processes
+// exit when they see theirs gone.
+func (s *PGServer) kill() {
+	if pid := s.PID(); pid > 0 {
+		syscall.Kill(pid, syscall.SIGKILL)
+	}
+	s.cmd.Process.Kill()
+	select {
+	case <-s.done:
+	case <-time.After(10 * time.Second):
+	}
+	s.cmd = nil
+}
+
+// PID returns the running server's process id from its postmaster.pid, or
+// 0 when there is none.
+func (s *PGServer) PID() int {
+	b, err := os.ReadFile(filepath.Join(s.dataDir(), "postmaster.pid"))
+	if err != nil {
+		return 0
+	}
+	first, _, _ := strings.Cut(string(b), "\n")
+	pid, err := strconv.Atoi(strings.TrimSpace(first))
+	if err != nil {
+		return 0
+	}
+	return pid
+}
+
+// serverLog returns the last n lines of the server's log.
+func (s *PGServer) serverLog(n int) string {
+	b, err := os.ReadFile(s.logFile())
+	if err != nil {
+		return ""
+	}
+	return tail(b, n)
+}
+
+// findPGBinDir returns the directory holding initdb and postgres: Debian
+// keeps them out of PATH, in /usr/lib/postgresql/<major>/bin; the newest
+// major version wins.
+func findPGBinDir() (string, bool) {
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	major := func(d string) int {
+		n, _ := strconv.Atoi(filepath.Base(filepath.Dir(d)))
+		return n
+	}
+	sort.Slice(dirs, func(i, j int) bool { return major(dirs[i]) > major(dirs[j]) })
+	if p, err := exec.LookPath("initdb"); err == nil {
+		dirs = append(dirs, filepath.Dir(p))
+	}
+	for _, d := range dirs {
+		if isExec(filepath.Join(d, "initdb")) && isExec(filepath.Join(d, "postgres")) {
+			return d, true
+		}
+	}
+	return "", false
+}
+
+func isExec(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0
+}
+
+// unprivilegedUser returns the credentials of the user a server started by
+// root runs as: postgres where the package created it, else nobody.
+func unprivilegedUser() (*syscall.Credential, error) {
+	for _, name := range []string{"postgres", "nobody"} {
+		u, err := user.Lookup(name)
+		if err != nil {
+			continue
+		}
+		uid, err1 := strconv.ParseUint(u.Uid, 10, 32)
+		gid, err2 := strconv.ParseUint(u.Gid, 10, 32)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
+	}
+	return nil, fmt.Errorf("running as root, and there is no unprivileged user (postgres, nobody) to run PostgreSQL as")
+}
