@@ -445,13 +445,45 @@ var relErrorsMetric = regexp.MustCompile(`(?m)^sweeper_rule_errors_total\{rule="
 // daemon. Every deleted row has exactly one audit record: the batch cut by
 // the restart was rolled back, not half committed.
 func TestReliability_DatabaseRestart(t *testing.T) {
-	const n = 20000
 	srv := dbtest.PrivateMariaDB(t)
 	dbtest.Exec(t, srv.DSN(""), "CREATE DATABASE shop CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci")
 	dsn := srv.DSN("shop")
 	db := dbtest.Open(t, dsn)
 	dbtest.Exec(t, dsn,
 		`CREATE TABLE orders (id BIGINT AUTO_INCREMENT PRIMARY KEY, phone VARCHAR(30), created_at DATETIME NOT NULL, INDEX (created_at))`)
+	sweepThroughRestart(t, dsn, db, func() { srv.Stop(t) }, func() { srv.Start(t) })
+}
+
+// TestReliability_DatabaseRestartPostgres is the same with PostgreSQL,
+// stopped the way a service stop does it (fast shutdown: every session
+// ended, open transactions rolled back).
+func TestReliability_DatabaseRestartPostgres(t *testing.T) {
+	srv := dbtest.PrivatePostgres(t)
+	if _, err := dbtest.OpenPostgres(t, srv.DSN("")).Exec("CREATE DATABASE shop"); err != nil {
+		t.Fatal(err)
+	}
+	dsn := srv.DSN("shop")
+	db := dbtest.OpenPostgres(t, dsn)
+	for _, q := range []string{
+		`CREATE TABLE orders (id BIGSERIAL PRIMARY KEY, phone VARCHAR(30), created_at TIMESTAMP NOT NULL)`,
+		`CREATE INDEX orders_created_at ON orders (created_at)`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sweepThroughRestart(t, dsn, db, func() { srv.Stop(t) }, func() { srv.Start(t) })
+}
+
+// sweepThroughRestart fills the empty orders table behind dsn with due
+// orders, starts the daemon on it, and stops and starts the database in
+// the middle of the sweep; see TestReliability_DatabaseRestart.
+func sweepThroughRestart(t *testing.T, dsn string, db *sql.DB, stop, start func()) {
+	t.Helper()
+	const n = 20000
+	// The test's own queries must not meet a connection the restart
+	// closed: without idle ones, each opens its own.
+	db.SetMaxIdleConns(0)
 	addDueOrders(t, db, n)
 	listen := freePort(t)
 	cfg := daemonConfig(t, t.TempDir(), dsn, listen, "batch_size = 200\nbatch_pause = \"20ms\"")
@@ -461,7 +493,7 @@ func TestReliability_DatabaseRestart(t *testing.T) {
 		return scalar(t, db, "SELECT COUNT(*) FROM orders") < n-400
 	})
 
-	srv.Stop(t)
+	stop()
 	down := time.Now()
 	healthz := "http://" + listen + "/healthz"
 	eventually(t, 15*time.Second, "/healthz answers 503 while the database is down", func() bool {
@@ -474,7 +506,7 @@ func TestReliability_DatabaseRestart(t *testing.T) {
 		t.Fatalf("the daemon exited while the database was down: %v", err)
 	default:
 	}
-	srv.Start(t)
+	start()
 	t.Logf("database down for %s", time.Since(down).Round(100*time.Millisecond))
 
 	eventually(t, 60*time.Second, "the sweep finishes after the restart", func() bool {
