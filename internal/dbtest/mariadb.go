@@ -1,17 +1,13 @@
 package dbtest
 
 import (
-	"bytes"
 	"context"
-	"fmt"
-	"io"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -22,20 +18,11 @@ import (
 // a test may stop and restart it (a database outage) without disturbing
 // the shared server every other test uses.
 type Server struct {
-	// Port is the TCP port on 127.0.0.1 the server listens on. It stays the
-	// same across Restart, so DSNs handed out before a restart keep working.
-	Port int
-	// Dir holds the data directory, the socket, the error log and the pid
-	// file.
-	Dir string
+	server
 
 	mariadbd string
 	asRoot   bool
 	extra    []string // further mariadbd options of the test's own
-
-	cmd   *exec.Cmd
-	stdin io.WriteCloser // closing it makes the wrapper stop mariadbd
-	done  chan struct{}  // closed when the wrapper has exited
 }
 
 const (
@@ -75,7 +62,8 @@ func PrivateMariaDB(tb testing.TB, extraArgs ...string) *Server {
 		tb.Skip(msg)
 	}
 
-	s := &Server{Dir: serverDir(tb), mariadbd: mariadbd, asRoot: os.Geteuid() == 0, extra: extraArgs}
+	s := &Server{mariadbd: mariadbd, asRoot: os.Geteuid() == 0, extra: extraArgs}
+	s.server = server{Dir: serverDir(tb), program: "mariadbd", wrapped: s.wrapped, ping: s.ping, pid: s.pid, log: s.errorLog}
 	// Registered first so that it runs last, after the cleanups of whatever
 	// the test opened on the server.
 	tb.Cleanup(func() { s.stop(tb, false) })
@@ -100,21 +88,8 @@ func PrivateMariaDB(tb testing.TB, extraArgs ...string) *Server {
 		tb.Fatalf("dbtest: %s failed: %v\n%s", installDB, err, tail(out, 30))
 	}
 
-	var lastErr error
-	for attempt := 1; attempt <= 3; attempt++ {
-		port, err := freeTCPPort()
-		if err != nil {
-			tb.Fatalf("dbtest: find a free port: %v", err)
-		}
-		s.Port = port
-		if lastErr = s.start(); lastErr == nil {
-			tb.Logf("dbtest: private MariaDB on port %d ready after %s", s.Port, time.Since(start).Round(time.Millisecond))
-			return s
-		}
-		// Most likely someone took the port between picking and binding it.
-	}
-	tb.Fatalf("dbtest: private MariaDB did not start: %v", lastErr)
-	return nil
+	s.startOnFreePort(tb, start)
+	return s
 }
 
 // serverDir returns tb.TempDir(), or a shorter temporary directory when the
@@ -151,40 +126,8 @@ func (s *Server) DSN(db string) string {
 	return cfg.FormatDSN()
 }
 
-// Start starts the stopped server again on the same port and data
-// directory and waits until it answers.
-func (s *Server) Start(tb testing.TB) {
-	tb.Helper()
-	if s.cmd != nil {
-		tb.Fatalf("dbtest: Start: the server on port %d is running", s.Port)
-	}
-	if err := s.start(); err != nil {
-		tb.Fatalf("dbtest: restart MariaDB on port %d: %v", s.Port, err)
-	}
-}
-
-// Stop shuts the server down cleanly (as a service stop would: connections
-// are closed, open transactions rolled back) and waits until it has exited.
-func (s *Server) Stop(tb testing.TB) {
-	tb.Helper()
-	s.stop(tb, true)
-}
-
-// Restart stops the server and starts it again on the same port and data
-// directory, waiting until it answers.
-func (s *Server) Restart(tb testing.TB) {
-	tb.Helper()
-	s.Stop(tb)
-	s.Start(tb)
-}
-
-// start runs mariadbd and waits until it answers on s.Port.
-//
-// mariadbd runs under a small sh wrapper that holds a pipe from this
-// process on its stdin: when the test binary dies without running its
-// cleanups (a panic, a -timeout, SIGKILL), the pipe closes and the wrapper
-// stops the server, so no mariadbd outlives its test.
-func (s *Server) start() error {
+// wrapped returns the wrapper that runs mariadbd on s.Port.
+func (s *Server) wrapped() *exec.Cmd {
 	args := []string{"--no-defaults"}
 	if s.asRoot {
 		args = append(args, "--user=root")
@@ -225,36 +168,7 @@ trap 'kill -TERM $pid 2>/dev/null' TERM
 read -r _
 kill -TERM $pid 2>/dev/null
 wait $pid`
-	cmd := exec.Command("sh", append([]string{"-c", wrapper, "mariadbd", s.mariadbd}, args...)...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		return err
-	}
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	done := make(chan struct{})
-	go func() { cmd.Wait(); close(done) }()
-	s.cmd, s.stdin, s.done = cmd, stdin, done
-
-	deadline := time.Now().Add(serverStartTimeout)
-	for {
-		if err := s.ping(); err == nil {
-			return nil
-		}
-		select {
-		case <-done:
-			s.cmd = nil
-			return fmt.Errorf("mariadbd exited during startup: %s\n%s%s", cmd.ProcessState, out.String(), s.errorLog(15))
-		case <-time.After(100 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			s.kill()
-			return fmt.Errorf("mariadbd did not answer within %s:\n%s", serverStartTimeout, s.errorLog(30))
-		}
-	}
+	return exec.Command("sh", append([]string{"-c", wrapper, "mariadbd", s.mariadbd}, args...)...)
 }
 
 func (s *Server) ping() error {
@@ -269,38 +183,17 @@ func (s *Server) ping() error {
 	return db.QueryRowContext(ctx, "SELECT 1").Scan(&one)
 }
 
-// stop shuts the server down: cleanly within serverStopTimeout, else by
-// SIGKILL. strict reports a server that needed killing as a test failure.
-func (s *Server) stop(tb testing.TB, strict bool) {
-	tb.Helper()
-	if s.cmd == nil {
-		return
+// pid returns mariadbd's pid from its pid file, or 0.
+func (s *Server) pid() int {
+	b, err := os.ReadFile(filepath.Join(s.Dir, "mysqld.pid"))
+	if err != nil {
+		return 0
 	}
-	s.stdin.Close()
-	select {
-	case <-s.done:
-	case <-time.After(serverStopTimeout):
-		s.kill()
-		if strict {
-			tb.Errorf("dbtest: mariadbd on port %d did not stop within %s; killed it\n%s", s.Port, serverStopTimeout, s.errorLog(30))
-		}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || pid <= 0 {
+		return 0
 	}
-	s.cmd = nil
-}
-
-// kill ends mariadbd and its wrapper at once.
-func (s *Server) kill() {
-	if b, err := os.ReadFile(filepath.Join(s.Dir, "mysqld.pid")); err == nil {
-		if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
-			syscall.Kill(pid, syscall.SIGKILL)
-		}
-	}
-	s.cmd.Process.Kill()
-	select {
-	case <-s.done:
-	case <-time.After(10 * time.Second):
-	}
-	s.cmd = nil
+	return pid
 }
 
 // errorLog returns the last n lines of the server's error log.

@@ -1,10 +1,8 @@
 package dbtest
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"os/user"
@@ -19,22 +17,15 @@ import (
 
 // PGServer is a PostgreSQL server of one test's own, started by
 // PrivatePostgres: a test may stop and restart it (a database outage)
-// without disturbing the shared server every other test uses.
+// without disturbing the shared server every other test uses. Stop ends it
+// with PostgreSQL's fast shutdown, as a service stop does.
 type PGServer struct {
-	// Port is the TCP port on 127.0.0.1 the server listens on. It stays the
-	// same across Restart, so DSNs handed out before a restart keep working.
-	Port int
-	// Dir holds the data directory, the socket and the server's log.
-	Dir string
+	server
 
 	bindir string
 	// cred is the unprivileged user the server runs as when the test runs
 	// as root: postgres refuses to run as root.
 	cred *syscall.Credential
-
-	cmd   *exec.Cmd
-	stdin io.WriteCloser // closing it makes the wrapper stop postgres
-	done  chan struct{}  // closed when the wrapper has exited
 }
 
 // PrivatePostgres starts a PostgreSQL server of the test's own, like the
@@ -68,7 +59,8 @@ func PrivatePostgres(tb testing.TB) *PGServer {
 	}
 	// Registered first so that it runs last, after the server has stopped.
 	tb.Cleanup(func() { os.RemoveAll(dir) })
-	s := &PGServer{Dir: dir, bindir: bindir}
+	s := &PGServer{bindir: bindir}
+	s.server = server{Dir: dir, program: "postgres", wrapped: s.wrapped, ping: s.ping, pid: s.PID, log: s.serverLog}
 	if os.Geteuid() == 0 {
 		if s.cred, err = unprivilegedUser(); err != nil {
 			tb.Fatalf("dbtest: %v", err)
@@ -89,19 +81,8 @@ func PrivatePostgres(tb testing.TB) *PGServer {
 	if out, err := initdb.CombinedOutput(); err != nil {
 		tb.Fatalf("dbtest: initdb failed: %v\n%s", err, tail(out, 30))
 	}
-	var lastErr error
-	for attempt := 1; attempt <= 3; attempt++ {
-		if s.Port, err = freeTCPPort(); err != nil {
-			tb.Fatalf("dbtest: find a free port: %v", err)
-		}
-		if lastErr = s.start(); lastErr == nil {
-			tb.Logf("dbtest: private PostgreSQL on port %d ready after %s", s.Port, time.Since(start).Round(time.Millisecond))
-			return s
-		}
-		// Most likely someone took the port between picking and binding it.
-	}
-	tb.Fatalf("dbtest: private PostgreSQL did not start: %v", lastErr)
-	return nil
+	s.startOnFreePort(tb, start)
+	return s
 }
 
 func (s *PGServer) dataDir() string { return filepath.Join(s.Dir, "data") }
@@ -116,42 +97,10 @@ func (s *PGServer) DSN(db string) string {
 	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", s.Port, db)
 }
 
-// Start starts the stopped server again on the same port and data
-// directory and waits until it answers.
-func (s *PGServer) Start(tb testing.TB) {
-	tb.Helper()
-	if s.cmd != nil {
-		tb.Fatalf("dbtest: Start: the server on port %d is running", s.Port)
-	}
-	if err := s.start(); err != nil {
-		tb.Fatalf("dbtest: restart PostgreSQL on port %d: %v", s.Port, err)
-	}
-}
-
-// Stop shuts the server down as a service stop does (PostgreSQL's fast
-// shutdown: sessions are ended, open transactions rolled back) and waits
-// until it has exited.
-func (s *PGServer) Stop(tb testing.TB) {
-	tb.Helper()
-	s.stop(tb, true)
-}
-
-// Restart stops the server and starts it again on the same port and data
-// directory, waiting until it answers.
-func (s *PGServer) Restart(tb testing.TB) {
-	tb.Helper()
-	s.Stop(tb)
-	s.Start(tb)
-}
-
-// start runs postgres and waits until it answers on s.Port.
-//
-// postgres runs under a small sh wrapper that holds a pipe from this
-// process on its stdin: when the test binary dies without running its
-// cleanups, the pipe closes and the wrapper stops the server. SIGINT is
-// the fast shutdown; SIGTERM, the smart one, would wait for every client,
-// the daemon under test among them, to disconnect.
-func (s *PGServer) start() error {
+// wrapped returns the wrapper that runs postgres on s.Port. SIGINT is the
+// fast shutdown; SIGTERM, the smart one, would wait for every client, the
+// daemon under test among them, to disconnect.
+func (s *PGServer) wrapped() *exec.Cmd {
 	const wrapper = `log=$1; shift
 "$@" </dev/null >>"$log" 2>&1 & pid=$!
 trap 'kill -INT $pid 2>/dev/null' TERM
@@ -159,78 +108,20 @@ read -r _
 kill -INT $pid 2>/dev/null
 wait $pid`
 	// Durability is off because the data is thrown away.
-	args := []string{"-c", wrapper, "postgres", s.logFile(), filepath.Join(s.bindir, "postgres"),
+	cmd := exec.Command("sh", "-c", wrapper, "postgres", s.logFile(), filepath.Join(s.bindir, "postgres"),
 		"-D", s.dataDir(), "-p", strconv.Itoa(s.Port), "-k", s.Dir,
 		"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
-		"-c", "full_page_writes=off", "-c", "max_connections=100"}
-	cmd := exec.Command("sh", args...)
-	cmd.Dir = "/"
+		"-c", "full_page_writes=off", "-c", "max_connections=100")
+	cmd.Dir = "/" // a directory every user may enter
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.cred}
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		return err
-	}
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	done := make(chan struct{})
-	go func() { cmd.Wait(); close(done) }()
-	s.cmd, s.stdin, s.done = cmd, stdin, done
-
-	deadline := time.Now().Add(serverStartTimeout)
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		_, err := PingPostgres(ctx, s.DSN(""))
-		cancel()
-		if err == nil {
-			return nil
-		}
-		select {
-		case <-done:
-			s.cmd = nil
-			return fmt.Errorf("postgres exited during startup: %s\n%s%s", cmd.ProcessState, out.String(), s.serverLog(15))
-		case <-time.After(100 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			s.kill()
-			return fmt.Errorf("postgres did not answer within %s:\n%s", serverStartTimeout, s.serverLog(30))
-		}
-	}
+	return cmd
 }
 
-// stop shuts the server down: cleanly within serverStopTimeout, else by
-// SIGKILL. strict reports a server that needed killing as a test failure.
-func (s *PGServer) stop(tb testing.TB, strict bool) {
-	tb.Helper()
-	if s.cmd == nil {
-		return
-	}
-	s.stdin.Close()
-	select {
-	case <-s.done:
-	case <-time.After(serverStopTimeout):
-		s.kill()
-		if strict {
-			tb.Errorf("dbtest: postgres on port %d did not stop within %s; killed it\n%s", s.Port, serverStopTimeout, s.serverLog(30))
-		}
-	}
-	s.cmd = nil
-}
-
-// kill ends postgres and its wrapper at once; the server's other processes
-// exit when they see theirs gone.
-func (s *PGServer) kill() {
-	if pid := s.PID(); pid > 0 {
-		syscall.Kill(pid, syscall.SIGKILL)
-	}
-	s.cmd.Process.Kill()
-	select {
-	case <-s.done:
-	case <-time.After(10 * time.Second):
-	}
-	s.cmd = nil
+func (s *PGServer) ping() error {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	_, err := PingPostgres(ctx, s.DSN(""))
+	return err
 }
 
 // PID returns the running server's process id from its postmaster.pid, or
