@@ -100,9 +100,12 @@ type boundRelated struct {
 // readsOtherTables reports whether SQL from the config may read other
 // tables than the rule's own: it has a subquery, or calls a stored function,
 // which may hold one. Should the functions not be listed, it says yes: going
-// by key is slower, never wrong.
+// by key is slower, never wrong. A subquery is told by the words SELECT and
+// TABLE anywhere, even inside a longer name: PostgreSQL takes "id IN (TABLE
+// holds)" as one, and its table_to_xml reads a table by name.
 func readsOtherTables(ctx context.Context, st Store, sql string) bool {
-	if strings.Contains(strings.ToLower(sql), "select") {
+	lower := strings.ToLower(sql)
+	if strings.Contains(lower, "select") || strings.Contains(lower, "table") {
 		return true
 	}
 	called := map[string]bool{}

@@ -29,6 +29,9 @@ func TestReadsOtherTables(t *testing.T) {
 	}{
 		{"NoCall", "status <> 'disputed' AND total > 0", []string{"has_dispute"}, nil, false, 0},
 		{"Subquery", "id NOT IN (SELECT customer_id FROM disputes)", nil, nil, true, 0},
+		// PostgreSQL: a subquery without the word SELECT.
+		{"TableSubquery", "id NOT IN (TABLE held_orders)", nil, nil, true, 0},
+		{"TableToXML", "length(table_to_xml('holds', true, false, '')::text) > 0", nil, nil, true, 0},
 		{"StoredFunction", "NOT has_dispute(id)", []string{"has_dispute"}, nil, true, 1},
 		{"QuotedOtherCase", "NOT `Has_Dispute` (id)", []string{"has_dispute"}, nil, true, 1},
 		{"DoubleQuoted", `NOT "has_dispute"(id)`, []string{"has_dispute"}, nil, true, 1},
