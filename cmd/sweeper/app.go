@@ -253,14 +253,21 @@ type stringList []string
 func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
-// parseAsOf reads --as-of: RFC 3339, or a date meaning midnight in the
-// configured timezone.
+// asOfHelp describes a time flag's forms.
+const asOfHelp = "the sweeper's clock: RFC 3339 (2026-11-22T03:30:00+01:00), a wall-clock time in sweeper.timezone " +
+	"(2026-11-22T03:30:00, 2026-11-22 03:30), or a date (2026-11-22, midnight in sweeper.timezone)"
+
+// parseAsOf reads --as-of; see parseTimeFlag.
 func parseAsOf(v string, tz *time.Location) (time.Time, error) {
 	return parseTimeFlag("--as-of", v, tz)
 }
 
-// parseTimeFlag reads a time flag like --as-of: RFC 3339, or a date
-// meaning midnight in the configured timezone.
+// wallLayouts are the forms of a wall-clock time without an offset.
+var wallLayouts = []string{"2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006-01-02 15:04"}
+
+// parseTimeFlag reads a time flag like --as-of: RFC 3339; a wall-clock time
+// without an offset, in the configured timezone; or a date, meaning
+// midnight there.
 func parseTimeFlag(name, v string, tz *time.Location) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil
@@ -271,5 +278,39 @@ func parseTimeFlag(name, v string, tz *time.Location) (time.Time, error) {
 	if t, err := time.ParseInLocation("2006-01-02", v, tz); err == nil {
 		return t, nil
 	}
-	return time.Time{}, usageErrorf("%s %q is neither RFC 3339 (2026-11-22T03:30:00+01:00) nor a date (2026-11-22)", name, v)
+	for _, layout := range wallLayouts {
+		w, err := time.Parse(layout, v)
+		if err != nil {
+			continue
+		}
+		t, ok := wallTime(w, tz)
+		if !ok {
+			return time.Time{}, usageErrorf("%s %q does not exist in %s: the clocks skip that hour when summer time starts; give a time outside it, or an offset",
+				name, v, tz)
+		}
+		return t, nil
+	}
+	return time.Time{}, usageErrorf("%s %q is not a time: give RFC 3339 (2026-11-22T03:30:00+01:00), a wall-clock time in %s "+
+		"(2026-11-22T03:30:00 or 2026-11-22 03:30), or a date (2026-11-22)", name, v, tz)
+}
+
+// wallTime is the instant a wall-clock time w (its digits, read in UTC)
+// denotes in loc. When the clocks go back it denotes two instants, and the
+// earlier is taken: an --as-of earlier than meant deletes later, never
+// earlier. ok is false for a time the clocks skip.
+func wallTime(w time.Time, loc *time.Location) (time.Time, bool) {
+	var best time.Time
+	// Every offset in force near the wall time is a candidate; one is right
+	// when the instant it gives shows the same wall time in loc.
+	for h := -26; h <= 26; h++ {
+		_, off := w.Add(time.Duration(h) * time.Hour).In(loc).Zone()
+		t := w.Add(-time.Duration(off) * time.Second)
+		if _, o := t.In(loc).Zone(); o != off {
+			continue
+		}
+		if best.IsZero() || t.Before(best) {
+			best = t
+		}
+	}
+	return best.In(loc), !best.IsZero()
 }

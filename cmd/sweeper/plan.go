@@ -39,7 +39,7 @@ func (e *environment) plan(ctx context.Context, args []string) error {
 	fs := e.flagSet("plan", planUsage)
 	var rules stringList
 	fs.Var(&rules, "rule", "rule to plan (repeatable; default: every enabled rule)")
-	asOf := fs.String("as-of", "", "the sweeper's clock: RFC 3339, or YYYY-MM-DD for midnight in the configured timezone")
+	asOf := fs.String("as-of", "", asOfHelp)
 	format := fs.String("format", "text", strings.Join(planFormats, ", "))
 	forecast := fs.String("forecast", "", "add the rows becoming due per month for this many months: 12m, 6m, 1y")
 	out := fs.String("o", "", "write the report to this file instead of standard output")

@@ -22,7 +22,7 @@ func (e *environment) sweep(ctx context.Context, args []string) error {
 	var rules stringList
 	fs.Var(&rules, "rule", "rule to run (repeatable; default: every enabled rule)")
 	dryRun := fs.Bool("dry-run", false, "count what would be done; write nothing, send nothing")
-	asOf := fs.String("as-of", "", "the sweeper's clock: RFC 3339, or YYYY-MM-DD for midnight in the configured timezone")
+	asOf := fs.String("as-of", "", asOfHelp)
 	force := fs.Bool("force", false, "run past the max_fraction circuit breaker")
 	if err := parseFlags(fs, args); err != nil {
 		return err
