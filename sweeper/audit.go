@@ -365,37 +365,3 @@ func (s *Sweeper) EachAuditRecord(ctx context.Context, f AuditFilter, fn func(Au
 	}
 	return rows.Err()
 }
-
-// ErrClockBehind is wrapped by Sweep when the sweeper's clock is earlier
-// than the newest audit record.
-var ErrClockBehind = errors.New("the clock is behind the newest audit record")
-
-// checkClock refuses a run whose clock is earlier than the newest audit
-// record: the system clock went backwards, or --as-of is wrong. Either way
-// the cutoffs cannot be trusted, and a clock that is wrong once may be
-// wrong the other way, which deletes early.
-func (s *Sweeper) checkClock(ctx context.Context, asOf time.Time) error {
-	qt := s.Store.Quote(s.Config.Sweeper.AuditTable)
-	rows, err := s.Store.DB().WithContext(ctx).Raw(fmt.Sprintf("SELECT MAX(at) FROM %s", qt)).Rows()
-	if err != nil {
-		// No audit table yet: nothing to compare with.
-		if _, terr := s.Store.Table(ctx, s.Config.Sweeper.AuditTable); errors.Is(terr, ErrNoTable) {
-			return nil
-		}
-		return fmt.Errorf("read the newest audit record: %w", err)
-	}
-	defer rows.Close()
-	var newest any
-	for rows.Next() {
-		if err := rows.Scan(&newest); err != nil {
-			return fmt.Errorf("read the newest audit record: %w", err)
-		}
-	}
-	t, ok := parseStoredTime(newest, time.UTC, true)
-	if !ok || !asOf.Before(t) {
-		return nil
-	}
-	return fmt.Errorf("%w: it says %s, the audit table already has a record of %s. "+
-		"Check the system clock and --as-of; to run anyway, use sweep --force",
-		ErrClockBehind, asOf.UTC().Format(time.RFC3339), t.UTC().Format(time.RFC3339))
-}

@@ -507,6 +507,9 @@ func TestSweeper_SweepBatches(t *testing.T) {
 					{Column: "phone", Strategy: sweeper.StrategyNull},
 					{Column: "salutation", Strategy: sweeper.StrategyRedact},
 				}})
+			// The sweeper's own clock, later than the as-of: the records carry it.
+			now := asOf.Add(5 * time.Hour)
+			f.sw.Now = func() time.Time { return now }
 			rep := f.sweep(asOf, sweeper.SweepOptions{})
 			rr := engRule(t, rep, "account-idle-5y")
 			if rr.Rows != 2500 || rr.Batches != 3 {
@@ -528,8 +531,8 @@ func TestSweeper_SweepBatches(t *testing.T) {
 				if r.RunID != rep.RunID {
 					t.Fatalf("run_id: got %q, want %q", r.RunID, rep.RunID)
 				}
-				if !r.At.Equal(asOf) || r.At.Location() != time.UTC {
-					t.Fatalf("at: got %v, want %v in UTC", r.At, asOf.UTC())
+				if !r.At.Equal(now) || r.At.Location() != time.UTC {
+					t.Fatalf("at: got %v, want the sweeper's clock %v in UTC, not the as-of", r.At, now.UTC())
 				}
 				switch r.Table {
 				case "customers":

@@ -16,6 +16,9 @@ type EraseOptions struct {
 	Rule   string   // the rule's name; a disabled rule may be named
 	Keys   []string // values of the rule's key column, as the requester gave them
 	DryRun bool     // say what would happen; write nothing
+	// Force runs past the clock guard (a clock behind the newest audit
+	// record), recording that the clock was accepted.
+	Force bool
 	// Detail is added to the detail of every audit record the erasure
 	// writes; "" means "on request".
 	Detail string
@@ -67,7 +70,8 @@ const (
 // sweep, with the related rows, the files and an audit record per row whose
 // detail says it was on request. The rule's `where` still applies, so a row
 // held there is not erased; no reminder is sent or waited for. The rule's
-// named lock is taken, as by a sweep.
+// named lock is taken, as by a sweep, and the clock guard holds it as it
+// holds a sweep (a *ClockError, nothing erased).
 //
 // Every key comes back in the result with whether it was erased and, if
 // not, why. A dry run reads only: it creates no table, takes no lock row and
@@ -150,6 +154,9 @@ func (s *Sweeper) Erase(ctx context.Context, opt EraseOptions) (*EraseResult, er
 		return res, nil
 	}
 
+	if err := s.passClock(ctx, time.Time{}, opt.Force, res.RunID, log); err != nil {
+		return nil, err
+	}
 	release, ok, err := s.Store.TryLock(ctx, "rule:"+r.Name)
 	if err != nil {
 		return res, err
@@ -179,11 +186,11 @@ func (s *Sweeper) Erase(ctx context.Context, opt EraseOptions) (*EraseResult, er
 		}
 	}
 
-	now := s.clock(time.Time{})
 	tz := s.Config.Sweeper.Timezone
 	var batchErr error
 	for _, keys := range chunks(eligible, b.BatchSize) {
-		br, err := s.batchWithRetry(ctx, b, cond, condArgs, keys, res.RunID, now().UTC(), now().In(tz), log,
+		now := s.realNow()
+		br, err := s.batchWithRetry(ctx, b, cond, condArgs, keys, res.RunID, now.UTC(), now.In(tz), log,
 			batchOptions{noReminder: true, detail: detail})
 		if err != nil {
 			batchErr = err
@@ -194,7 +201,7 @@ func (s *Sweeper) Erase(ctx context.Context, opt EraseOptions) (*EraseResult, er
 		}
 	}
 	if b.Files != nil {
-		if _, err := s.removeFiles(ctx, b, res.RunID, now, log); err != nil && batchErr == nil {
+		if _, err := s.removeFiles(ctx, b, res.RunID, log); err != nil && batchErr == nil {
 			batchErr = err
 		}
 	}

@@ -56,7 +56,7 @@ func (s *Sweeper) queueFiles(tx *gorm.DB, rule string, rows []lockedRow, at time
 // record. A path outside the root is refused and its record dropped, so it
 // is logged once, not every night; any other failure keeps the record for
 // the next run.
-func (s *Sweeper) removeFiles(ctx context.Context, b *boundRule, runID string, now func() time.Time, log *zap.Logger) (int, error) {
+func (s *Sweeper) removeFiles(ctx context.Context, b *boundRule, runID string, log *zap.Logger) (int, error) {
 	if b.Files == nil || s.Files == nil {
 		return 0, nil
 	}
@@ -90,7 +90,7 @@ func (s *Sweeper) removeFiles(ctx context.Context, b *boundRule, runID string, n
 			if err := tx.Exec(fmt.Sprintf("DELETE FROM %s WHERE rule = ? AND row_key = ?", qt), b.Name, p.RowKey).Error; err != nil {
 				return err
 			}
-			return s.writeAudit(tx, []AuditRecord{{RunID: runID, At: now().UTC(), Rule: b.Name, Table: b.Table,
+			return s.writeAudit(tx, []AuditRecord{{RunID: runID, At: s.realNow().UTC(), Rule: b.Name, Table: b.Table,
 				RowKey: p.RowKey, Action: AuditFile, Detail: detail}})
 		})
 		if err != nil {

@@ -348,6 +348,9 @@ func (s *Sweeper) sendReminders(ctx context.Context, b *boundRule, asOf time.Tim
 			if !ok {
 				continue
 			}
+			// The claim and the send are dated by the run's as-of clock, as
+			// the window is: the deletion waits `before` from the day the
+			// mail announces it from. The audit record has the real time.
 			at := now().UTC()
 			claimed, err := s.claim(db, qt, b.Name, key, av, runID, at, rec)
 			if err != nil {
@@ -382,7 +385,7 @@ func (s *Sweeper) sendReminders(ctx context.Context, b *boundRule, asOf time.Tim
 					stateSent, at.Format(auditTime), b.Name, key, runID).Error; err != nil {
 					return err
 				}
-				return s.writeAudit(tx, []AuditRecord{{RunID: runID, At: at, Rule: b.Name, Table: b.Table, RowKey: key,
+				return s.writeAudit(tx, []AuditRecord{{RunID: runID, At: s.realNow(), Rule: b.Name, Table: b.Table, RowKey: key,
 					Action: AuditRemind, Detail: "deletion from " + deleteOn.In(tz).Format(time.RFC3339)}})
 			})
 			if err != nil {

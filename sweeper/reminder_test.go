@@ -166,7 +166,7 @@ func TestSweeper_Reminder(t *testing.T) {
 		dialects(t, func(t *testing.T, f *fixture) {
 			mb := setupReminder(t, f)
 			mb.fail = true
-			_, err := f.sw.Sweep(t.Context(), sweeper.SweepOptions{AsOf: day(2026, 12, 22)})
+			_, err := f.sweepAt(day(2026, 12, 22), sweeper.SweepOptions{})
 			var pe *sweeper.PartialError
 			if !errors.As(err, &pe) {
 				t.Fatalf("sweep with mail down: got %v, want a *PartialError", err)

@@ -49,7 +49,8 @@ type SweepOptions struct {
 	Rules  []string  // names; empty means every enabled rule
 	AsOf   time.Time // zero means Now
 	DryRun bool
-	Force  bool // run past the max_fraction circuit breaker
+	// Force runs past the max_fraction circuit breaker and the clock guard.
+	Force bool
 }
 
 // Report is what a sweep did.
@@ -157,15 +158,13 @@ func newRunID() string {
 	return hex.EncodeToString(b)
 }
 
-// clock returns the time source of one invocation: --as-of pins it.
+// clock returns the as-of clock of one invocation: --as-of pins it, else
+// it is the real clock.
 func (s *Sweeper) clock(asOf time.Time) func() time.Time {
 	if !asOf.IsZero() {
 		return func() time.Time { return asOf }
 	}
-	if s.Now != nil {
-		return s.Now
-	}
-	return time.Now
+	return s.realNow
 }
 
 func (s *Sweeper) logger() *zap.Logger {
@@ -177,7 +176,8 @@ func (s *Sweeper) logger() *zap.Logger {
 
 // Sweep runs one pass over the selected rules in config order. A failing
 // rule does not stop the others; their failures come back as a
-// *PartialError beside the full report.
+// *PartialError beside the full report. A run the clock guard refuses
+// returns a *ClockError and no report.
 func (s *Sweeper) Sweep(ctx context.Context, opt SweepOptions) (*Report, error) {
 	rules, err := s.selectRules(opt.Rules)
 	if err != nil {
@@ -186,9 +186,8 @@ func (s *Sweeper) Sweep(ctx context.Context, opt SweepOptions) (*Report, error) 
 	now := s.clock(opt.AsOf)
 	rep := &Report{RunID: newRunID(), AsOf: now().In(s.Config.Sweeper.Timezone), DryRun: opt.DryRun}
 	log := s.logger().With(zap.String("run_id", rep.RunID), zap.Bool("dry_run", opt.DryRun))
-	if !opt.DryRun && !opt.Force {
-		if err := s.checkClock(ctx, rep.AsOf); err != nil {
-			log.Error("run refused", zap.String("event", "run.refused"), zap.Error(err))
+	if !opt.DryRun {
+		if err := s.passClock(ctx, opt.AsOf, opt.Force, rep.RunID, log); err != nil {
 			return nil, err
 		}
 	}
@@ -309,7 +308,7 @@ func (s *Sweeper) sweepRule(ctx context.Context, r *Rule, runID string, asOf tim
 			return rr
 		}
 		// Files of rows deleted by a run that stopped before removing them.
-		if _, err := s.removeFiles(ctx, b, runID, now, log); err != nil {
+		if _, err := s.removeFiles(ctx, b, runID, log); err != nil {
 			rr.Err = err
 			return rr
 		}
@@ -339,7 +338,7 @@ func (s *Sweeper) sweepRule(ctx context.Context, r *Rule, runID string, asOf tim
 			if rr.Err != nil && rr.Rows == 0 {
 				return
 			}
-			if _, err := s.removeFiles(ctx, b, runID, now, log); err != nil && rr.Err == nil {
+			if _, err := s.removeFiles(ctx, b, runID, log); err != nil && rr.Err == nil {
 				rr.Err = err
 			}
 		}()
@@ -435,7 +434,7 @@ func (s *Sweeper) sweepRule(ctx context.Context, r *Rule, runID string, asOf tim
 		if b.MaxRowsPerRun > 0 {
 			opt.max = limit
 		}
-		res, err := s.batchWithRetry(ctx, b, cond, condArgs, keys, runID, now().UTC(), asOf, log, opt)
+		res, err := s.batchWithRetry(ctx, b, cond, condArgs, keys, runID, s.realNow().UTC(), asOf, log, opt)
 		if err != nil {
 			rr.Err = err
 			return rr

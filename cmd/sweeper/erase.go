@@ -10,13 +10,14 @@ import (
 	"github.com/sweeperd/sweeper/sweeper"
 )
 
-const eraseUsage = `Usage: sweeper [-c FILE] erase --rule NAME --key VALUE [--key VALUE]... [--dry-run]
+const eraseUsage = `Usage: sweeper [-c FILE] erase --rule NAME --key VALUE [--key VALUE]... [--dry-run] [--force]
 
 A data subject's request: applies the rule's action (related rows, files,
 audit records marked "on request") to the rows with these keys now, whatever
 their age. The rule's where still applies, so a row held there is not erased;
 no reminder is sent. Says which keys it did not erase and why.
-Exit 0 when every key was erased, 1 when some were not.
+Exit 0 when every key was erased, 1 when some were not (or the clock is
+behind the newest audit record: --force runs anyway, accepting the clock).
 Keys may also follow the flags: erase --rule account-idle-5y --key 17 18 19;
 a key that starts with "-" is given as --key=-17.
 
@@ -28,6 +29,7 @@ func (e *environment) erase(ctx context.Context, args []string) error {
 	var keys stringList
 	fs.Var(&keys, "key", "the key of a row to erase (repeatable)")
 	dryRun := fs.Bool("dry-run", false, "say what would be erased; write nothing")
+	force := fs.Bool("force", false, "run past the clock guard (a clock behind the newest audit record), accepting the clock")
 	// Keys may stand between and after the flags: "--key 1 2 3 --dry-run".
 	rest := args
 	for {
@@ -59,7 +61,7 @@ func (e *environment) erase(ctx context.Context, args []string) error {
 		return err
 	}
 	defer done()
-	res, err := s.Erase(ctx, sweeper.EraseOptions{Rule: *rule, Keys: keys, DryRun: *dryRun})
+	res, err := s.Erase(ctx, sweeper.EraseOptions{Rule: *rule, Keys: keys, DryRun: *dryRun, Force: *force})
 	if res != nil {
 		writeEraseReport(e, res)
 	}

@@ -13,7 +13,10 @@ import (
 const sweepUsage = `Usage: sweeper [-c FILE] sweep [--rule NAME]... [--dry-run] [--as-of TIME] [--force]
 
 One pass over the named rules (default: every enabled rule), in config order,
-then exit. Exit 0 when every rule ran, 1 when one failed (the others still ran).
+then exit. Exit 0 when every rule ran, 1 when one failed (the others still ran)
+or the clock is behind the newest audit record, 2 on bad usage, such as an
+--as-of later than the clock without --force (nothing is touched then).
+--as-of moves the cutoffs only: audit records carry the real time.
 
 `
 
@@ -23,7 +26,7 @@ func (e *environment) sweep(ctx context.Context, args []string) error {
 	fs.Var(&rules, "rule", "rule to run (repeatable; default: every enabled rule)")
 	dryRun := fs.Bool("dry-run", false, "count what would be done; write nothing, send nothing")
 	asOf := fs.String("as-of", "", asOfHelp)
-	force := fs.Bool("force", false, "run past the max_fraction circuit breaker")
+	force := fs.Bool("force", false, "run past the max_fraction circuit breaker and the clock guard")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -39,6 +42,10 @@ func (e *environment) sweep(ctx context.Context, args []string) error {
 	rep, err := s.Sweep(ctx, sweeper.SweepOptions{Rules: rules, AsOf: at, DryRun: *dryRun, Force: *force})
 	if rep != nil {
 		writeReport(e.stdout, rep)
+	}
+	if errors.Is(err, sweeper.ErrAsOfAhead) {
+		// The command line asked for it: bad usage, and nothing was touched.
+		return &exitError{code: exitInvalid, err: err}
 	}
 	var pe *sweeper.PartialError
 	if errors.As(err, &pe) {
