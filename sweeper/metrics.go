@@ -1,6 +1,7 @@
 package sweeper
 
 import (
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -16,11 +17,15 @@ type Metrics struct {
 	errors      *prometheus.CounterVec
 	reminders   *prometheus.CounterVec
 	due         *prometheus.GaugeVec
+
+	mu   sync.Mutex
+	last map[string]time.Time // what lastSuccess shows, per rule
 }
 
 // NewMetrics creates the metrics and registers them on reg.
 func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
+		last: map[string]time.Time{},
 		rows: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "sweeper_rows_total",
 			Help: "Rows a rule deleted, anonymised or detached, related rows included, by rule and action.",
@@ -32,7 +37,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}, []string{"rule"}),
 		lastSuccess: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "sweeper_last_success_timestamp_seconds",
-			Help: "When a run of the rule last finished without an error (Unix time).",
+			Help: "When a run of the rule last finished without an error (Unix time), by any sweeper of the database; absent until one did.",
 		}, []string{"rule"}),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "sweeper_rule_errors_total",
@@ -51,9 +56,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	return m
 }
 
-// Init makes every series of the rules exist from the start, so that a
-// dashboard or an alert on a rule that never succeeded sees a zero rather
-// than nothing.
+// Init makes the counters of the rules exist from the start, so that a
+// dashboard or an alert sees a zero rather than nothing. The last success
+// is not among them: a 0 there reads as "never", and an alert on its age
+// would fire at every start. It is set from the database (SetLastSuccess)
+// and after each run.
 func (m *Metrics) Init(rules []*Rule) {
 	if m == nil {
 		return
@@ -62,8 +69,22 @@ func (m *Metrics) Init(rules []*Rule) {
 		m.errors.WithLabelValues(r.Name)
 		m.reminders.WithLabelValues(r.Name)
 		m.rows.WithLabelValues(r.Name, string(r.Action))
-		m.lastSuccess.WithLabelValues(r.Name)
 	}
+}
+
+// SetLastSuccess moves a rule's last success forward to t; an earlier t
+// (a success read back that this process has seen already) changes nothing.
+func (m *Metrics) SetLastSuccess(rule string, t time.Time) {
+	if m == nil || t.IsZero() {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !t.After(m.last[rule]) {
+		return
+	}
+	m.last[rule] = t
+	m.lastSuccess.WithLabelValues(rule).Set(float64(t.Unix()))
 }
 
 // ObserveRule records one finished run of a rule.
@@ -81,7 +102,7 @@ func (m *Metrics) ObserveRule(rr RuleReport, finished time.Time) {
 		m.errors.WithLabelValues(rr.Name).Inc()
 		return
 	}
-	m.lastSuccess.WithLabelValues(rr.Name).Set(float64(finished.Unix()))
+	m.SetLastSuccess(rr.Name, finished)
 }
 
 // ObserveError counts a failure outside the rule's own report, such as a

@@ -46,7 +46,27 @@ func NewScheduler(s *Sweeper, m *Metrics, log *zap.Logger) (*Scheduler, error) {
 		sc.entries[r.Name] = id
 	}
 	m.Init(s.Config.Rules)
+	sc.loadLastSuccess()
 	return sc, nil
+}
+
+// loadLastSuccess sets the last success of each rule from the database:
+// after a restart the metric goes on where it was, and with two sweepers
+// on one database each shows the other's runs too.
+func (sc *Scheduler) loadLastSuccess() {
+	if sc.metrics == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(sc.ctx, 10*time.Second)
+	defer cancel()
+	last, err := sc.sweeper.LastSuccesses(ctx)
+	if err != nil {
+		sc.log.Warn("last successes not read from the database", zap.String("event", "last_success.error"), zap.Error(err))
+		return
+	}
+	for rule, t := range last {
+		sc.metrics.SetLastSuccess(rule, t)
+	}
 }
 
 // Start starts scheduling.
@@ -96,13 +116,14 @@ func (sc *Scheduler) runRule(name string) {
 		}
 		return
 	}
-	now := time.Now()
 	for _, rr := range rep.Rules {
-		sc.metrics.ObserveRule(rr, now)
+		sc.metrics.ObserveRule(rr, rr.Ended)
 	}
 	if sc.metrics == nil || sc.ctx.Err() != nil {
 		return
 	}
+	// When this run was skipped, another sweeper may have run the rule.
+	sc.loadLastSuccess()
 	// The backlog after the run, for sweeper_due_rows.
 	if p, err := sc.sweeper.Plan(sc.ctx, PlanOptions{Rules: []string{name}}); err == nil && len(p.Rules) == 1 {
 		sc.metrics.SetDue(name, p.Rules[0].Due)

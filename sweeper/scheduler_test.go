@@ -112,3 +112,101 @@ func TestScheduler_RefusedRunCountsAsError(t *testing.T) {
 		}
 	}
 }
+
+// A new scheduler (a restarted daemon) starts with the last success of
+// each rule recorded in the database, not 0; a rule that never succeeded
+// has no series until it does. After each run it takes a success that
+// another sweeper of the database recorded.
+func TestScheduler_LastSuccess(t *testing.T) {
+	f := setup(t, sweeper.SQLite)
+	now := time.Now().Add(-3 * time.Hour).Truncate(time.Second)
+	f.sw.Now = func() time.Time { return now }
+	f.exec(`CREATE TABLE orders (id AUTO_PK, created_at DATETIME NOT NULL)`,
+		`CREATE TABLE complaints (id AUTO_PK, filed_at DATETIME NOT NULL)`)
+	orders := f.rule(sweeper.Rule{Name: "order-7y", Table: "orders", AgeColumns: []string{"created_at"},
+		OlderThan: years(7), Action: sweeper.ActionDelete})
+	f.rule(sweeper.Rule{Name: "complaint-1y", Table: "complaints", AgeColumns: []string{"filed_at"},
+		OlderThan: years(1), Action: sweeper.ActionDelete})
+	f.sweepNow(sweeper.SweepOptions{Rules: []string{"order-7y"}})
+
+	orders.Schedule = "@every 1s"
+	for _, r := range f.cfg.Rules {
+		if r.Schedule == "" {
+			r.Schedule = "0 0 1 1 *"
+		}
+	}
+	reg := prometheus.NewRegistry()
+	sc, err := sweeper.NewScheduler(f.sw, sweeper.NewMetrics(reg), zap.NewNop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := metricValue(t, reg, "sweeper_last_success_timestamp_seconds", map[string]string{"rule": "order-7y"}); !ok || v != float64(now.Unix()) {
+		t.Errorf("last success of order-7y at start: got %v (present %v), want %d", v, ok, now.Unix())
+	}
+	if v, ok := metricValue(t, reg, "sweeper_last_success_timestamp_seconds", map[string]string{"rule": "complaint-1y"}); ok {
+		t.Errorf("last success of complaint-1y, which never ran: got %v, want no series", v)
+	}
+
+	// Another sweeper of the database runs the rule an hour later.
+	other := *f.sw
+	later := now.Add(time.Hour)
+	other.Now = func() time.Time { return later }
+	if _, err := other.Sweep(t.Context(), sweeper.SweepOptions{Rules: []string{"order-7y"}}); err != nil {
+		t.Fatal(err)
+	}
+	sc.Start()
+	defer sc.Stop(5 * time.Second)
+	waitUntil(t, "the scheduler takes the other sweeper's success", func() bool {
+		v, _ := metricValue(t, reg, "sweeper_last_success_timestamp_seconds", map[string]string{"rule": "order-7y"})
+		return v == float64(later.Unix())
+	})
+}
+
+// waitUntil polls cond until it holds, failing the test after 15 s.
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.After(15 * time.Second)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		select {
+		case <-tick.C:
+		case <-deadline:
+			t.Fatalf("%s: not within 15 s", what)
+		}
+	}
+}
+
+// metricValue reads one series of a registry: its value, and whether it
+// exists at all.
+func metricValue(t *testing.T, reg *prometheus.Registry, name string, labels map[string]string) (float64, bool) {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fam := range families {
+		if fam.GetName() != name {
+			continue
+		}
+	series:
+		for _, m := range fam.GetMetric() {
+			got := map[string]string{}
+			for _, l := range m.GetLabel() {
+				got[l.GetName()] = l.GetValue()
+			}
+			for k, v := range labels {
+				if got[k] != v {
+					continue series
+				}
+			}
+			switch {
+			case m.GetGauge() != nil:
+				return m.GetGauge().GetValue(), true
+			case m.GetCounter() != nil:
+				return m.GetCounter().GetValue(), true
+			}
+		}
+	}
+	return 0, false
+}

@@ -79,7 +79,9 @@ type RuleReport struct {
 	Capped   bool
 	Skipped  string // why the rule did not run, when it did not
 	Duration time.Duration
-	Err      error
+	// Ended is when the rule's run ended, by the real clock.
+	Ended time.Time
+	Err   error
 }
 
 // RelatedCount is the number of rows of a related table an action touched.
@@ -177,7 +179,8 @@ func (s *Sweeper) logger() *zap.Logger {
 // Sweep runs one pass over the selected rules in config order. A failing
 // rule does not stop the others; their failures come back as a
 // *PartialError beside the full report. A run the clock guard refuses
-// returns a *ClockError and no report.
+// returns a *ClockError and no report. Each rule that ran to its end
+// without an error has its last success recorded.
 func (s *Sweeper) Sweep(ctx context.Context, opt SweepOptions) (*Report, error) {
 	rules, err := s.selectRules(opt.Rules)
 	if err != nil {
@@ -201,7 +204,11 @@ func (s *Sweeper) Sweep(ctx context.Context, opt SweepOptions) (*Report, error) 
 		if ctx.Err() != nil {
 			break
 		}
-		rr := s.sweepRule(ctx, r, rep.RunID, rep.AsOf, now, opt, &auditReady, log.With(zap.String("rule", r.Name), zap.String("table", r.Table)))
+		rlog := log.With(zap.String("rule", r.Name), zap.String("table", r.Table))
+		rr := s.sweepRule(ctx, r, rep.RunID, rep.AsOf, now, opt, &auditReady, rlog)
+		if !opt.DryRun && rr.Err == nil && rr.Skipped == "" {
+			s.recordSuccess(ctx, rr, rep.RunID, rlog)
+		}
 		rep.Rules = append(rep.Rules, rr)
 		if rr.Err != nil {
 			failed = append(failed, rr)
@@ -227,7 +234,7 @@ func (s *Sweeper) sweepRule(ctx context.Context, r *Rule, runID string, asOf tim
 	start := time.Now()
 	rr = RuleReport{Name: r.Name, Table: r.Table, Action: r.Action}
 	defer func() {
-		rr.Duration = time.Since(start)
+		rr.Duration, rr.Ended = time.Since(start), s.realNow()
 		switch {
 		case rr.Err != nil:
 			log.Error("rule failed", zap.String("event", "rule.error"), zap.Int("rows", rr.Rows),

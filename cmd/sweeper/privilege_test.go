@@ -34,6 +34,7 @@ var privGrants = []string{
 	"GRANT SELECT, INSERT, CREATE ON %[1]s.sweeper_audit TO %[2]s",
 	"GRANT SELECT, INSERT, UPDATE, DELETE, CREATE ON %[1]s.sweeper_reminders TO %[2]s",
 	"GRANT SELECT, INSERT, DELETE, CREATE ON %[1]s.sweeper_files TO %[2]s",
+	"GRANT SELECT, INSERT, UPDATE, CREATE ON %[1]s.sweeper_runs TO %[2]s",
 }
 
 // privUser creates a user that logs in over TCP with a password (as
@@ -299,6 +300,7 @@ func TestPrivilege_READMEGrants(t *testing.T) {
 		{"audit: customers deleted", `SELECT COUNT(*) FROM sweeper_audit WHERE table_name = 'customers' AND action = 'delete'`, 19},
 		{"audit: files removed", `SELECT COUNT(*) FROM sweeper_audit WHERE action = 'file'`, 19},
 		{"audit: reminders", `SELECT COUNT(*) FROM sweeper_audit WHERE action = 'remind'`, 3},
+		{"last successes recorded", `SELECT COUNT(*) FROM sweeper_runs`, 2},
 	} {
 		if got := scalar(t, root, c.query); got != c.want {
 			t.Errorf("%s: got %d, want %d", c.what, got, c.want)
