@@ -17,6 +17,7 @@ type Metrics struct {
 	errors      *prometheus.CounterVec
 	reminders   *prometheus.CounterVec
 	due         *prometheus.GaugeVec
+	refused     *prometheus.CounterVec
 
 	mu   sync.Mutex
 	last map[string]time.Time // what lastSuccess shows, per rule
@@ -51,8 +52,13 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "sweeper_due_rows",
 			Help: "Rows due but not yet handled after the rule's last run: a backlog that grows means the rule cannot keep up.",
 		}, []string{"rule"}),
+		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "sweeper_runs_refused_total",
+			Help: "Scheduled runs the clock guard refused, by reason (clock_behind: the clock is behind the newest audit record).",
+		}, []string{"reason"}),
 	}
-	reg.MustRegister(m.rows, m.duration, m.lastSuccess, m.errors, m.reminders, m.due)
+	reg.MustRegister(m.rows, m.duration, m.lastSuccess, m.errors, m.reminders, m.due, m.refused)
+	m.refused.WithLabelValues(ReasonClockBehind)
 	return m
 }
 
@@ -103,6 +109,14 @@ func (m *Metrics) ObserveRule(rr RuleReport, finished time.Time) {
 		return
 	}
 	m.SetLastSuccess(rr.Name, finished)
+}
+
+// ObserveRefusal counts a run the clock guard refused.
+func (m *Metrics) ObserveRefusal(reason string) {
+	if m == nil {
+		return
+	}
+	m.refused.WithLabelValues(reason).Inc()
 }
 
 // ObserveError counts a failure outside the rule's own report, such as a

@@ -22,6 +22,9 @@ type Scheduler struct {
 	ctx     context.Context // the jobs' context: cancelled by Stop
 	cancel  context.CancelFunc
 	once    sync.Once
+
+	mu      sync.Mutex
+	refused error // why the clock guard refused the last run, until one passes
 }
 
 // NewScheduler prepares a schedule for the sweeper's config. Nothing runs
@@ -69,6 +72,20 @@ func (sc *Scheduler) loadLastSuccess() {
 	}
 }
 
+// Refused returns why the clock guard refused the last scheduled run, or
+// nil once a run passed it: the guard is asked again at every run.
+func (sc *Scheduler) Refused() error {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	return sc.refused
+}
+
+func (sc *Scheduler) setRefused(err error) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	sc.refused = err
+}
+
 // Start starts scheduling.
 func (sc *Scheduler) Start() { sc.cron.Start() }
 
@@ -113,9 +130,14 @@ func (sc *Scheduler) runRule(name string) {
 		// rule's run all the same, for sweeper_rule_errors_total and alerts.
 		if err != nil && sc.ctx.Err() == nil {
 			sc.metrics.ObserveError(name)
+			if reason := RefusalReason(err); reason != "" {
+				sc.metrics.ObserveRefusal(reason)
+				sc.setRefused(err)
+			}
 		}
 		return
 	}
+	sc.setRefused(nil)
 	for _, rr := range rep.Rules {
 		sc.metrics.ObserveRule(rr, rr.Ended)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"database/sql"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -104,5 +105,55 @@ func TestSweep_ClockRecovery(t *testing.T) {
 	}
 	if n := opInt(t, db, `SELECT COUNT(*) FROM sweeper_audit WHERE action = 'clock' AND detail LIKE '%accepted%'`); n != 1 {
 		t.Errorf("clock records: got %d, want 1 saying the clock was accepted", n)
+	}
+}
+
+// TestDaemon_ClockRefusal: a daemon whose clock is behind the newest audit
+// record (here one from the future, as an earlier version wrote for a
+// forced --as-of) refuses every run, and says so: /healthz 503 with the
+// reason, a metric, run.refused in the log. It is not locked out for
+// good: after README's recovery (`sweep --force`) its next run sweeps.
+func TestDaemon_ClockRefusal(t *testing.T) {
+	dsn, db := daemonShop(t, 0)
+	listen := freePort(t)
+	cfg := daemonConfig(t, t.TempDir(), dsn, listen, "")
+	if code, _, stderr := runCLI(t, "-c", cfg, "sweep"); code != exitOK {
+		t.Fatalf("first sweep: exit %d: %s", code, stderr)
+	}
+	if _, err := db.Exec(`INSERT INTO sweeper_audit (run_id, at, rule, table_name, row_key, action, detail)
+		VALUES ('old', ?, 'order-7y', 'orders', '99', 'delete', '')`, time.Now().AddDate(0, 1, 0).UTC().Format("2006-01-02 15:04:05.000000")); err != nil {
+		t.Fatal(err)
+	}
+	addDueOrders(t, db, 10)
+
+	p := startDaemon(t, cfg, listen)
+	line := p.waitLog(15*time.Second, `"event":"run.refused"`)
+	if !strings.Contains(line, `"reason":"clock_behind"`) {
+		t.Errorf("run.refused: got %s, want reason clock_behind", line)
+	}
+	code, body := p.get("/healthz")
+	if code != http.StatusServiceUnavailable || !strings.Contains(body, "behind the newest audit record") {
+		t.Errorf("/healthz while refused: got %d %q, want 503 with the reason", code, body)
+	}
+	if code, _, stderr := runCLI(t, "-c", cfg, "healthcheck"); code != exitFailed || !strings.Contains(stderr, "behind the newest audit record") {
+		t.Errorf("healthcheck while refused: got exit %d, %q; want 1 with the reason", code, stderr)
+	}
+	_, metrics := p.get("/metrics")
+	if v, ok := metricLine(metrics, `sweeper_runs_refused_total{reason="clock_behind"}`); !ok || v < 1 {
+		t.Errorf("sweeper_runs_refused_total{reason=\"clock_behind\"}: got %v (present %v), want at least 1", v, ok)
+	}
+	if n := scalar(t, db, "SELECT COUNT(*) FROM orders"); n != 10 {
+		t.Fatalf("orders while refused: got %d, want 10", n)
+	}
+
+	// README's recovery: check the clock, then one forced sweep.
+	if code, stdout, stderr := runCLI(t, "-c", cfg, "sweep", "--force"); code != exitOK {
+		t.Fatalf("sweep --force: exit %d: %s%s", code, stdout, stderr)
+	}
+	addDueOrders(t, db, 10)
+	eventually(t, 15*time.Second, "the daemon sweeps again", func() bool { return scalar(t, db, "SELECT COUNT(*) FROM orders") == 0 })
+	eventually(t, 10*time.Second, "/healthz 200 again", func() bool { code, _ := p.get("/healthz"); return code == http.StatusOK })
+	if err, _ := p.stop(); err != nil {
+		t.Errorf("exit: %v", err)
 	}
 }

@@ -3,16 +3,18 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 )
 
 const healthcheckUsage = `Usage: sweeper [-c FILE] healthcheck
 
 Asks the running daemon's /healthz (at http.listen) whether it and its
-database are well: exit 0 when they are, 1 when not. For container health
-checks in images without curl.
+database are well: exit 0 when they are, 1 when not, with the daemon's
+reason. For container health checks in images without curl.
 
 `
 
@@ -47,9 +49,11 @@ func (e *environment) healthcheck(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("healthcheck: %w", err)
 	}
+	// The daemon's reason, such as a refused run, is what the operator needs.
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("healthcheck: %s answered %s", url, resp.Status)
+		return fmt.Errorf("healthcheck: %s answered %s: %s", url, resp.Status, strings.TrimSpace(string(body)))
 	}
 	fmt.Fprintln(e.stdout, "ok")
 	return nil

@@ -266,6 +266,19 @@ func (d *daemon) healthy(ctx context.Context) error {
 	return store.Ping(ctx)
 }
 
+// refused is why the clock guard refused the last scheduled run, until a
+// run passes it. It is not part of healthy: the process is alive and its
+// loop turns, it only may not sweep.
+func (d *daemon) refused() error {
+	d.mu.Lock()
+	sched := d.sched
+	d.mu.Unlock()
+	if sched == nil {
+		return nil
+	}
+	return sched.Refused()
+}
+
 // serveHTTP serves /healthz and /metrics on a mux and registry of the
 // sweeper's own: nothing else (no pprof, no default mux) is exposed.
 func (d *daemon) serveHTTP(listen string, reg *prometheus.Registry) (*http.Server, error) {
@@ -276,6 +289,10 @@ func (d *daemon) serveHTTP(listen string, reg *prometheus.Registry) (*http.Serve
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if err := d.healthy(r.Context()); err != nil {
 			http.Error(w, "database: "+err.Error()+"\n", http.StatusServiceUnavailable)
+			return
+		}
+		if err := d.refused(); err != nil {
+			http.Error(w, "runs refused: "+err.Error()+"\n", http.StatusServiceUnavailable)
 			return
 		}
 		fmt.Fprintln(w, "ok")
