@@ -17,6 +17,7 @@ type Metrics struct {
 	errors      *prometheus.CounterVec
 	reminders   *prometheus.CounterVec
 	due         *prometheus.GaugeVec
+	awaiting    *prometheus.GaugeVec
 	refused     *prometheus.CounterVec
 
 	mu   sync.Mutex
@@ -52,12 +53,16 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "sweeper_due_rows",
 			Help: "Rows due but not yet handled after the rule's last run: a backlog that grows means the rule cannot keep up.",
 		}, []string{"rule"}),
+		awaiting: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "sweeper_awaiting_reminder_rows",
+			Help: "Rows of a rule with a reminder that are due by age but wait for their reminder, after the rule's last run.",
+		}, []string{"rule"}),
 		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "sweeper_runs_refused_total",
 			Help: "Scheduled runs the clock guard refused, by reason (clock_behind: the clock is behind the newest audit record).",
 		}, []string{"reason"}),
 	}
-	reg.MustRegister(m.rows, m.duration, m.lastSuccess, m.errors, m.reminders, m.due, m.refused)
+	reg.MustRegister(m.rows, m.duration, m.lastSuccess, m.errors, m.reminders, m.due, m.awaiting, m.refused)
 	m.refused.WithLabelValues(ReasonClockBehind)
 	return m
 }
@@ -134,6 +139,14 @@ func (m *Metrics) SetDue(rule string, n int) {
 		return
 	}
 	m.due.WithLabelValues(rule).Set(float64(n))
+}
+
+// SetAwaitingReminder records the rows waiting for their reminder after a run.
+func (m *Metrics) SetAwaitingReminder(rule string, n int) {
+	if m == nil {
+		return
+	}
+	m.awaiting.WithLabelValues(rule).Set(float64(n))
 }
 
 // ErrorsCounter returns the error counter of a rule, for tests and for

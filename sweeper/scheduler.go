@@ -146,10 +146,23 @@ func (sc *Scheduler) runRule(name string) {
 	}
 	// When this run was skipped, another sweeper may have run the rule.
 	sc.loadLastSuccess()
-	// The backlog after the run, for sweeper_due_rows.
+	// The backlog after the run, for sweeper_due_rows, and the rows held
+	// back by their reminder.
 	if p, err := sc.sweeper.Plan(sc.ctx, PlanOptions{Rules: []string{name}}); err == nil && len(p.Rules) == 1 {
 		sc.metrics.SetDue(name, p.Rules[0].Due)
+		if sc.hasReminder(name) {
+			sc.metrics.SetAwaitingReminder(name, p.Rules[0].AwaitingReminder)
+		}
 	}
+}
+
+func (sc *Scheduler) hasReminder(rule string) bool {
+	for _, r := range sc.sweeper.Config.Rules {
+		if r.Name == rule {
+			return r.Reminder != nil
+		}
+	}
+	return false
 }
 
 // cronLogger turns cron's own messages into the sweeper's log events.

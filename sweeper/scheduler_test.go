@@ -2,6 +2,7 @@ package sweeper_test
 
 import (
 	"errors"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -180,6 +181,43 @@ func TestScheduler_LastSuccess(t *testing.T) {
 		v, _ := metricValue(t, reg, "sweeper_last_success_timestamp_seconds", map[string]string{"rule": "order-7y"})
 		return v == float64(later.Unix())
 	})
+}
+
+// After each run of a rule with a reminder, the accounts due by age but
+// held back by their reminder are a gauge, beside the rows still due.
+func TestScheduler_AwaitingReminder(t *testing.T) {
+	tmpl, err := filepath.Abs("../templates/account-reminder.nl.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := setup(t, sweeper.SQLite)
+	f.exec(`CREATE TABLE customers (id AUTO_PK, email VARCHAR(100) NULL, first_name VARCHAR(50), created_at DATETIME NOT NULL)`,
+		`INSERT INTO customers (email, first_name, created_at) VALUES
+			('anne@example.com', 'Anne', '2015-01-01 00:00:00'), ('bram@example.com', 'Bram', '2015-01-01 00:00:00'),
+			(NULL, 'Cor', '2015-01-01 00:00:00'), ('dirk@example.com', 'Dirk', '2026-01-01 00:00:00')`)
+	r := f.rule(sweeper.Rule{Name: "account-5y", Table: "customers", AgeColumns: []string{"created_at"},
+		OlderThan: years(5), Action: sweeper.ActionDelete,
+		Reminder: &sweeper.Reminder{Before: months(1), EmailColumn: "email", Columns: []string{"first_name"}, Template: tmpl}})
+	r.Schedule = "@every 1s"
+	f.sw.Mailer = &mailbox{}
+	reg := prometheus.NewRegistry()
+	sc, err := sweeper.NewScheduler(f.sw, sweeper.NewMetrics(reg), zap.NewNop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.Start()
+	defer sc.Stop(5 * time.Second)
+	rule := map[string]string{"rule": "account-5y"}
+	waitUntil(t, "the gauges are set after a run", func() bool {
+		_, ok := metricValue(t, reg, "sweeper_due_rows", rule)
+		return ok
+	})
+	if v, ok := metricValue(t, reg, "sweeper_awaiting_reminder_rows", rule); !ok || v != 2 {
+		t.Errorf("sweeper_awaiting_reminder_rows: got %v (present %v), want 2 (Anne and Bram, reminded)", v, ok)
+	}
+	if v, _ := metricValue(t, reg, "sweeper_due_rows", rule); v != 0 {
+		t.Errorf("sweeper_due_rows: got %v, want 0 (Cor, without an address, is deleted)", v)
+	}
 }
 
 // waitUntil polls cond until it holds, failing the test after 15 s.

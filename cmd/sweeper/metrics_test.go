@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,7 +16,7 @@ import (
 // rule's last success as the database recorded it, not 0, so README's
 // "no success for two periods" alert does not fire on a deploy; a rule
 // that never succeeded has no series until it does (and so no alert
-// either).
+// either). /metrics also carries sweeper_build_info.
 func TestDaemon_MetricsAfterRestart(t *testing.T) {
 	dsn, db := daemonShop(t, 5)
 	dbtest.Exec(t, dsn, `CREATE TABLE complaints (id BIGINT AUTO_INCREMENT PRIMARY KEY, filed_at DATETIME NOT NULL)`)
@@ -27,6 +29,11 @@ func TestDaemon_MetricsAfterRestart(t *testing.T) {
 		v, ok := metricLine(body, `sweeper_last_success_timestamp_seconds{rule="order-7y"}`)
 		return ok && v > 0
 	})
+	_, body := p.get("/metrics")
+	build := regexp.MustCompile(`(?m)^sweeper_build_info\{commit="[^"]+",goversion="` + regexp.QuoteMeta(runtime.Version()) + `",version="[^"]+"\} 1$`)
+	if !build.MatchString(body) {
+		t.Errorf("/metrics lacks sweeper_build_info with commit, goversion %s and version:\n%s", runtime.Version(), grepLines(body, "build_info"))
+	}
 	if err, _ := p.stop(); err != nil {
 		t.Fatalf("exit: %v", err)
 	}
@@ -64,7 +71,7 @@ action = "delete"
 `, dsn, listen))
 	p = startDaemon(t, cfg, listen)
 	p.waitLog(10*time.Second, `"event":"daemon.start"`)
-	_, body := p.get("/metrics")
+	_, body = p.get("/metrics")
 	v, ok := metricLine(body, `sweeper_last_success_timestamp_seconds{rule="order-7y"}`)
 	if !ok || v != float64(last.Unix()) {
 		t.Errorf("last success after the restart: got %v (present %v), want %d, as recorded", v, ok, last.Unix())
@@ -89,4 +96,14 @@ func metricLine(body, series string) (float64, bool) {
 		}
 	}
 	return 0, false
+}
+
+func grepLines(text, word string) string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		if strings.Contains(l, word) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }

@@ -68,7 +68,7 @@ func (e *environment) run(ctx context.Context, args []string) error {
 	defer log.Sync()
 
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), buildInfo())
 	d := &daemon{e: e, metrics: sweeper.NewMetrics(reg), cfg: cfg, log: log}
 
 	// SIGHUP is caught from here on; before, it would kill the process.
