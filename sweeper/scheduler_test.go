@@ -51,31 +51,18 @@ func TestScheduler(t *testing.T) {
 	sc.Start()
 	defer sc.Stop(5 * time.Second)
 
-	waitFor := func(what string, cond func() bool) {
-		t.Helper()
-		deadline := time.After(15 * time.Second)
-		tick := time.NewTicker(20 * time.Millisecond)
-		defer tick.Stop()
-		for !cond() {
-			select {
-			case <-tick.C:
-			case <-deadline:
-				t.Fatalf("%s: not within 15 s", what)
-			}
-		}
-	}
-	waitFor("the panic is recovered and logged", func() bool {
+	waitUntil(t, "the panic is recovered and logged", func() bool {
 		return logs.FilterMessage("rule panicked").Len() == 1
 	})
 	if got := testutil.ToFloat64(m.ErrorsCounter("order-7y")); got != 1 {
 		t.Errorf("sweeper_rule_errors_total after the panic: got %v, want 1", got)
 	}
-	waitFor("the next run starts and blocks", func() bool { return calls.Load() >= 2 })
-	waitFor("a run due while the last one is still going is skipped", func() bool {
+	waitUntil(t, "the next run starts and blocks", func() bool { return calls.Load() >= 2 })
+	waitUntil(t, "a run due while the last one is still going is skipped", func() bool {
 		return logs.FilterField(zap.String("event", "rule.skipped")).Len() > 0
 	})
 	close(release)
-	waitFor("the rule goes on after the panic and the skip", func() bool {
+	waitUntil(t, "the rule goes on after the panic and the skip", func() bool {
 		return f.count(`SELECT COUNT(*) FROM orders`) == 0
 	})
 	for _, e := range logs.FilterField(zap.String("event", "rule.skipped")).All() {

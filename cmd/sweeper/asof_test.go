@@ -2,7 +2,6 @@ package main
 
 import (
 	"database/sql"
-	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -10,8 +9,9 @@ import (
 	"time"
 )
 
-// clockShop is a SQLite shop with one table of orders, a rule deleting
-// them after seven years, and the test's own connection to it.
+// clockShop is a SQLite shop with one table of orders, the daemon tests'
+// config (a rule deleting them after seven years, no HTTP), and the
+// test's own connection to it.
 func clockShop(t *testing.T) (cfg string, db *sql.DB) {
 	t.Helper()
 	dir := t.TempDir()
@@ -20,21 +20,8 @@ func clockShop(t *testing.T) (cfg string, db *sql.DB) {
 	if _, err := db.Exec(`CREATE TABLE orders (id INTEGER PRIMARY KEY AUTOINCREMENT, created_at DATETIME NOT NULL)`); err != nil {
 		t.Fatal(err)
 	}
-	cfg = writeFile(t, dir, "config.toml", fmt.Sprintf(`
-[database]
-driver = "sqlite"
-dsn = %q
-[sweeper]
-timezone = "Europe/Amsterdam"
-[http]
-listen = ""
-[[rule]]
-name = "order-7y"
-table = "orders"
-age_column = "created_at"
-older_than = "7 years"
-action = "delete"
-`, path))
+	// The daemon tests' config: one rule, orders after seven years.
+	cfg = daemonConfig(t, dir, path, "", "")
 	return cfg, db
 }
 

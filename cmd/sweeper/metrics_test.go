@@ -1,7 +1,7 @@
 package main
 
 import (
-	"fmt"
+	"os"
 	"regexp"
 	"runtime"
 	"strconv"
@@ -47,28 +47,19 @@ func TestDaemon_MetricsAfterRestart(t *testing.T) {
 	}
 
 	// The same daemon again, with no run due for a long time and a new rule.
-	cfg := writeFile(t, dir, "config.toml", fmt.Sprintf(`
-[database]
-driver = "mysql"
-dsn = %q
-[sweeper]
-timezone = "Europe/Amsterdam"
-schedule = "0 0 1 1 *"
-[http]
-listen = %q
-[[rule]]
-name = "order-7y"
-table = "orders"
-age_column = "created_at"
-older_than = "7 years"
-action = "delete"
+	cfg := daemonConfig(t, dir, dsn, listen, "")
+	text, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, dir, "config.toml", strings.Replace(string(text), `schedule = "@every 1s"`, `schedule = "0 0 1 1 *"`, 1)+`
 [[rule]]
 name = "complaint-1y"
 table = "complaints"
 age_column = "filed_at"
 older_than = "1 year"
 action = "delete"
-`, dsn, listen))
+`)
 	p = startDaemon(t, cfg, listen)
 	p.waitLog(10*time.Second, `"event":"daemon.start"`)
 	_, body = p.get("/metrics")

@@ -221,8 +221,11 @@ func addDueOrders(t *testing.T, db *sql.DB, n int) {
 func daemonConfig(t *testing.T, dir, dsn, listen, extra string) string {
 	t.Helper()
 	driver := "mysql"
-	if strings.HasPrefix(dsn, "postgres://") {
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"):
 		driver = "postgres"
+	case strings.HasSuffix(dsn, ".db"):
+		driver = "sqlite"
 	}
 	return writeFile(t, dir, "config.toml", fmt.Sprintf(`
 [database]
