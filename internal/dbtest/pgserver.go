@@ -36,12 +36,10 @@ type PGServer struct {
 //
 // When the PostgreSQL server binaries are missing, the test is skipped, or
 // failed under CI=true (scripts/test installs them there). It is also
-// skipped under "go test -short".
+// skipped under "go test -short", or failed if CI=true (see SkipShort).
 func PrivatePostgres(tb testing.TB) *PGServer {
 	tb.Helper()
-	if testing.Short() {
-		tb.Skip("dbtest: skipping test that needs a private PostgreSQL in -short mode")
-	}
+	SkipShort(tb, "a private PostgreSQL")
 	bindir, ok := findPGBinDir()
 	if !ok {
 		msg := "dbtest: no PostgreSQL server binaries (initdb, postgres) found; install them with: sudo apt-get install -y postgresql"

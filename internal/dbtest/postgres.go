@@ -121,17 +121,13 @@ func withDatabase(dsn, name string) (string, error) {
 // SWEEPER_TEST_POSTGRES_DSN.
 //
 // When no server answers, the test is skipped, or failed if CI=true. It is
-// also skipped under "go test -short".
+// also skipped under "go test -short", or failed if CI=true (see SkipShort).
 func Postgres(tb testing.TB) string {
 	tb.Helper()
-	if testing.Short() {
-		tb.Skip(pgShortSkip)
-	}
+	SkipShort(tb, "PostgreSQL")
 	db := createPostgres(tb.Name())
 	return db.take(tb)
 }
-
-const pgShortSkip = "dbtest: skipping test that needs PostgreSQL in -short mode"
 
 // PendingPostgres is a database being created ahead of the test that will
 // use it. Creating a PostgreSQL database takes a good part of a second on a
@@ -168,9 +164,7 @@ func PostgresAhead(parent testing.TB, testName string) *PendingPostgres {
 // Postgres's skip or failure when there is none. It may be called once.
 func (p *PendingPostgres) Take(tb testing.TB) string {
 	tb.Helper()
-	if testing.Short() {
-		tb.Skip(pgShortSkip)
-	}
+	SkipShort(tb, "PostgreSQL")
 	<-p.done
 	return p.db.take(tb)
 }
