@@ -35,9 +35,9 @@ type Sweeper struct {
 	// Now is the clock; tests pin it.
 	Now func() time.Time
 
-	// beforeLock, when set, runs between the plain read that finds a batch and
-	// the locking read that re-checks it: the moment a shop's own transaction
-	// may change a row.
+	// beforeLock, when set, runs between the plain read that finds a batch (a
+	// sweep's candidates, an erasure's look-up) and the locking read that
+	// re-checks it: the moment a shop's own transaction may change a row.
 	beforeLock func(rule string, keys []any)
 	// afterLock, when set, runs in a batch's transaction right after its
 	// locking read: the moment a row the batch did not lock may change.
