@@ -13,9 +13,10 @@ import (
 // TestSweeper_SweepDueAtMonthEnd holds README's calendar arithmetic
 // ("31 March − 1 month = 28 (or 29) February; 29 February − 1 year = 28
 // February") against real databases, on a clock pinned to the 03:30 the
-// default schedule runs at, and across the daylight-saving changes of Europe/Amsterdam
-// (28 March and 31 October 2027, 26 March 2028): the row one second before
-// the cutoff goes, the row at it stays, and so does a row of the next month.
+// default schedule runs at, and across the daylight-saving changes of
+// Europe/Amsterdam (28 March and 31 October 2027, 26 March 2028): the row
+// one second before the cutoff goes, the row at it stays, and so does a
+// row of the next month.
 // Wall-clock columns (DATETIME), DATE columns and, on MariaDB and
 // PostgreSQL, instant columns (TIMESTAMP, timestamptz; their values here
 // are UTC) are each held to the same cutoff.
