@@ -144,9 +144,19 @@ type environment struct {
 	stderr     io.Writer
 }
 
+// flagSet is a command's flag set. It takes -c too, so that the config
+// may follow the command as it does in most tools (sweeper sweep -c x.toml);
+// given twice, the later one counts.
 func (e *environment) flagSet(name, usageText string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
+	fs.Func("c", "config file (as before the command: default $SWEEPER_CONFIG, else config.toml)", func(v string) error {
+		if v == "" {
+			return errors.New("empty file name")
+		}
+		e.configPath = v
+		return nil
+	})
 	fs.Usage = func() {
 		fmt.Fprint(e.stderr, usageText)
 		fs.PrintDefaults()
