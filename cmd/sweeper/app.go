@@ -224,9 +224,24 @@ func (e *environment) open(ctx context.Context) (*sweeper.Config, *zap.Logger, *
 	})
 	if err != nil {
 		log.Sync()
-		return nil, nil, nil, &exitError{code: exitFailed, err: err}
+		return nil, nil, nil, e.openFailed(err)
 	}
 	return cfg, log, db, nil
+}
+
+// openFailed gives a failure to open the database its exit code: a DSN
+// that does not parse is the config's fault (2, nothing was touched, naming
+// the key and the file); a database that does not answer is a run-time
+// failure (1).
+func (e *environment) openFailed(err error) error {
+	var ce *sweeper.ConfigError
+	if errors.As(err, &ce) {
+		if ce.Path == "" {
+			ce.Path = e.configPath
+		}
+		return &exitError{code: exitInvalid, err: err}
+	}
+	return &exitError{code: exitFailed, err: err}
 }
 
 // newSweeper opens everything a command needs and wires the sweeper. The
@@ -249,7 +264,7 @@ func (e *environment) newSweeper(ctx context.Context) (*sweeper.Sweeper, func(),
 	replicas, err := database.OpenReplicas(ctx, cfg.Database.Driver, cfg.Database.Replicas)
 	if err != nil {
 		db.Close()
-		return nil, nil, &exitError{code: exitFailed, err: err}
+		return nil, nil, e.openFailed(err)
 	}
 	if replicas != nil {
 		s.Replicas = replicas

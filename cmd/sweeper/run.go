@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -89,7 +88,7 @@ func (e *environment) run(ctx context.Context, args []string) error {
 		if ctx.Err() != nil {
 			return nil
 		}
-		return &exitError{code: exitFailed, err: err}
+		return e.openFailed(err)
 	}
 	d.mu.Lock()
 	d.store = store
@@ -144,7 +143,7 @@ func (d *daemon) openStore(ctx context.Context, cfg *sweeper.Config) (*database.
 		if err == nil {
 			return store, nil
 		}
-		if strings.Contains(err.Error(), "not supported") || strings.Contains(err.Error(), "DSN") {
+		if ce := (*sweeper.ConfigError)(nil); errors.As(err, &ce) {
 			return nil, err // a config problem: waiting does not help
 		}
 		d.log.Error("database unreachable, retrying", zap.String("event", "db.error"), zap.Error(err),
