@@ -328,7 +328,11 @@ func (s *Sweeper) sweepRule(ctx context.Context, r *Rule, runID string, asOf tim
 		if failed > 0 {
 			// The rows whose mail failed are kept; the others still go.
 			defer func() {
-				if rr.Err == nil {
+				switch {
+				case rr.Err != nil:
+				case failed == 1:
+					rr.Err = errors.New("1 reminder could not be sent; its row is kept and the mail retried on the next run")
+				default:
 					rr.Err = fmt.Errorf("%d reminders could not be sent; their rows are kept and the mails retried on the next run", failed)
 				}
 			}()

@@ -142,11 +142,11 @@ func writeAuditText(ctx context.Context, w io.Writer, s *sweeper.Sweeper, f swee
 		}
 		return nil
 	}
-	which := "audit records"
+	which := plural(sum.Records, "audit record")
 	if ft != "" {
 		which += " of " + ft
 	}
-	fmt.Fprintf(w, "%d %s, oldest first; times in %s:\n\n", sum.Records, which, tz)
+	fmt.Fprintf(w, "%s, oldest first; times in %s:\n\n", which, tz)
 	ruleW, actW := len("RULE"), len("ACTION")
 	for _, t := range sum.Totals {
 		ruleW, actW = max(ruleW, utf8.RuneCountInString(t.Rule)), max(actW, utf8.RuneCountInString(t.Action))

@@ -68,10 +68,13 @@ func (e *environment) erase(ctx context.Context, args []string) error {
 	}
 	if n := len(res.Keys) - res.Erased(); n > 0 {
 		verb := "were"
-		if res.DryRun {
+		switch {
+		case res.DryRun:
 			verb = "would be"
+		case n == 1:
+			verb = "was"
 		}
-		return &exitError{code: exitFailed, err: fmt.Errorf("%d of %d keys %s not erased", n, len(res.Keys), verb)}
+		return &exitError{code: exitFailed, err: fmt.Errorf("%d of %s %s not erased", n, plural(len(res.Keys), "key"), verb)}
 	}
 	return nil
 }
@@ -103,5 +106,5 @@ func writeEraseReport(e *environment, res *sweeper.EraseResult) {
 	if len(rel) > 0 {
 		fmt.Fprintf(w, "related rows: %s\n", strings.Join(rel, ", "))
 	}
-	fmt.Fprintf(w, "%d of %d keys %s\n", res.Erased(), len(res.Keys), yes)
+	fmt.Fprintf(w, "%d of %s %s\n", res.Erased(), plural(len(res.Keys), "key"), yes)
 }

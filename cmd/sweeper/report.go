@@ -141,6 +141,15 @@ func totals(p *sweeper.Plan) planTotals {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
+// plural writes a count with its noun, singular for one: "1 rule",
+// "2 rules", "0 rules".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return itoa(n) + " " + noun + "s"
+}
+
 // forecastMonths returns the month keys of the plan's forecast, "" when no
 // rule has one.
 func forecastMonths(p *sweeper.Plan) []sweeper.MonthCount {
@@ -168,7 +177,7 @@ func writePlanText(w io.Writer, p *sweeper.Plan, verbose bool) error {
 	}
 	tot := totals(p)
 	t.line()
-	t.add(fmt.Sprintf("TOTAL (%d rules)", len(p.Rules)), "", "", "", "", itoa(tot.Due), itoa(tot.Reminders), itoa(tot.Awaiting), itoa(tot.Upcoming), "", "")
+	t.add("TOTAL ("+plural(len(p.Rules), "rule")+")", "", "", "", "", itoa(tot.Due), itoa(tot.Reminders), itoa(tot.Awaiting), itoa(tot.Upcoming), "", "")
 	if err := t.write(w); err != nil {
 		return err
 	}
@@ -206,7 +215,7 @@ func writePlanText(w io.Writer, p *sweeper.Plan, verbose bool) error {
 			lines = append(lines, "basis: "+oneLine(r.Basis))
 		}
 		for _, rc := range r.Related {
-			lines = append(lines, fmt.Sprintf("related: %s %s %d rows", rc.Table, rc.Action, rc.Rows))
+			lines = append(lines, fmt.Sprintf("related: %s %s %s", rc.Table, rc.Action, plural(rc.Rows, "row")))
 		}
 		if verbose && r.SQL != "" {
 			lines = append(lines, "sql: "+r.SQL, fmt.Sprintf("args: %v", r.Args))
@@ -260,7 +269,7 @@ func writePlanMarkdown(w io.Writer, p *sweeper.Plan, verbose bool) error {
 			r.Action, mdCell(r.Basis), r.OlderThan, cutoff(r), r.Due, r.Reminders, r.AwaitingReminder, r.Upcoming30d, oldest(r))
 	}
 	tot := totals(p)
-	fmt.Fprintf(&b, "| **Total** (%d rules) | | | | | | **%d** | **%d** | **%d** | **%d** | |\n", len(p.Rules),
+	fmt.Fprintf(&b, "| **Total** (%s) | | | | | | **%d** | **%d** | **%d** | **%d** | |\n", plural(len(p.Rules), "rule"),
 		tot.Due, tot.Reminders, tot.Awaiting, tot.Upcoming)
 
 	var related []string

@@ -42,7 +42,7 @@ func (e *environment) sweep(ctx context.Context, args []string) error {
 	}
 	var pe *sweeper.PartialError
 	if errors.As(err, &pe) {
-		return &exitError{code: exitFailed, err: fmt.Errorf("%d of %d rules failed: %w", len(pe.Failed), len(rep.Rules), err)}
+		return &exitError{code: exitFailed, err: fmt.Errorf("%d of %s failed: %w", len(pe.Failed), plural(len(rep.Rules), "rule"), err)}
 	}
 	return err
 }
