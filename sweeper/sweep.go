@@ -71,6 +71,11 @@ type RuleReport struct {
 	Reminders int
 	// RemindersFailed is the number of reminders that could not be sent.
 	RemindersFailed int
+	// AwaitingReminder counts the rows due by age that the reminder held
+	// back (in a dry run: as plan counts them).
+	AwaitingReminder int
+	// Reminder is set when the rule sends reminders.
+	Reminder bool
 	Related         []RelatedCount
 	Batches         int
 	// Capped is set when max_rows_per_run or max_run_time stopped the rule
@@ -250,6 +255,7 @@ func (s *Sweeper) sweepRule(ctx context.Context, r *Rule, runID string, asOf tim
 	}
 	cut := b.cutoffFor(asOf, s.Config.Sweeper.Timezone)
 	rr.Cutoff = cut.at
+	rr.Reminder = b.Reminder != nil
 	cond, condArgs := b.dueCond(cut, s.Config.Sweeper.RedactText)
 
 	if opt.DryRun && b.Reminder != nil {
@@ -258,7 +264,7 @@ func (s *Sweeper) sweepRule(ctx context.Context, r *Rule, runID string, asOf tim
 			rr.Err = err
 			return rr
 		}
-		rr.Rows, rr.Reminders = c.due, c.reminders
+		rr.Rows, rr.Reminders, rr.AwaitingReminder = c.due, c.reminders, c.awaiting
 		for _, rel := range b.related {
 			n, err := s.relatedOfKeys(ctx, rel, c.dueKeys)
 			if err != nil {
@@ -445,6 +451,7 @@ func (s *Sweeper) sweepRule(ctx context.Context, r *Rule, runID string, asOf tim
 			return rr
 		}
 		rr.Rows += res.rows
+		rr.AwaitingReminder += res.held
 		rr.Batches++
 		for i := range related {
 			related[i].Rows += res.related[i]
@@ -573,6 +580,7 @@ func StoredKey(k string) string { return keyString(k) }
 type batchResult struct {
 	rows    int
 	related []int
+	held    int // locked rows the reminder held back
 }
 
 // maxAttempts bounds retries of a batch after lock-wait timeouts and
@@ -726,10 +734,12 @@ func (s *Sweeper) batchTx(tx *gorm.DB, b *boundRule, cond string, args []any, ke
 	}
 	var noAddress map[string]bool
 	if b.Reminder != nil && !opt.noReminder {
+		n := len(locked)
 		locked, noAddress, err = s.reminderGate(tx, b, locked, asOf)
 		if err != nil {
 			return res, err
 		}
+		res.held = n - len(locked)
 	}
 	if len(locked) == 0 {
 		return res, nil
