@@ -99,12 +99,8 @@ func writeEraseReport(e *environment, res *sweeper.EraseResult) {
 		}
 	}
 	t.write(w)
-	var rel []string
-	for _, rc := range res.Related {
-		rel = append(rel, fmt.Sprintf("%s %s %d", rc.Table, rc.Action, rc.Rows))
-	}
-	if len(rel) > 0 {
-		fmt.Fprintf(w, "related rows: %s\n", strings.Join(rel, ", "))
+	if len(res.Related) > 0 {
+		fmt.Fprintln(w, strings.Join(wrapList("related rows: ", relatedItems(res.Related)), "\n"))
 	}
 	fmt.Fprintf(w, "%d of %s %s\n", res.Erased(), plural(len(res.Keys), "key"), yes)
 }

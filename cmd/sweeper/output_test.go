@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sweeperd/sweeper/internal/smtptest"
 	"github.com/sweeperd/sweeper/sweeper"
 )
 
@@ -242,5 +244,147 @@ func TestOutput_Plurals(t *testing.T) {
 	code, out, stderr = runCLI(t, "-c", cfg, "erase", "--rule", "order-phone-6m", "--key", "2")
 	if code != exitFailed || !strings.Contains(out, "0 of 1 key erased") || !strings.Contains(stderr, "1 of 1 key was not erased") {
 		t.Errorf("erase of one missing key: exit %d, %q %q; want \"0 of 1 key erased\" and \"1 of 1 key was not erased\"", code, out, stderr)
+	}
+}
+
+// TestSweep_ReportsReminders: sweep --dry-run prints per rule the reminders
+// it would send and the rows the reminder holds back, the same counts plan
+// gives; a sweep prints the reminders it sent.
+func TestSweep_ReportsReminders(t *testing.T) {
+	srv := smtptest.Start(t)
+	host, port := srv.Addr()
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "shop.db")
+	db := opDB(t, dbPath)
+	for _, q := range []string{
+		`CREATE TABLE orders (id INTEGER PRIMARY KEY, created_at TEXT, phone TEXT)`,
+		`CREATE TABLE members (id INTEGER PRIMARY KEY, email TEXT, first_name TEXT, created_at TEXT)`,
+		// Due by age, not yet reminded: a reminder now, and held back.
+		`INSERT INTO members VALUES (1, 'a@example.invalid', 'Anna', '2020-01-01 10:00:00')`,
+		// In the month before its deletion: a reminder now.
+		`INSERT INTO members VALUES (2, 'b@example.invalid', 'Bram', '2021-12-10 10:00:00')`,
+		// Due, and no address to remind: deleted.
+		`INSERT INTO members VALUES (3, NULL, 'Cor', '2020-01-01 10:00:00')`,
+		// Young.
+		`INSERT INTO members VALUES (4, 'd@example.invalid', 'Dien', '2025-01-01 10:00:00')`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeFile(t, dir, "templates/reminder.txt", "Subject: Uw lidmaatschap\n\nBeste {{.Row.first_name}}, vanaf {{dutchDate .DeleteOn}} verwijderen we uw gegevens.\n")
+	cfg := writeFile(t, dir, "config.toml", fmt.Sprintf(`
+[database]
+driver = "sqlite"
+dsn = %q
+[sweeper]
+timezone = "Europe/Amsterdam"
+[mail]
+host = %q
+port = %d
+tls = "none"
+from = "Testwinkel <info@example.invalid>"
+`+validRule+`
+[[rule]]
+name = "member-idle-5y"
+table = "members"
+age_column = "created_at"
+older_than = "5 years"
+action = "delete"
+[rule.reminder]
+before = "1 month"
+email_column = "email"
+columns = ["first_name"]
+template = "templates/reminder.txt"
+`, dbPath, host, port))
+	const asOf = "2026-11-22"
+
+	code, out, stderr := runCLI(t, "-c", cfg, "plan", "--as-of", asOf, "--format", "json", "--rule", "member-idle-5y")
+	if code != exitOK {
+		t.Fatalf("plan: exit %d: %s", code, stderr)
+	}
+	var p struct {
+		Rules []struct {
+			Due       int `json:"due"`
+			Reminders int `json:"reminders"`
+			Awaiting  int `json:"awaiting_reminder"`
+		} `json:"rules"`
+	}
+	if err := json.Unmarshal([]byte(out), &p); err != nil || len(p.Rules) != 1 {
+		t.Fatalf("plan JSON: %v\n%s", err, out)
+	}
+	want := p.Rules[0]
+	if want.Due != 1 || want.Reminders != 2 || want.Awaiting != 1 {
+		t.Fatalf("plan: due %d, reminders %d, awaiting %d; the shop was made for 1, 2, 1", want.Due, want.Reminders, want.Awaiting)
+	}
+	row := regexp.MustCompile(`(?m)^member-idle-5y +members +delete +(\d+) +(\S+) +(\S+) +ok$`)
+	head := regexp.MustCompile(`(?m)^RULE +TABLE +ACTION +ROWS +(REMINDERS|REMINDERS SENT) +AWAITING +RESULT$`)
+	phone := regexp.MustCompile(`(?m)^order-phone-6m +orders +anonymise +0 +- +- +ok$`)
+
+	code, out, stderr = runCLI(t, "-c", cfg, "sweep", "--dry-run", "--as-of", asOf)
+	m := row.FindStringSubmatch(out)
+	if code != exitOK || m == nil || !head.MatchString(out) || !phone.MatchString(out) {
+		t.Fatalf("sweep --dry-run: exit %d, want the reminder columns and a row per rule:\n%s%s", code, out, stderr)
+	}
+	if got := m[1] + " " + m[2] + " " + m[3]; got != fmt.Sprintf("%d %d %d", want.Due, want.Reminders, want.Awaiting) {
+		t.Errorf("sweep --dry-run: rows, reminders, awaiting %s; plan says %d %d %d", got, want.Due, want.Reminders, want.Awaiting)
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Errorf("sweep --dry-run sent %d mails", n)
+	}
+
+	code, out, stderr = runCLI(t, "-c", cfg, "sweep", "--as-of", asOf)
+	m = row.FindStringSubmatch(out)
+	if code != exitOK || m == nil || !strings.Contains(out, "REMINDERS SENT") {
+		t.Fatalf("sweep: exit %d, want the reminders sent:\n%s%s", code, out, stderr)
+	}
+	if got := m[1] + " " + m[2] + " " + m[3]; got != fmt.Sprintf("%d %d %d", want.Due, want.Reminders, want.Awaiting) {
+		t.Errorf("sweep: rows, reminders sent, awaiting %s; want %d %d %d as plan said", got, want.Due, want.Reminders, want.Awaiting)
+	}
+	if n := len(srv.Messages()); n != want.Reminders {
+		t.Errorf("sweep sent %d mails, reported %s", n, m[2])
+	}
+}
+
+// TestTextReports_Fit120Columns runs the commands whose text reports list
+// related rows on the demo shop, whose rules have up to nine related tables
+// each: every line fits 120 columns, and no related table is lost.
+func TestTextReports_Fit120Columns(t *testing.T) {
+	cfg, dbPath := repDemo(t)
+	asOf := repDemoAsOf.Format(time.RFC3339)
+	db := opDB(t, dbPath)
+	// The customer with the most related rows that the sweep leaves; erase
+	// runs on the real clock, so after the sweep.
+	key := func() string {
+		var key string
+		if err := db.QueryRow(`SELECT c.id FROM customers c JOIN customer_addresses a ON a.customer_id = c.id
+			JOIN favourites f ON f.customer_id = c.id GROUP BY c.id ORDER BY COUNT(*) DESC LIMIT 1`).Scan(&key); err != nil {
+			t.Fatal(err)
+		}
+		return key
+	}
+	for _, args := range [][]string{
+		{"plan", "--as-of", asOf},
+		{"sweep", "--dry-run", "--as-of", asOf},
+		{"sweep", "--as-of", asOf},
+		{"erase", "--rule", "account-idle-7y", "--key", "KEY", "--dry-run"},
+		{"erase", "--rule", "account-idle-7y", "--key", "KEY"},
+	} {
+		if args[0] == "erase" {
+			args[4] = key()
+		}
+		code, out, stderr := runCLI(t, append([]string{"-c", cfg}, args...)...)
+		if code != exitOK {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+		for _, l := range strings.Split(out, "\n") {
+			if n := len([]rune(l)); n > lineWidth {
+				t.Errorf("%v: a line of %d columns:\n%s", args, n, l)
+			}
+		}
+		// account-idle-7y lists nine related tables, the last one research_participants.
+		if !strings.Contains(out, "research_participants detach") || !strings.Contains(out, "customer_addresses delete") {
+			t.Errorf("%v: the related rows are not all there:\n%s", args, out)
+		}
 	}
 }
