@@ -71,11 +71,6 @@ type RuleReport struct {
 	Reminders int
 	// RemindersFailed is the number of reminders that could not be sent.
 	RemindersFailed int
-	// AwaitingReminder counts the rows due by age that the reminder held
-	// back (in a dry run: as plan counts them).
-	AwaitingReminder int
-	// Reminder is set when the rule sends reminders.
-	Reminder bool
 	Related         []RelatedCount
 	Batches         int
 	// Capped is set when max_rows_per_run or max_run_time stopped the rule
@@ -84,6 +79,11 @@ type RuleReport struct {
 	Skipped  string // why the rule did not run, when it did not
 	Duration time.Duration
 	Err      error
+	// AwaitingReminder counts the rows due by age that the reminder held
+	// back (in a dry run: as plan counts them).
+	AwaitingReminder int
+	// Reminder is set when the rule sends reminders.
+	Reminder bool
 }
 
 // RelatedCount is the number of rows of a related table an action touched.
