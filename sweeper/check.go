@@ -74,6 +74,12 @@ func (s *Sweeper) Check(ctx context.Context) []Finding {
 		} else {
 			fs = append(fs, s.checkAuditPrivilege(ctx)...)
 		}
+		if !hasParentKey(t) {
+			fs = append(fs, Finding{Severity: SeverityWarning, Message: fmt.Sprintf("audit table %q was created by an earlier "+
+				"version and has no %s column: records of related rows do not say which row they went with, so "+
+				"audit --key finds a row's own records only. Sweeps work as they are; to add it, run once as the "+
+				"table's owner: %s;", name, auditParentColumn, s.AddParentKeySQL())})
+		}
 	}
 	return fs
 }

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -42,6 +43,9 @@ type Sweeper struct {
 	// afterLock, when set, runs in a batch's transaction right after its
 	// locking read: the moment a row the batch did not lock may change.
 	afterLock func(rule string)
+	// auditParentKey is set when the audit table has parent_key; records
+	// are written with it then, and without it to a table that lacks it.
+	auditParentKey atomic.Bool
 }
 
 // SweepOptions select and steer one pass.
@@ -541,6 +545,23 @@ func scanKeys(q *gorm.DB) ([]any, error) {
 	return keys, rows.Err()
 }
 
+// scanKeyPairs reads rows of two keys: a related row's and its parent's.
+func scanKeyPairs(q *gorm.DB) (keys, parents []any, err error) {
+	rows, err := q.Rows()
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, p any
+		if err := rows.Scan(&k, &p); err != nil {
+			return nil, nil, err
+		}
+		keys, parents = append(keys, normKey(k)), append(parents, normKey(p))
+	}
+	return keys, parents, rows.Err()
+}
+
 // scanValues scans the current row into n values as the driver hands them.
 func scanValues(rows *sql.Rows, n int) ([]any, error) {
 	dst := make([]any, n)
@@ -1002,8 +1023,9 @@ func readValues(tx *gorm.DB, qTable, qKey string, cols []boundColumn, keys []any
 const relatedChunk = 5000
 
 func (s *Sweeper) handleRelated(tx *gorm.DB, b *boundRule, rel boundRelated, parents []any, runID string, at time.Time) (int, []AuditRecord, error) {
-	q := fmt.Sprintf("SELECT %s FROM %s WHERE %s IN ? ORDER BY %s%s", rel.qKey, rel.qTable, rel.qFK, rel.qKey, b.forUpdate())
-	keys, err := scanKeys(tx.Raw(q, parents))
+	// The foreign key comes along: each record names the row it went with.
+	q := fmt.Sprintf("SELECT %s, %s FROM %s WHERE %s IN ? ORDER BY %s%s", rel.qKey, rel.qFK, rel.qTable, rel.qFK, rel.qKey, b.forUpdate())
+	keys, fks, err := scanKeyPairs(tx.Raw(q, parents))
 	if err != nil {
 		return 0, nil, fmt.Errorf("related %q: lock rows: %w", rel.Table, err)
 	}
@@ -1036,7 +1058,7 @@ func (s *Sweeper) handleRelated(tx *gorm.DB, b *boundRule, rel boundRelated, par
 	recs := make([]AuditRecord, len(keys))
 	for i, k := range keys {
 		recs[i] = AuditRecord{RunID: runID, At: at, Rule: b.Name, Table: rel.Table, RowKey: keyString(k),
-			Action: string(rel.Action), Detail: detail}
+			Action: string(rel.Action), Detail: detail, ParentKey: keyString(fks[i])}
 	}
 	return len(keys), recs, nil
 }

@@ -419,6 +419,7 @@ type auditRow struct {
 	RowKey    string    `gorm:"column:row_key;size:191;not null"`
 	Action    string    `gorm:"column:action;size:16;not null"`
 	Detail    string    `gorm:"column:detail;size:1024;not null;default:''"`
+	ParentKey *string   `gorm:"column:parent_key;size:191"`
 }
 
 // CreateAuditTable implements sweeper.Store.
@@ -445,7 +446,7 @@ func (db *DB) createAuditGeneric(ctx context.Context, name string) error {
 	}
 	q = fmt.Sprintf(`CREATE TABLE %s (id %s, run_id VARCHAR(32) NOT NULL, at %s NOT NULL, rule VARCHAR(64) NOT NULL,
 		table_name VARCHAR(64) NOT NULL, row_key VARCHAR(191) NOT NULL, action VARCHAR(16) NOT NULL,
-		detail VARCHAR(1024) NOT NULL DEFAULT '')`, q, idType, atType)
+		detail VARCHAR(1024) NOT NULL DEFAULT '', parent_key VARCHAR(191))`, q, idType, atType)
 	if err := g.Exec(q).Error; err != nil {
 		return fmt.Errorf("create audit table %q: %w", name, err)
 	}
