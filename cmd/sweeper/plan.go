@@ -188,6 +188,20 @@ var forecastPattern = regexp.MustCompile(`^(\d+)\s*(m|mo|mon|month|months|y|yr|y
 type planJSON struct {
 	AsOf  string         `json:"as_of"`
 	Rules []rulePlanJSON `json:"rules"`
+	// Overlaps are pairs of rules whose due rows intersect; absent when
+	// there are none, so the shape stays SPEC §4's.
+	Overlaps []overlapJSON `json:"overlaps,omitempty"`
+}
+
+// overlapJSON is two rules on one table whose due rows intersect.
+type overlapJSON struct {
+	Table  string `json:"table"`
+	First  string `json:"first"`
+	Second string `json:"second"`
+	Rows   int    `json:"rows"`
+	AtMost bool   `json:"at_most,omitempty"`
+	Note   string `json:"note"`
+	Error  string `json:"error,omitempty"`
 }
 
 type rulePlanJSON struct {
@@ -240,6 +254,13 @@ func writePlanJSON(w io.Writer, p *sweeper.Plan) error {
 			rj.Error = r.Err.Error()
 		}
 		out.Rules = append(out.Rules, rj)
+	}
+	for _, o := range p.Overlaps {
+		oj := overlapJSON{Table: o.Table, First: o.First, Second: o.Second, Rows: o.Rows, AtMost: o.AtMost, Note: overlapText(o)}
+		if o.Err != nil {
+			oj.Error = o.Err.Error()
+		}
+		out.Overlaps = append(out.Overlaps, oj)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

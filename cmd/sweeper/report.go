@@ -191,6 +191,27 @@ func relatedText(r sweeper.RulePlan) string {
 	return strings.Join(relatedItems(r.Related), ", ")
 }
 
+// overlapsIntro heads the list of overlapping rules in every format.
+const overlapsIntro = "Rules that overlap: the counts above are each rule's alone; a sweep runs the rules in config order."
+
+// overlapText says what a sweep does with the rows two rules share.
+func overlapText(o sweeper.Overlap) string {
+	if o.Err != nil {
+		return fmt.Sprintf("%s: %s (%s) and %s (%s) share the table; the rows due under both could not be counted: %v",
+			o.Table, o.First, o.FirstAction, o.Second, o.SecondAction, o.Err)
+	}
+	rows := plural(o.Rows, "row")
+	if o.AtMost {
+		rows = "at most " + rows
+	}
+	if o.FirstAction == sweeper.ActionDelete {
+		return fmt.Sprintf("%s: %s due under both %s and %s; %s deletes them first, so %s finds them gone",
+			o.Table, rows, o.First, o.Second, o.First, o.Second)
+	}
+	return fmt.Sprintf("%s: %s due under both %s and %s; %s %ss them first, then %s deletes them",
+		o.Table, rows, o.First, o.Second, o.First, o.FirstAction, o.Second)
+}
+
 type planTotals struct{ Due, Reminders, Awaiting, Upcoming int }
 
 func totals(p *sweeper.Plan) planTotals {
@@ -272,6 +293,12 @@ func writePlanText(w io.Writer, p *sweeper.Plan, verbose bool) error {
 		}
 		if err := ft.write(w); err != nil {
 			return err
+		}
+	}
+	if len(p.Overlaps) > 0 {
+		fmt.Fprintf(w, "\n%s\n", overlapsIntro)
+		for _, o := range p.Overlaps {
+			fmt.Fprintln(w, strings.Join(wrapText("  ", overlapText(o)), "\n"))
 		}
 	}
 	for _, r := range p.Rules {
@@ -373,6 +400,12 @@ func writePlanMarkdown(w io.Writer, p *sweeper.Plan, verbose bool) error {
 				sum += m.Rows
 			}
 			fmt.Fprintf(&b, " %d |\n", sum)
+		}
+	}
+	if len(p.Overlaps) > 0 {
+		b.WriteString("\n### Overlapping rules\n\n" + overlapsIntro + "\n\n")
+		for _, o := range p.Overlaps {
+			b.WriteString("- " + mdCell(overlapText(o)) + "\n")
 		}
 	}
 	var errs []string
