@@ -78,7 +78,8 @@ Commands:
   healthcheck  ask the running daemon's /healthz (for container health checks)
   version  print the version
 
-The config file is -c FILE, else $SWEEPER_CONFIG, else config.toml.
+The config file is -c FILE (before or after the command), else
+$SWEEPER_CONFIG, else config.toml.
 Run 'sweeper COMMAND -h' for the flags of a command.
 `
 
