@@ -41,6 +41,18 @@ func outSQLiteShop(t *testing.T, extra string) (cfg, dbPath string) {
 	return cfg, dbPath
 }
 
+// outJSON runs a command that writes JSON and decodes it into v.
+func outJSON(t *testing.T, v any, args ...string) {
+	t.Helper()
+	code, out, stderr := runCLI(t, args...)
+	if code != exitOK {
+		t.Fatalf("%v: exit %d: %s", args, code, stderr)
+	}
+	if err := json.Unmarshal([]byte(out), v); err != nil {
+		t.Fatalf("%v: not JSON: %v\n%s", args, err, out)
+	}
+}
+
 // TestRun_ConfigAfterCommand: -c works after the command as well as before
 // it, as in most tools; the later one counts.
 func TestRun_ConfigAfterCommand(t *testing.T) {
@@ -299,10 +311,6 @@ template = "templates/reminder.txt"
 `, dbPath, host, port))
 	const asOf = "2026-11-22"
 
-	code, out, stderr := runCLI(t, "-c", cfg, "plan", "--as-of", asOf, "--format", "json", "--rule", "member-idle-5y")
-	if code != exitOK {
-		t.Fatalf("plan: exit %d: %s", code, stderr)
-	}
 	var p struct {
 		Rules []struct {
 			Due       int `json:"due"`
@@ -310,8 +318,8 @@ template = "templates/reminder.txt"
 			Awaiting  int `json:"awaiting_reminder"`
 		} `json:"rules"`
 	}
-	if err := json.Unmarshal([]byte(out), &p); err != nil || len(p.Rules) != 1 {
-		t.Fatalf("plan JSON: %v\n%s", err, out)
+	if outJSON(t, &p, "-c", cfg, "plan", "--as-of", asOf, "--format", "json", "--rule", "member-idle-5y"); len(p.Rules) != 1 {
+		t.Fatalf("plan: %d rules, want the one asked for", len(p.Rules))
 	}
 	want := p.Rules[0]
 	if want.Due != 1 || want.Reminders != 2 || want.Awaiting != 1 {
@@ -321,7 +329,7 @@ template = "templates/reminder.txt"
 	head := regexp.MustCompile(`(?m)^RULE +TABLE +ACTION +ROWS +(REMINDERS|REMINDERS SENT) +AWAITING +RESULT$`)
 	phone := regexp.MustCompile(`(?m)^order-phone-6m +orders +anonymise +0 +- +- +ok$`)
 
-	code, out, stderr = runCLI(t, "-c", cfg, "sweep", "--dry-run", "--as-of", asOf)
+	code, out, stderr := runCLI(t, "-c", cfg, "sweep", "--dry-run", "--as-of", asOf)
 	m := row.FindStringSubmatch(out)
 	if code != exitOK || m == nil || !head.MatchString(out) || !phone.MatchString(out) {
 		t.Fatalf("sweep --dry-run: exit %d, want the reminder columns and a row per rule:\n%s%s", code, out, stderr)
@@ -443,10 +451,6 @@ phone = "null"
 	// Guest orders of 2019 (3) are due under both delete rules; order-5y
 	// also has the customer's three of 2019. The anonymise rule shares its
 	// due rows with both, but acts after them.
-	code, out, stderr := runCLI(t, "-c", cfg, "plan", "--as-of", asOf, "--format", "json")
-	if code != exitOK {
-		t.Fatalf("plan: exit %d: %s", code, stderr)
-	}
 	var p struct {
 		Rules []struct {
 			Name string `json:"name"`
@@ -457,9 +461,7 @@ phone = "null"
 			Rows                       int
 		} `json:"overlaps"`
 	}
-	if err := json.Unmarshal([]byte(out), &p); err != nil {
-		t.Fatalf("plan JSON: %v\n%s", err, out)
-	}
+	outJSON(t, &p, "-c", cfg, "plan", "--as-of", asOf, "--format", "json")
 	if len(p.Rules) != 3 || p.Rules[0].Due != 6 || p.Rules[1].Due != 6 {
 		t.Fatalf("plan: %+v; the shop was made for 6 and 6 due", p.Rules)
 	}
@@ -479,7 +481,7 @@ phone = "null"
 		}
 	}
 	// The sweep: order-5y deletes 6 - 3.
-	code, out, stderr = runCLI(t, "-c", cfg, "sweep", "--as-of", asOf)
+	code, out, stderr := runCLI(t, "-c", cfg, "sweep", "--as-of", asOf)
 	if code != exitOK || !regexp.MustCompile(`(?m)^order-5y +orders +delete +3 `).MatchString(out) {
 		t.Errorf("sweep: exit %d, want order-5y to delete 6 - 3 = 3:\n%s%s", code, out, stderr)
 	}
