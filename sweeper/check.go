@@ -45,11 +45,7 @@ func (s *Sweeper) Check(ctx context.Context) []Finding {
 		}
 		if r.Reminder != nil {
 			// A template error found now, not when the first mail is due at night.
-			tmpl, err := LoadTemplate(r.Reminder.Template)
-			if err == nil {
-				err = tmpl.Check(r.Reminder.Columns)
-			}
-			if err != nil {
+			if _, err := loadReminderTemplate(r.Reminder); err != nil {
 				fs = append(fs, Finding{Severity: SeverityError, Rule: r.Name, Message: "reminder template: " + err.Error()})
 			}
 		}

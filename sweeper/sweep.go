@@ -36,6 +36,10 @@ type Sweeper struct {
 	// Now is the clock; tests pin it.
 	Now func() time.Time
 
+	// templates are the reminder templates by rule name, as LoadTemplates
+	// loaded and checked them.
+	templates map[string]*Template
+
 	// beforeLock, when set, runs between the plain read that finds a batch (a
 	// sweep's candidates, an erasure's look-up) and the locking read that
 	// re-checks it: the moment a shop's own transaction may change a row.

@@ -273,6 +273,22 @@ func (e *environment) newSweeper(ctx context.Context) (*sweeper.Sweeper, func(),
 	return s, func() { replicas.Close(); db.Close(); log.Sync() }, nil
 }
 
+// newWorker is newSweeper for the commands that act on the data (sweep,
+// erase): every reminder template is loaded and rendered with a sample row
+// first, so that a broken one is a config error (exit 2) before anything is
+// touched, not a rule failing at night.
+func (e *environment) newWorker(ctx context.Context) (*sweeper.Sweeper, func(), error) {
+	s, done, err := e.newSweeper(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.LoadTemplates(); err != nil {
+		done()
+		return nil, nil, err
+	}
+	return s, done, nil
+}
+
 // stringList is a flag that may be given more than once.
 type stringList []string
 

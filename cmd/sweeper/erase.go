@@ -54,7 +54,7 @@ func (e *environment) erase(ctx context.Context, args []string) error {
 		fs.Usage()
 		return usageErrorf("erase: give at least one --key")
 	}
-	s, done, err := e.newSweeper(ctx)
+	s, done, err := e.newWorker(ctx)
 	if err != nil {
 		return err
 	}

@@ -26,7 +26,7 @@ func (e *environment) sweep(ctx context.Context, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	s, done, err := e.newSweeper(ctx)
+	s, done, err := e.newWorker(ctx)
 	if err != nil {
 		return err
 	}
