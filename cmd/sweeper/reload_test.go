@@ -3,8 +3,11 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -171,6 +174,95 @@ action = "delete"
 				t.Errorf("the audit table was created: a rule ran")
 			}
 		})
+	}
+}
+
+// notifySocket listens where a test daemon sends its sd_notify messages,
+// as systemd does for a Type=notify unit, and points NOTIFY_SOCKET at it.
+func notifySocket(t *testing.T) <-chan string {
+	t.Helper()
+	sock := filepath.Join(t.TempDir(), "notify.sock")
+	conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	msgs := make(chan string, 1000)
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := conn.Read(buf)
+			if err != nil {
+				close(msgs)
+				return
+			}
+			select {
+			case msgs <- string(buf[:n]):
+			default:
+			}
+		}
+	}()
+	t.Setenv("NOTIFY_SOCKET", sock)
+	return msgs
+}
+
+// waitNotify waits for a notify message containing what.
+func waitNotify(t *testing.T, msgs <-chan string, what string) {
+	t.Helper()
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case m, ok := <-msgs:
+			if !ok {
+				t.Fatalf("the notify socket closed before %s", what)
+			}
+			if strings.Contains(m, what) {
+				return
+			}
+		case <-timeout:
+			t.Fatalf("no %s on the notify socket within 10 s", what)
+		}
+	}
+}
+
+// TestDaemon_NotifiesSystemdWithoutDatabase starts the daemon while its
+// database does not answer: READY comes once the config and HTTP are up,
+// the watchdog keeps being fed (a unit's WatchdogSec must not restart a
+// daemon that is only waiting), and /healthz answers 503 meanwhile. A
+// SIGHUP with a config naming a database that answers gets it going.
+func TestDaemon_NotifiesSystemdWithoutDatabase(t *testing.T) {
+	msgs := notifySocket(t)
+	t.Setenv("WATCHDOG_USEC", "400000") // 0.4 s: the daemon pings every 0.2 s
+	listen := freePort(t)
+	dir := t.TempDir()
+	cfg := daemonConfig(t, dir, "root@tcp("+freePort(t)+")/shop", listen, "")
+	p := startDaemon(t, cfg, listen)
+
+	waitNotify(t, msgs, "READY=1")
+	p.waitLog(10*time.Second, `"event":"db.error"`)
+	for i := 0; i < 5; i++ {
+		waitNotify(t, msgs, "WATCHDOG=1")
+	}
+	if code, body := p.get("/healthz"); code != http.StatusServiceUnavailable {
+		t.Errorf("/healthz while the database does not answer: got %d %q, want 503", code, body)
+	}
+	p.waitLog(10*time.Second, `"event":"db.error"`)
+	waitNotify(t, msgs, "WATCHDOG=1")
+
+	// The operator fixes the DSN and reloads, without a restart.
+	dsn, db := daemonShop(t, 10)
+	daemonConfig(t, dir, dsn, listen, "")
+	p.cmd.Process.Signal(syscall.SIGHUP)
+	p.waitLog(15*time.Second, `"event":"daemon.start"`)
+	eventually(t, 15*time.Second, "orders swept", func() bool { return scalar(t, db, "SELECT COUNT(*) FROM orders") == 0 })
+	if code, body := p.get("/healthz"); code != http.StatusOK {
+		t.Errorf("/healthz once the database answers: got %d %q, want 200", code, body)
+	}
+	waitNotify(t, msgs, "WATCHDOG=1")
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	waitNotify(t, msgs, "STOPPING=1")
+	if err := <-p.done; err != nil {
+		t.Errorf("exit after SIGTERM: got %v, want status 0", err)
 	}
 }
 

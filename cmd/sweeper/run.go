@@ -93,6 +93,10 @@ func (e *environment) run(ctx context.Context, args []string) error {
 	if err != nil {
 		return &exitError{code: exitFailed, err: err}
 	}
+	// Ready means the config is loaded and /healthz answers; whether the
+	// database does is /healthz's to say. Waiting for it here would hold
+	// systemd's start job, and a wrong password would never let it finish.
+	systemd.SdNotify(false, systemd.SdNotifyReady)
 
 	var watchdog <-chan time.Time
 	if iv, err := systemd.SdWatchdogEnabled(false); err == nil && iv > 0 {
@@ -113,10 +117,10 @@ func (e *environment) run(ctx context.Context, args []string) error {
 			p.abandon()
 			return d.shutdown(srv)
 		case <-watchdog:
-			// Alive means the loop turns and the database answers.
-			if d.healthy(ctx) == nil {
-				systemd.SdNotify(false, systemd.SdNotifyWatchdog)
-			}
+			// The watchdog hears that this loop turns, whatever the
+			// database does: an outage is /healthz's to report, and a
+			// restart would not end it.
+			systemd.SdNotify(false, systemd.SdNotifyWatchdog)
 		case <-hup:
 			if next := d.reload(ctx); next != nil {
 				p.abandon()
@@ -332,7 +336,6 @@ func (d *daemon) take(r prepared) error {
 		cfg := r.gen.sw.Config
 		log.Info("config reloaded", zap.String("event", "config.reload"), zap.Int("rules", countEnabled(cfg)))
 	case err == nil:
-		systemd.SdNotify(false, systemd.SdNotifyReady)
 		cfg := r.gen.sw.Config
 		r.gen.sw.Log.Info("daemon started", zap.String("event", "daemon.start"), zap.Int("rules", countEnabled(cfg)),
 			zap.String("http", cfg.HTTP.Listen))
