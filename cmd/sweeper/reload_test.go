@@ -16,6 +16,16 @@ import (
 	"github.com/sweeperd/sweeper/internal/dbtest"
 )
 
+// misspelledTable is a rule on a table the shop's database does not have.
+const misspelledTable = `
+[[rule]]
+name = "complaint-1y"
+table = "complaint"
+age_column = "filed_at"
+older_than = "1 year"
+action = "delete"
+`
+
 // exitStatus waits for the daemon to exit by itself and returns its code.
 func (p *proc) exitStatus(timeout time.Duration) int {
 	p.t.Helper()
@@ -65,13 +75,7 @@ func TestDaemon_FailedReloadKeepsSweeping(t *testing.T) {
 		config string
 		want   []string
 	}{
-		{"MisspelledTableAndColumn", renamed + `
-[[rule]]
-name = "complaint-1y"
-table = "complaint"
-age_column = "filed_at"
-older_than = "1 year"
-action = "delete"
+		{"MisspelledTableAndColumn", renamed + misspelledTable + `
 [[rule]]
 name = "order-phone-1y"
 table = "orders"
@@ -133,14 +137,7 @@ func TestDaemon_RefusesToStartWithABadConfig(t *testing.T) {
 		extra string
 		want  []string
 	}{
-		{"MisspelledTable", `
-[[rule]]
-name = "complaint-1y"
-table = "complaint"
-age_column = "filed_at"
-older_than = "1 year"
-action = "delete"
-`, []string{`table "complaint" does not exist`}},
+		{"MisspelledTable", misspelledTable, []string{`table "complaint" does not exist`}},
 		{"BrokenTemplate", "", []string{"bad.txt", `function "dutchDat" not defined`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -79,7 +79,7 @@ func (e *environment) run(ctx context.Context, args []string) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	d := &daemon{e: e, metrics: sweeper.NewMetrics(reg), cfg: cfg, log: log, stopping: make(chan struct{})}
-	sw, err := d.newSweeper(cfg, log)
+	sw, err := d.wire(cfg, log)
 	if err != nil {
 		return err
 	}
@@ -150,11 +150,11 @@ func countEnabled(cfg *sweeper.Config) int {
 	return n
 }
 
-// newSweeper wires a sweeper for cfg with what needs no database: the
+// wire builds the sweeper for cfg with what needs no database: the
 // mailer, and the reminder templates, each rendered with a sample row. The
 // sweeper comes back even when that fails, so that a reload can report
 // these problems together with those the database shows.
-func (d *daemon) newSweeper(cfg *sweeper.Config, log *zap.Logger) (*sweeper.Sweeper, error) {
+func (d *daemon) wire(cfg *sweeper.Config, log *zap.Logger) (*sweeper.Sweeper, error) {
 	s := &sweeper.Sweeper{Config: cfg, Log: log, Files: files.Remover{}}
 	var errs []error
 	if cfg.Mail.Host != "" {
@@ -191,6 +191,8 @@ func (g *generation) close() {
 	}
 }
 
+// prepared is what a preparation ends with: a config ready to take over, or
+// every problem that keeps it from doing so.
 type prepared struct {
 	gen *generation
 	err error
@@ -231,6 +233,9 @@ func (p *preparation) abandon() {
 	r.gen.close()
 }
 
+// connect is a preparation's work, in its own goroutine: cur and curStore
+// are the running config and its database connection (nil before the
+// first config took over), which a config naming the same database shares.
 func (d *daemon) connect(ctx context.Context, sw *sweeper.Sweeper, cur *sweeper.Config, curStore *database.DB,
 	early error) (*generation, error) {
 	cfg := sw.Config
@@ -311,7 +316,7 @@ func (d *daemon) reload(ctx context.Context) *preparation {
 	if err != nil {
 		return failed(err)
 	}
-	sw, err := d.newSweeper(cfg, log)
+	sw, err := d.wire(cfg, log)
 	if err != nil && !started {
 		// Still waiting for the database, which might take long: say now.
 		return failed(err)
