@@ -206,9 +206,8 @@ func (s *shop) sweep(at time.Time, rules ...string) *sweeper.Report {
 	s.t.Helper()
 	// The sweep runs on the day it simulates: the sweeper's own clock,
 	// which the clock guard holds the as-of against, is the as-of too.
-	on := *s.sw
-	on.Now = func() time.Time { return at }
-	rep, err := on.Sweep(context.Background(), sweeper.SweepOptions{AsOf: at, Rules: rules})
+	s.sw.Now = func() time.Time { return at }
+	rep, err := s.sw.Sweep(context.Background(), sweeper.SweepOptions{AsOf: at, Rules: rules})
 	if err != nil {
 		s.t.Fatalf("sweep as of %s: %v", at, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,6 +26,26 @@ type fixture struct {
 	raw     *sql.DB
 	cfg     *sweeper.Config
 	sw      *sweeper.Sweeper
+
+	clockMu sync.Mutex
+	clockAt time.Time // the sweeper's clock while sweepAt runs ahead of time
+}
+
+// now is the sweeper's own clock in the fixture: the real one, but for a
+// sweep as of a moment still to come (sweepAt).
+func (f *fixture) now() time.Time {
+	f.clockMu.Lock()
+	defer f.clockMu.Unlock()
+	if !f.clockAt.IsZero() {
+		return f.clockAt
+	}
+	return time.Now()
+}
+
+func (f *fixture) setClock(t time.Time) {
+	f.clockMu.Lock()
+	defer f.clockMu.Unlock()
+	f.clockAt = t
 }
 
 var amsterdam = mustLocation("Europe/Amsterdam")
@@ -79,14 +100,19 @@ func setup(t *testing.T, d sweeper.Dialect) *fixture {
 	return setupOn(t, d, pgDSN)
 }
 
-// setupOn is setup; on PostgreSQL, the database is the empty one at pgDSN.
-func setupOn(t *testing.T, d sweeper.Dialect, pgDSN string) *fixture {
+// setupOn is setup on the empty database at dsn: on PostgreSQL always, on
+// MariaDB when dsn is not "" (a server of the test's own); otherwise a new
+// database on the shared server.
+func setupOn(t *testing.T, d sweeper.Dialect, dsn string) *fixture {
 	t.Helper()
-	var driver, dsn string
+	var driver string
 	var raw *sql.DB
 	switch d {
 	case sweeper.MySQL:
-		driver, dsn = "mysql", dbtest.MySQL(t)
+		driver = "mysql"
+		if dsn == "" {
+			dsn = dbtest.MySQL(t)
+		}
 		raw = dbtest.Open(t, dsn)
 	case sweeper.SQLite:
 		driver, dsn = "sqlite", dbtest.SQLite(t)
@@ -97,7 +123,7 @@ func setupOn(t *testing.T, d sweeper.Dialect, pgDSN string) *fixture {
 		}
 		t.Cleanup(func() { raw.Close() })
 	case sweeper.Postgres:
-		driver, dsn = "postgres", pgDSN
+		driver = "postgres"
 		raw = dbtest.OpenPostgres(t, dsn)
 		// engTables (engine_helpers_test.go) reads sqlite_master on every
 		// dialect but MySQL. This view answers the same question from
@@ -126,7 +152,7 @@ func setupOn(t *testing.T, d sweeper.Dialect, pgDSN string) *fixture {
 	}
 	t.Cleanup(func() { store.Close() })
 	f := &fixture{t: t, dialect: d, store: store, raw: raw, cfg: cfg}
-	f.sw = &sweeper.Sweeper{Config: cfg, Store: store, Log: zaptest.NewLogger(t)}
+	f.sw = &sweeper.Sweeper{Config: cfg, Store: store, Log: zaptest.NewLogger(t), Now: f.now}
 	return f
 }
 
@@ -208,19 +234,17 @@ func (f *fixture) sweep(asOf time.Time, opt sweeper.SweepOptions) *sweeper.Repor
 	return rep
 }
 
-// sweepAt sweeps as of a moment. Unless the test pinned the sweeper's own
+// sweepAt sweeps as of a moment. Unless the test set the sweeper's own
 // clock, a sweep as of a moment still to come runs on that day: the clock
 // that dates its audit records, and that the clock guard holds the as-of
 // against, is the as-of too. One as of a moment past runs now.
 func (f *fixture) sweepAt(asOf time.Time, opt sweeper.SweepOptions) (*sweeper.Report, error) {
 	opt.AsOf = asOf
-	s := f.sw
-	if s.Now == nil && asOf.After(time.Now()) {
-		on := *f.sw
-		on.Now = func() time.Time { return asOf }
-		s = &on
+	if asOf.After(time.Now()) {
+		f.setClock(asOf)
+		defer f.setClock(time.Time{})
 	}
-	return s.Sweep(context.Background(), opt)
+	return f.sw.Sweep(context.Background(), opt)
 }
 
 func months(n int) sweeper.Period { return sweeper.Period{Months: n} }

@@ -324,7 +324,7 @@ func (s *Sweeper) sendReminders(ctx context.Context, b *boundRule, asOf time.Tim
 	if s.Mailer == nil {
 		return 0, 0, errors.New("rule has a reminder but no mailer is configured: add a [mail] table")
 	}
-	tmpl, err := LoadTemplate(b.Reminder.Template)
+	tmpl, err := s.template(b.Rule)
 	if err != nil {
 		return 0, 0, err
 	}
