@@ -62,9 +62,17 @@ func TestSweeper_AsOfAhead(t *testing.T) {
 			t.Errorf("dry run as of a future day: got %v, %v; want 1 row, no error", rep, err)
 		}
 		// Within the tolerance: a time typed by hand, another machine's clock.
-		if _, err := f.sw.Sweep(t.Context(), sweeper.SweepOptions{AsOf: now.Add(59 * time.Second)}); err != nil {
+		// It runs, but on the real clock: a row due only by the as-of, 30 s
+		// after the real cutoff, stays.
+		f.exec(`INSERT INTO orders (created_at) VALUES ('2019-11-22 03:30:30')`)
+		rep, err = f.sw.Sweep(t.Context(), sweeper.SweepOptions{AsOf: now.Add(59 * time.Second)})
+		if err != nil {
 			t.Errorf("sweep as of 59 s ahead: %v, want it allowed", err)
+		} else if !rep.AsOf.Equal(now) || rep.Rules[0].Rows != 0 {
+			t.Errorf("sweep as of 59 s ahead: as of %v, %d rows; want the real clock %v and 0 rows",
+				rep.AsOf, rep.Rules[0].Rows, now)
 		}
+		f.exec(`DELETE FROM orders WHERE created_at = '2019-11-22 03:30:30'`)
 
 		rep, err = f.sw.Sweep(t.Context(), sweeper.SweepOptions{AsOf: future, Force: true})
 		if err != nil || rep.Rules[0].Rows != 1 {

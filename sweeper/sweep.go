@@ -206,6 +206,12 @@ func (s *Sweeper) Sweep(ctx context.Context, opt SweepOptions) (*Report, error) 
 		if err := s.passClock(ctx, opt.AsOf, opt.Force, rep.RunID, log); err != nil {
 			return nil, err
 		}
+		// An as-of the guard let pass for being within its tolerance still
+		// may not delete a second early: it is taken as the real clock.
+		if rn := s.realNow(); !opt.Force && opt.AsOf.After(rn) {
+			now = func() time.Time { return rn }
+			rep.AsOf = rn.In(s.Config.Sweeper.Timezone)
+		}
 	}
 	start := time.Now()
 	log.Info("run started", zap.String("event", "run.start"), zap.Int("rules", len(rules)),
