@@ -16,6 +16,10 @@ type Config struct {
 	Log      Log
 	Mail     Mail
 	Rules    []*Rule
+
+	// Secrets are the values ${NAME} read from the environment, all of
+	// them parts of secrets: never print them.
+	Secrets []string
 }
 
 // Database is the [database] table.

@@ -809,6 +809,16 @@ func tomlTypeOf(v any) string {
 func convert(raw *rawConfig, dir string, lookupEnv func(string) (string, bool), ps *problems) *Config {
 	top := topScope(ps)
 	c := &Config{Dir: dir}
+	// What ${NAME} reads goes into a secret: kept, so that errors can
+	// leave it out.
+	env := lookupEnv
+	lookupEnv = func(name string) (string, bool) {
+		v, ok := env(name)
+		if ok && v != "" {
+			c.Secrets = append(c.Secrets, v)
+		}
+		return v, ok
+	}
 
 	db := &c.Database
 	db.Driver = raw.Database.Driver

@@ -140,7 +140,7 @@ func (d *daemon) openStore(ctx context.Context, cfg *sweeper.Config) (*database.
 	wait := time.Second
 	for {
 		store, err := database.Open(ctx, cfg.Database.Driver, cfg.Database.DSN, database.Options{
-			LockWaitTimeout: cfg.Sweeper.LockWaitTimeout, Logger: d.log})
+			LockWaitTimeout: cfg.Sweeper.LockWaitTimeout, Logger: d.log, Secrets: cfg.Secrets})
 		if err == nil {
 			return store, nil
 		}
@@ -216,7 +216,7 @@ func (d *daemon) reload(ctx context.Context) {
 	store := oldStore
 	if !sameDatabase(cfg.Database, old.Database) || cfg.Sweeper.LockWaitTimeout != old.Sweeper.LockWaitTimeout {
 		store, err = database.Open(ctx, cfg.Database.Driver, cfg.Database.DSN, database.Options{
-			LockWaitTimeout: cfg.Sweeper.LockWaitTimeout, Logger: log})
+			LockWaitTimeout: cfg.Sweeper.LockWaitTimeout, Logger: log, Secrets: cfg.Secrets})
 		if err != nil {
 			oldLog.Error("config not reloaded: the new database does not answer", zap.String("event", "config.reload_failed"),
 				zap.Error(err))
