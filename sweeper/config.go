@@ -111,6 +111,9 @@ type Rule struct {
 	AgeColumns  []string
 	AgeSQL      string
 	AgeTimezone *time.Location // never nil after loading: defaults to Settings.Timezone
+	// AgeTimezoneSet says the rule gave age_timezone: an age_sql whose
+	// type the database cannot tell is then wall-clock time in it.
+	AgeTimezoneSet bool
 
 	OlderThan Period
 	Where     string

@@ -893,6 +893,7 @@ func convertRule(rr *rawRule, sc scope, c *Config) *Rule {
 		}
 	}
 	r.AgeTimezone = parseLocation(sc, "age_timezone", rr.AgeTimezone, c.Sweeper.Timezone)
+	r.AgeTimezoneSet = rr.AgeTimezone != nil
 	if rr.OlderThan == "" {
 		sc.addf("older_than", `required (e.g. "6 months" or "P6M")`)
 	} else if p, err := ParsePeriod(rr.OlderThan); err != nil {

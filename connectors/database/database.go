@@ -670,6 +670,49 @@ func (db *DB) Functions(ctx context.Context) ([]string, error) {
 	return names, nil
 }
 
+// ResultType implements sweeper.Store with the driver's column types: the
+// server's own name for the type of the result.
+func (db *DB) ResultType(ctx context.Context, query string) (sweeper.ResultType, error) {
+	rows, err := db.gorm.WithContext(ctx).Raw(query).Rows()
+	if err != nil {
+		return sweeper.ResultType{}, err
+	}
+	defer rows.Close()
+	cols, err := rows.ColumnTypes()
+	if err != nil {
+		return sweeper.ResultType{}, err
+	}
+	if len(cols) == 0 {
+		return sweeper.ResultType{}, errors.New("the query has no result column")
+	}
+	name := strings.ToLower(cols[0].DatabaseTypeName())
+	switch db.dialect {
+	case sweeper.SQLite:
+		// SQLite names a type only for a plain column; an expression has
+		// none, and a time in SQLite is text: wall-clock time.
+		if name == "" {
+			name = "text"
+		}
+		return sweeper.ResultType{Name: name}, nil
+	case sweeper.Postgres:
+		// pgx gives a type it does not know by its OID.
+		if name == "" || strings.Trim(name, "0123456789") == "" {
+			return sweeper.ResultType{Name: name, Unknown: true}, nil
+		}
+		switch name {
+		case "text", "varchar", "bpchar", "name", "unknown", "json", "jsonb", "bytea":
+			return sweeper.ResultType{Name: name, Unknown: true}, nil
+		}
+	default:
+		switch name {
+		case "", "null", "char", "varchar", "tinytext", "text", "mediumtext", "longtext", "json",
+			"binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob", "enum", "set":
+			return sweeper.ResultType{Name: name, Unknown: true}, nil
+		}
+	}
+	return sweeper.ResultType{Name: name}, nil
+}
+
 // References implements sweeper.Store.
 func (db *DB) References(ctx context.Context, table string) ([]sweeper.ForeignKey, error) {
 	g := db.gorm.WithContext(ctx)
