@@ -37,6 +37,7 @@ const (
 	defaultLogFormat       = "json"
 	defaultMailPort        = 587
 	defaultMailTLS         = "starttls"
+	defaultMailTimeout     = 30 * time.Second
 
 	// maxBatchSize bounds batch_size because a batch's keys travel as bound
 	// parameters, and drivers cap how many one statement may carry.
@@ -123,7 +124,7 @@ func LoadFile(path string, lookupEnv func(string) (string, bool)) (*Config, erro
 // lock_wait_timeout "5s", audit_table "sweeper_audit", redact_text
 // "[verwijderd]", database.max_replica_lag "10s", http.listen
 // "127.0.0.1:9464" ("" turns HTTP off), log.level "info", log.format "json",
-// mail.port 587, mail.tls "starttls". A rule is enabled unless it says
+// mail.port 587, mail.tls "starttls", mail.timeout "30s". A rule is enabled unless it says
 // otherwise, takes schedule, batch_size and max_rows_per_run from [sweeper]
 // when it does not set them, and reads its age values in sweeper.timezone
 // unless it sets age_timezone. database.driver and database.dsn have no
@@ -364,6 +365,7 @@ type rawMail struct {
 	Password string  `toml:"password"`
 	TLS      *string `toml:"tls"`
 	From     string  `toml:"from"`
+	Timeout  *string `toml:"timeout"`
 }
 
 type rawRule struct {
@@ -862,6 +864,7 @@ func convert(raw *rawConfig, dir string, lookupEnv func(string) (string, bool), 
 		Password: expandSecret(top, "mail.password", rm.Password, lookupEnv),
 		TLS:      orDefault(rm.TLS, defaultMailTLS),
 		From:     rm.From,
+		Timeout:  parseDuration(top, "mail.timeout", rm.Timeout, defaultMailTimeout),
 	}
 
 	for i := range raw.Rules {
@@ -1112,6 +1115,9 @@ func (c *Config) validate(ps *problems) {
 	}
 	if m.Port < 1 || m.Port > 65535 {
 		top.addf("mail.port", "%d is outside 1..65535", m.Port)
+	}
+	if m.Timeout <= 0 {
+		top.addf("mail.timeout", "%s must be longer than 0", m.Timeout)
 	}
 	if m.From != "" {
 		if _, err := mail.ParseAddress(m.From); err != nil {
