@@ -54,30 +54,6 @@ func wantLoginError(t *testing.T, err error, password string, want ...string) {
 	}
 }
 
-// mariaUser creates a MariaDB user on the test server at host, with all
-// privileges on the database of dsn, and drops it in cleanup.
-func mariaUser(t *testing.T, dsn, host, password string) string {
-	t.Helper()
-	cfg, err := gomysql.ParseDSN(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	user := loginName("sweeper_login_")
-	root := dbtest.Open(t, dsn)
-	if _, err := root.Exec(fmt.Sprintf("CREATE USER '%s'@'%s' IDENTIFIED BY '%s'", user, host, password)); err != nil {
-		t.Fatalf("create user: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := root.Exec(fmt.Sprintf("DROP USER IF EXISTS '%s'@'%s'", user, host)); err != nil {
-			t.Errorf("drop user: %v", err)
-		}
-	})
-	if _, err := root.Exec(fmt.Sprintf("GRANT ALL PRIVILEGES ON `%s`.* TO '%s'@'%s'", cfg.DBName, user, host)); err != nil {
-		t.Fatalf("grant: %v", err)
-	}
-	return user
-}
-
 // TestOpen_LoginErrors holds Open to saying why the server let it in or
 // not, in the server's own words, with the user, host and database, and
 // without the password.
@@ -96,7 +72,7 @@ func TestOpen_LoginErrors(t *testing.T) {
 
 	t.Run("MariaDBWrongPassword", func(t *testing.T) {
 		dsn := dbtest.MySQL(t)
-		user := mariaUser(t, dsn, "%", "the-right-one")
+		user := dbtest.User(t, dsn, "the-right-one", "%")
 		cfg, _ := gomysql.ParseDSN(dsn)
 		cfg.User, cfg.Passwd = user, password
 		wantLoginError(t, open("mysql", cfg.FormatDSN()), password, "access denied", "'"+user+"'", cfg.DBName, cfg.Addr)
@@ -113,7 +89,7 @@ func TestOpen_LoginErrors(t *testing.T) {
 		// The user exists, with this password, but only for connections
 		// from 10.0.0.1: the server says who it saw coming from where.
 		dsn := dbtest.MySQL(t)
-		user := mariaUser(t, dsn, "10.0.0.1", password)
+		user := dbtest.User(t, dsn, password, "10.0.0.1")
 		cfg, _ := gomysql.ParseDSN(dsn)
 		cfg.User, cfg.Passwd = user, password
 		wantLoginError(t, open("mysql", cfg.FormatDSN()), password, "access denied", "'"+user+"'@'", "host")
