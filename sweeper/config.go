@@ -65,7 +65,8 @@ type Mail struct {
 	Password string // secret: never log or print it
 	TLS      string // "none", "starttls" or "tls"
 	From     string
-	// Timeout bounds one mail, from connecting to the server's last answer.
+	// Timeout bounds one mail, from connecting to the server's last
+	// answer; 0 means 30 s.
 	Timeout time.Duration
 }
 

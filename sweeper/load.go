@@ -866,6 +866,10 @@ func convert(raw *rawConfig, dir string, lookupEnv func(string) (string, bool), 
 		From:     rm.From,
 		Timeout:  parseDuration(top, "mail.timeout", rm.Timeout, defaultMailTimeout),
 	}
+	if rm.Timeout != nil && c.Mail.Timeout == 0 {
+		// Zero is the default only for a config built in code.
+		top.addf("mail.timeout", "0s must be longer than 0")
+	}
 
 	for i := range raw.Rules {
 		c.Rules = append(c.Rules, convertRule(&raw.Rules[i], ruleScope(ps, i, raw.Rules[i].Name), c))
@@ -1116,7 +1120,7 @@ func (c *Config) validate(ps *problems) {
 	if m.Port < 1 || m.Port > 65535 {
 		top.addf("mail.port", "%d is outside 1..65535", m.Port)
 	}
-	if m.Timeout <= 0 {
+	if m.Timeout < 0 {
 		top.addf("mail.timeout", "%s must be longer than 0", m.Timeout)
 	}
 	if m.From != "" {
