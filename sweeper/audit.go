@@ -14,7 +14,26 @@ import (
 // auditColumns are the columns every audit table has.
 var auditColumns = []string{"id", "run_id", "at", "rule", "table_name", "row_key", "action", "detail"}
 
-// auditChunk is how many records one INSERT carries: seven bound values
+// auditParentColumn holds, on the record of a related row, the key of the
+// rule's row it went with (NULL on the records of the rule's own rows), so
+// that a row's key finds everything done for it. Audit tables created
+// before it existed lack it: the sweeper keeps writing to them without it
+// and never alters them itself (that would need ALTER on the table).
+const auditParentColumn = "parent_key"
+
+// hasParentKey reports whether an audit table has parent_key.
+func hasParentKey(t *Table) bool {
+	_, ok := t.Column(auditParentColumn)
+	return ok
+}
+
+// AddParentKeySQL is the statement that gives an audit table created by an
+// earlier version its parent_key column; check prints it.
+func (s *Sweeper) AddParentKeySQL() string {
+	return fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s VARCHAR(191) NULL", s.Store.Quote(s.Config.Sweeper.AuditTable), s.Store.Quote(auditParentColumn))
+}
+
+// auditChunk is how many records one INSERT carries: eight bound values
 // each, well under every driver's limit on parameters.
 const auditChunk = 1000
 
@@ -31,11 +50,13 @@ func (s *Sweeper) ensureAudit(ctx context.Context) error {
 		if err := s.Store.CreateAuditTable(ctx, name); err != nil {
 			return err
 		}
+		s.auditParentKey.Store(true)
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("audit table: %w", err)
 	}
+	s.auditParentKey.Store(hasParentKey(t))
 	return auditShape(t)
 }
 
@@ -69,18 +90,31 @@ func (s *Sweeper) writeAudit(tx *gorm.DB, recs []AuditRecord) error {
 	}
 	qt := s.Store.Quote(s.Config.Sweeper.AuditTable)
 	cols := s.auditWriteColumns()
+	values := "(?, ?, ?, ?, ?, ?, ?)"
+	parent := s.auditParentKey.Load()
+	if parent {
+		cols = append(cols, s.Store.Quote(auditParentColumn))
+		values = "(?, ?, ?, ?, ?, ?, ?, ?)"
+	}
 	head := fmt.Sprintf("INSERT INTO %s (%s) VALUES ", qt, strings.Join(cols, ", "))
 	for start := 0; start < len(recs); start += auditChunk {
 		chunk := recs[start:min(start+auditChunk, len(recs))]
 		var sb strings.Builder
 		sb.WriteString(head)
-		args := make([]any, 0, len(chunk)*7)
+		args := make([]any, 0, len(chunk)*8)
 		for i, r := range chunk {
 			if i > 0 {
 				sb.WriteString(", ")
 			}
-			sb.WriteString("(?, ?, ?, ?, ?, ?, ?)")
+			sb.WriteString(values)
 			args = append(args, r.RunID, r.At.UTC().Format(auditTime), r.Rule, r.Table, r.RowKey, r.Action, r.Detail)
+			if parent {
+				var pk any // NULL on the records of the rule's own rows
+				if r.ParentKey != "" {
+					pk = r.ParentKey
+				}
+				args = append(args, pk)
+			}
 		}
 		if err := tx.Exec(sb.String(), args...).Error; err != nil {
 			return fmt.Errorf("write audit records: %w", err)
@@ -139,8 +173,12 @@ func (s *Sweeper) auditRange(tx *gorm.DB, b *boundRule, within string, args []an
 // AuditRecords reads the audit records of a run, or all of them when runID
 // is empty, oldest first.
 func (s *Sweeper) AuditRecords(ctx context.Context, runID string) ([]AuditRecord, error) {
+	parent, err := s.auditExists(ctx)
+	if err != nil {
+		return nil, err
+	}
 	qt := s.Store.Quote(s.Config.Sweeper.AuditTable)
-	q := fmt.Sprintf("SELECT id, run_id, at, rule, table_name, row_key, action, detail FROM %s", qt)
+	q := fmt.Sprintf("SELECT %s FROM %s", s.auditSelectColumns(parent), qt)
 	var args []any
 	if runID != "" {
 		q += " WHERE run_id = ?"
@@ -154,12 +192,10 @@ func (s *Sweeper) AuditRecords(ctx context.Context, runID string) ([]AuditRecord
 	defer rows.Close()
 	var out []AuditRecord
 	for rows.Next() {
-		var r AuditRecord
-		var at any
-		if err := rows.Scan(&r.ID, &r.RunID, &at, &r.Rule, &r.Table, &r.RowKey, &r.Action, &r.Detail); err != nil {
-			return nil, fmt.Errorf("read audit table: %w", err)
+		r, err := scanAuditRecord(rows)
+		if err != nil {
+			return nil, err
 		}
-		r.At, _ = parseStoredTime(at, time.UTC, false)
 		out = append(out, r)
 	}
 	return out, rows.Err()
@@ -236,27 +272,57 @@ type AuditSummary struct {
 	MaxID int64
 	// Widths are the longest table name and row key among the records,
 	// for aligned text output.
-	TableWidth, KeyWidth int
+	TableWidth, KeyWidth, ParentWidth int
+	// ParentKeys is set when the audit table has parent_key, so that a key
+	// found the records of the rows that went with its row too. An audit
+	// table created by an earlier version lacks it.
+	ParentKeys bool
 }
 
-func (s *Sweeper) auditWhere(f AuditFilter) (string, []any) {
+// auditWhere is the condition of a filter. With parent (the table has
+// parent_key), a key selects the records of the row itself and those that
+// went with it: records of related rows whose parent_key is the key, written
+// by a rule in a run in which that rule wrote a record of the row itself
+// (its own records have no parent_key). The run and the rule say which
+// table the parent was in: parent_key alone is a key of any table.
+func (s *Sweeper) auditWhere(f AuditFilter, parent bool) (string, []any) {
 	var conds []string
 	var args []any
 	if len(f.Rules) > 0 {
 		conds = append(conds, "rule IN ?")
 		args = append(args, f.Rules)
 	}
-	if len(f.Tables) > 0 {
-		conds = append(conds, "table_name IN ?")
-		args = append(args, f.Tables)
-	}
+	var keys []string
 	if len(f.Keys) > 0 {
-		keys := make([]string, len(f.Keys))
+		keys = make([]string, len(f.Keys))
 		for i, k := range f.Keys {
 			keys[i] = keyString(k)
 		}
+	}
+	switch {
+	case len(keys) > 0 && parent:
+		own, ownArgs := "row_key IN ?", []any{keys}
+		if len(f.Tables) > 0 {
+			own, ownArgs = "table_name IN ? AND row_key IN ?", []any{f.Tables, keys}
+		}
+		qt := s.Store.Quote(s.Config.Sweeper.AuditTable)
+		ownOf := fmt.Sprintf("SELECT %%s FROM %s WHERE %s AND %s IS NULL", qt, own, auditParentColumn)
+		conds = append(conds, fmt.Sprintf("((%s) OR (%s IN ? AND rule IN (%s) AND run_id IN (%s)))",
+			own, auditParentColumn, fmt.Sprintf(ownOf, "rule"), fmt.Sprintf(ownOf, "run_id")))
+		args = append(args, ownArgs...)
+		args = append(args, keys)
+		args = append(args, ownArgs...)
+		args = append(args, ownArgs...)
+	case len(keys) > 0:
+		if len(f.Tables) > 0 {
+			conds = append(conds, "table_name IN ?")
+			args = append(args, f.Tables)
+		}
 		conds = append(conds, "row_key IN ?")
 		args = append(args, keys)
+	case len(f.Tables) > 0:
+		conds = append(conds, "table_name IN ?")
+		args = append(args, f.Tables)
 	}
 	if !f.Since.IsZero() {
 		conds = append(conds, "at >= ?")
@@ -284,26 +350,49 @@ func (s *Sweeper) auditWhere(f AuditFilter) (string, []any) {
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
 
-// auditExists reports ErrNoAudit when the audit table is missing; it never
-// creates it, so the audit queries work with a read-only user.
-func (s *Sweeper) auditExists(ctx context.Context) error {
+// auditExists reports ErrNoAudit when the audit table is missing, and
+// whether it has parent_key; it never creates or alters it, so the audit
+// queries work with a read-only user.
+func (s *Sweeper) auditExists(ctx context.Context) (parent bool, err error) {
 	t, err := s.Store.Table(ctx, s.Config.Sweeper.AuditTable)
 	if errors.Is(err, ErrNoTable) {
-		return ErrNoAudit
+		return false, ErrNoAudit
 	}
 	if err != nil {
-		return fmt.Errorf("audit table: %w", err)
+		return false, fmt.Errorf("audit table: %w", err)
 	}
-	return auditShape(t)
+	return hasParentKey(t), auditShape(t)
+}
+
+// auditSelectColumns are the columns the audit queries read, in the order
+// of scanAuditRecord; an audit table without parent_key gives "".
+func (s *Sweeper) auditSelectColumns(parent bool) string {
+	pk := "''"
+	if parent {
+		pk = "COALESCE(" + auditParentColumn + ", '')"
+	}
+	return "id, run_id, at, rule, table_name, row_key, action, detail, " + pk
+}
+
+func scanAuditRecord(rows *sql.Rows) (AuditRecord, error) {
+	var r AuditRecord
+	var at any
+	if err := rows.Scan(&r.ID, &r.RunID, &at, &r.Rule, &r.Table, &r.RowKey, &r.Action, &r.Detail, &r.ParentKey); err != nil {
+		return r, fmt.Errorf("read audit table: %w", err)
+	}
+	r.At, _ = parseStoredTime(at, time.UTC, false)
+	return r, nil
 }
 
 // AuditSummary counts the records a filter selects, per rule and action.
 // It returns ErrNoAudit when there is no audit table yet.
 func (s *Sweeper) AuditSummary(ctx context.Context, f AuditFilter) (AuditSummary, error) {
 	var sum AuditSummary
-	if err := s.auditExists(ctx); err != nil {
+	parent, err := s.auditExists(ctx)
+	if err != nil {
 		return sum, err
 	}
+	sum.ParentKeys = parent
 	db := s.Store.DB().WithContext(ctx)
 	qt := s.Store.Quote(s.Config.Sweeper.AuditTable)
 	if f.MaxID == 0 {
@@ -317,8 +406,13 @@ func (s *Sweeper) AuditSummary(ctx context.Context, f AuditFilter) (AuditSummary
 		f.MaxID = maxID.Int64
 	}
 	sum.MaxID = f.MaxID
-	where, args := s.auditWhere(f)
-	q := fmt.Sprintf("SELECT rule, action, COUNT(*), MAX(LENGTH(table_name)), MAX(LENGTH(row_key)) FROM %s%s GROUP BY rule, action ORDER BY rule, action", qt, where)
+	where, args := s.auditWhere(f, parent)
+	parentLen := "0"
+	if parent {
+		parentLen = "MAX(LENGTH(COALESCE(" + auditParentColumn + ", '')))"
+	}
+	q := fmt.Sprintf("SELECT rule, action, COUNT(*), MAX(LENGTH(table_name)), MAX(LENGTH(row_key)), %s FROM %s%s GROUP BY rule, action ORDER BY rule, action",
+		parentLen, qt, where)
 	rows, err := db.Raw(q, args...).Rows()
 	if err != nil {
 		return sum, fmt.Errorf("read audit table: %w", err)
@@ -326,13 +420,13 @@ func (s *Sweeper) AuditSummary(ctx context.Context, f AuditFilter) (AuditSummary
 	defer rows.Close()
 	for rows.Next() {
 		var t AuditTotal
-		var tw, kw int
-		if err := rows.Scan(&t.Rule, &t.Action, &t.Records, &tw, &kw); err != nil {
+		var tw, kw, pw int
+		if err := rows.Scan(&t.Rule, &t.Action, &t.Records, &tw, &kw, &pw); err != nil {
 			return sum, fmt.Errorf("read audit table: %w", err)
 		}
 		sum.Totals = append(sum.Totals, t)
 		sum.Records += t.Records
-		sum.TableWidth, sum.KeyWidth = max(sum.TableWidth, tw), max(sum.KeyWidth, kw)
+		sum.TableWidth, sum.KeyWidth, sum.ParentWidth = max(sum.TableWidth, tw), max(sum.KeyWidth, kw), max(sum.ParentWidth, pw)
 	}
 	return sum, rows.Err()
 }
@@ -341,24 +435,23 @@ func (s *Sweeper) AuditSummary(ctx context.Context, f AuditFilter) (AuditSummary
 // first, streaming: memory does not grow with the audit table. It returns
 // ErrNoAudit when there is no audit table yet.
 func (s *Sweeper) EachAuditRecord(ctx context.Context, f AuditFilter, fn func(AuditRecord) error) error {
-	if err := s.auditExists(ctx); err != nil {
+	parent, err := s.auditExists(ctx)
+	if err != nil {
 		return err
 	}
 	qt := s.Store.Quote(s.Config.Sweeper.AuditTable)
-	where, args := s.auditWhere(f)
-	q := fmt.Sprintf("SELECT id, run_id, at, rule, table_name, row_key, action, detail FROM %s%s ORDER BY id", qt, where)
+	where, args := s.auditWhere(f, parent)
+	q := fmt.Sprintf("SELECT %s FROM %s%s ORDER BY id", s.auditSelectColumns(parent), qt, where)
 	rows, err := s.Store.DB().WithContext(ctx).Raw(q, args...).Rows()
 	if err != nil {
 		return fmt.Errorf("read audit table: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var r AuditRecord
-		var at any
-		if err := rows.Scan(&r.ID, &r.RunID, &at, &r.Rule, &r.Table, &r.RowKey, &r.Action, &r.Detail); err != nil {
-			return fmt.Errorf("read audit table: %w", err)
+		r, err := scanAuditRecord(rows)
+		if err != nil {
+			return err
 		}
-		r.At, _ = parseStoredTime(at, time.UTC, false)
 		if err := fn(r); err != nil {
 			return err
 		}

@@ -22,20 +22,7 @@ func (s *Sweeper) Check(ctx context.Context) []Finding {
 			continue
 		}
 		cond, args := b.dueCond(b.cutoffFor(asOf, s.Config.Sweeper.Timezone), s.Config.Sweeper.RedactText)
-		q := fmt.Sprintf("SELECT %s.%s FROM %s WHERE %s LIMIT 1", b.qTable, b.qKey, b.qTable, cond)
-		if _, err := scanKeys(s.Store.DB().WithContext(ctx).Raw(q, args...)); err != nil {
-			what := "the due condition"
-			switch {
-			case r.AgeSQL != "" && r.Where != "":
-				what = "age_sql or where"
-			case r.AgeSQL != "":
-				what = "age_sql"
-			case r.Where != "":
-				what = "where"
-			}
-			fs = append(fs, Finding{Severity: SeverityError, Rule: r.Name,
-				Message: fmt.Sprintf("%s does not run: %v", what, scrub(err))})
-		}
+		fs = append(fs, s.probeDue(ctx, b, cond, args)...)
 		fs = append(fs, s.checkReferences(ctx, b)...)
 		fs = append(fs, s.checkPrivileges(ctx, b)...)
 		for _, rel := range b.related {
@@ -45,11 +32,7 @@ func (s *Sweeper) Check(ctx context.Context) []Finding {
 		}
 		if r.Reminder != nil {
 			// A template error found now, not when the first mail is due at night.
-			tmpl, err := LoadTemplate(r.Reminder.Template)
-			if err == nil {
-				err = tmpl.Check(r.Reminder.Columns)
-			}
-			if err != nil {
+			if _, err := loadReminderTemplate(r.Reminder); err != nil {
 				fs = append(fs, Finding{Severity: SeverityError, Rule: r.Name, Message: "reminder template: " + err.Error()})
 			}
 		}
@@ -74,8 +57,63 @@ func (s *Sweeper) Check(ctx context.Context) []Finding {
 		} else {
 			fs = append(fs, s.checkAuditPrivilege(ctx)...)
 		}
+		if !hasParentKey(t) {
+			fs = append(fs, Finding{Severity: SeverityWarning, Message: fmt.Sprintf("audit table %q was created by an earlier "+
+				"version and has no %s column: records of related rows do not say which row they went with, so "+
+				"audit --key finds a row's own records only. Sweeps work as they are; to add it, run once as the "+
+				"table's owner: %s;", name, auditParentColumn, s.AddParentKeySQL())})
+		}
 	}
 	return fs
+}
+
+// CheckSchema holds every enabled rule against the live schema and runs
+// its due condition once, reading at most one row and changing nothing:
+// the part of Check that decides whether the rules' runs can work at all.
+// The daemon asks it before a config takes over, so that a misspelt table
+// or column is refused then instead of failing every run. The error is a
+// *ConfigError listing every problem.
+func (s *Sweeper) CheckSchema(ctx context.Context) error {
+	var problems []string
+	asOf := s.clock(time.Time{})().In(s.Config.Sweeper.Timezone)
+	for _, r := range s.Config.Rules {
+		if !r.Enabled {
+			continue
+		}
+		b, fs := bind(ctx, s.Store, r, s.Config.Sweeper.RedactText)
+		if b != nil {
+			cond, args := b.dueCond(b.cutoffFor(asOf, s.Config.Sweeper.Timezone), s.Config.Sweeper.RedactText)
+			fs = append(fs, s.probeDue(ctx, b, cond, args)...)
+		}
+		for _, f := range fs {
+			if f.Severity == SeverityError {
+				problems = append(problems, fmt.Sprintf("rule %q: %s", r.Name, f.Message))
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return &ConfigError{Path: s.Config.Path, Problems: problems}
+	}
+	return nil
+}
+
+// probeDue runs a bound rule's due condition once, reading at most one
+// row, so that a bad where or age_sql shows up now rather than at night.
+func (s *Sweeper) probeDue(ctx context.Context, b *boundRule, cond string, args []any) []Finding {
+	q := fmt.Sprintf("SELECT %s.%s FROM %s WHERE %s LIMIT 1", b.qTable, b.qKey, b.qTable, cond)
+	if _, err := scanKeys(s.Store.DB().WithContext(ctx).Raw(q, args...)); err != nil {
+		what := "the due condition"
+		switch {
+		case b.AgeSQL != "" && b.Where != "":
+			what = "age_sql or where"
+		case b.AgeSQL != "":
+			what = "age_sql"
+		case b.Where != "":
+			what = "where"
+		}
+		return []Finding{{Severity: SeverityError, Rule: b.Name, Message: fmt.Sprintf("%s does not run: %v", what, scrub(err))}}
+	}
+	return nil
 }
 
 // checkReferences warns about foreign keys into a delete rule's table that

@@ -183,6 +183,9 @@ func (s *Sweeper) Erase(ctx context.Context, opt EraseOptions) (*EraseResult, er
 	tz := s.Config.Sweeper.Timezone
 	var batchErr error
 	for _, keys := range chunks(eligible, b.BatchSize) {
+		if s.beforeLock != nil {
+			s.beforeLock(r.Name, keys)
+		}
 		br, err := s.batchWithRetry(ctx, b, cond, condArgs, keys, res.RunID, now().UTC(), now().In(tz), log,
 			batchOptions{noReminder: true, detail: detail})
 		if err != nil {

@@ -3,6 +3,7 @@ package sweeper_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -158,6 +159,39 @@ func TestSweeper_Erase(t *testing.T) {
 			}
 			if got := engStrings(f, `SELECT detail FROM sweeper_audit ORDER BY id`); !slices.Equal(got, []string{"phone; on request", "phone; on request"}) {
 				t.Errorf("audit details: got %v, want the column and that it was on request", got)
+			}
+		})
+	})
+
+	t.Run("HoldPlacedBeforeTheLock", func(t *testing.T) {
+		// The look-up finds customer 1 erasable; before the batch locks it,
+		// the shop opens a dispute (where no longer holds). The locking read
+		// re-checks where: customer 1 stays with its rows, and says why.
+		dialects(t, func(t *testing.T, f *fixture) {
+			erShop(f)
+			calls := 0
+			sweeper.SetBeforeLock(f.sw, func(rule string, keys []any) {
+				calls++
+				if got := fmt.Sprint(keys); got != "[1 4]" {
+					t.Errorf("keys before the lock: got %s, want [1 4]", got)
+				}
+				if _, err := f.raw.Exec(`UPDATE customers SET status = 'disputed' WHERE id = 1`); err != nil {
+					t.Errorf("open dispute: %v", err)
+				}
+			})
+			res, err := f.sw.Erase(ctx, sweeper.EraseOptions{Rule: "account-idle-5y", Keys: []string{"1", "4"}})
+			if err != nil {
+				t.Fatalf("erase: %v", err)
+			}
+			if calls != 1 {
+				t.Fatalf("before-lock hook: got %d calls, want 1", calls)
+			}
+			erWant(t, res, "1=held by where: status <> 'disputed'", "4=erased")
+			engWantIDs(t, f, "customers left", `SELECT id FROM customers ORDER BY id`, 1, 2, 3)
+			engWantIDs(t, f, "addresses left", `SELECT customer_id FROM addresses ORDER BY customer_id`, 1, 1, 2, 3)
+			engWantIDs(t, f, "orders still attached", `SELECT id FROM orders WHERE customer_id IS NOT NULL ORDER BY id`, 1, 2)
+			if got := f.count(`SELECT COUNT(*) FROM sweeper_audit WHERE row_key = '1'`); got != 0 {
+				t.Errorf("audit records of customer 1 and its rows: got %d, want 0", got)
 			}
 		})
 	})

@@ -101,6 +101,9 @@ func (s *Sweeper) removeFiles(ctx context.Context, b *boundRule, runID string, n
 		}
 	}
 	if failed > 0 {
+		if failed == 1 {
+			return removed, errors.New("1 file could not be removed; it is retried on the next run")
+		}
 		return removed, fmt.Errorf("%d files could not be removed; they are retried on the next run", failed)
 	}
 	return removed, nil

@@ -79,14 +79,19 @@ func setup(t *testing.T, d sweeper.Dialect) *fixture {
 	return setupOn(t, d, pgDSN)
 }
 
-// setupOn is setup; on PostgreSQL, the database is the empty one at pgDSN.
-func setupOn(t *testing.T, d sweeper.Dialect, pgDSN string) *fixture {
+// setupOn is setup on the empty database at dsn: on PostgreSQL always, on
+// MariaDB when dsn is not "" (a server of the test's own); otherwise a new
+// database on the shared server.
+func setupOn(t *testing.T, d sweeper.Dialect, dsn string) *fixture {
 	t.Helper()
-	var driver, dsn string
+	var driver string
 	var raw *sql.DB
 	switch d {
 	case sweeper.MySQL:
-		driver, dsn = "mysql", dbtest.MySQL(t)
+		driver = "mysql"
+		if dsn == "" {
+			dsn = dbtest.MySQL(t)
+		}
 		raw = dbtest.Open(t, dsn)
 	case sweeper.SQLite:
 		driver, dsn = "sqlite", dbtest.SQLite(t)
@@ -97,7 +102,7 @@ func setupOn(t *testing.T, d sweeper.Dialect, pgDSN string) *fixture {
 		}
 		t.Cleanup(func() { raw.Close() })
 	case sweeper.Postgres:
-		driver, dsn = "postgres", pgDSN
+		driver = "postgres"
 		raw = dbtest.OpenPostgres(t, dsn)
 		// engTables (engine_helpers_test.go) reads sqlite_master on every
 		// dialect but MySQL. This view answers the same question from

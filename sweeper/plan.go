@@ -24,6 +24,9 @@ type PlanOptions struct {
 type Plan struct {
 	AsOf  time.Time
 	Rules []RulePlan
+	// Overlaps are the rules whose due rows intersect: their counts are
+	// each rule's alone, not the sweep's.
+	Overlaps []Overlap
 }
 
 // RulePlan is the plan for one rule.
@@ -88,6 +91,7 @@ func (s *Sweeper) Plan(ctx context.Context, opt PlanOptions) (*Plan, error) {
 	if err := ctx.Err(); err != nil {
 		return p, err
 	}
+	p.Overlaps = s.overlaps(ctx, rules, p.Rules, asOf)
 	var failed []RuleReport
 	for i, rp := range p.Rules {
 		if rp.Err != nil {

@@ -331,9 +331,14 @@ type reminderRun struct {
 // err is the rule's error for reminders that did not go out, nil when all did.
 func (r reminderRun) err() error {
 	switch {
+	case r.notSent == 1:
+		return fmt.Errorf("%d reminders could not be sent, and after %d failures in a row 1 more was not tried; "+
+			"their rows are kept and the mails go on the next run", r.failed, maxMailFailures)
 	case r.notSent > 0:
-		return fmt.Errorf("%d reminders could not be sent, and after %d failures in a row the other %d were not tried; "+
+		return fmt.Errorf("%d reminders could not be sent, and after %d failures in a row %d more were not tried; "+
 			"their rows are kept and the mails go on the next run", r.failed, maxMailFailures, r.notSent)
+	case r.failed == 1:
+		return errors.New("1 reminder could not be sent; its row is kept and the mail retried on the next run")
 	case r.failed > 0:
 		return fmt.Errorf("%d reminders could not be sent; their rows are kept and the mails retried on the next run", r.failed)
 	}
@@ -351,7 +356,7 @@ func (s *Sweeper) sendReminders(ctx context.Context, b *boundRule, asOf time.Tim
 	if s.Mailer == nil {
 		return run, errors.New("rule has a reminder but no mailer is configured: add a [mail] table")
 	}
-	tmpl, err := LoadTemplate(b.Reminder.Template)
+	tmpl, err := s.template(b.Rule)
 	if err != nil {
 		return run, err
 	}

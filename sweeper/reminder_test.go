@@ -3,6 +3,7 @@ package sweeper_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -207,4 +208,81 @@ func TestSweeper_Reminder(t *testing.T) {
 			}
 		})
 	})
+}
+
+// TestSweeper_ReminderClaim races the claim a sweep makes before it mails
+// a row, with the rule's lock out of the way: two sweepers that both read
+// the row's reminder record as needing a mail must not both send it.
+// Each round, claimers all read the record, then all claim at once;
+// exactly one wins, and the record names its run.
+func TestSweeper_ReminderClaim(t *testing.T) {
+	const (
+		rounds   = 20
+		claimers = 6
+		rule     = "account-idle-5y"
+		ageValue = "2021-12-10T11:00:00Z"
+	)
+	at := time.Date(2026, 11, 22, 2, 30, 0, 0, time.UTC)
+	// seed puts the record a claim meets for key in place ("" for none).
+	for _, tc := range []struct {
+		name string
+		seed string
+	}{
+		{"FirstReminder", ""},
+		// A sweeper died between claiming and sending, two hours ago.
+		{"StaleClaim", `INSERT INTO sweeper_reminders (rule, row_key, age_value, state, run_id, claimed_at)
+			VALUES ('` + rule + `', '%s', '` + ageValue + `', 'sending', 'crashed', '2026-11-22 00:30:00.000000')`},
+		// Reminded before; the customer logged in since, so the age value changed.
+		{"NewAgeValue", `INSERT INTO sweeper_reminders (rule, row_key, age_value, state, run_id, claimed_at, sent_at)
+			VALUES ('` + rule + `', '%s', '2016-01-01T00:00:00Z', 'sent', 'earlier', '2020-12-01 03:30:00.000000', '2020-12-01 03:30:01.000000')`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dialects(t, func(t *testing.T, f *fixture) {
+				ctx := context.Background()
+				if err := sweeper.EnsureRemindersTable(ctx, f.sw); err != nil {
+					t.Fatal(err)
+				}
+				for round := range rounds {
+					key := fmt.Sprintf("k%d", round)
+					if tc.seed != "" {
+						f.exec(fmt.Sprintf(tc.seed, key))
+					}
+					var read sync.WaitGroup
+					read.Add(claimers)
+					won := make([]bool, claimers)
+					errs := make([]error, claimers)
+					var wg sync.WaitGroup
+					for i := range claimers {
+						wg.Add(1)
+						go func() {
+							defer wg.Done()
+							won[i], errs[i] = sweeper.ClaimReminder(ctx, f.sw, rule, key, ageValue, fmt.Sprintf("run-%d", i), at,
+								func() { read.Done(); read.Wait() })
+						}()
+					}
+					wg.Wait()
+					var winners []string
+					for i := range claimers {
+						if errs[i] != nil {
+							t.Errorf("round %d: claim of run-%d: %v", round, i, errs[i])
+						}
+						if won[i] {
+							winners = append(winners, fmt.Sprintf("run-%d", i))
+						}
+					}
+					if len(winners) != 1 {
+						t.Fatalf("round %d: claims won: got %v, want exactly one", round, winners)
+					}
+					var runID, state, av string
+					q := `SELECT run_id, state, age_value FROM sweeper_reminders WHERE row_key = '` + key + `'`
+					if err := f.raw.QueryRow(q).Scan(&runID, &state, &av); err != nil {
+						t.Fatalf("round %d: read the record: %v", round, err)
+					}
+					if got, want := runID+" "+state+" "+av, winners[0]+" sending "+ageValue; got != want {
+						t.Fatalf("round %d: record: got %s, want %s", round, got, want)
+					}
+				}
+			})
+		})
+	}
 }

@@ -2,8 +2,9 @@ package sweeper
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -21,7 +22,9 @@ type Scheduler struct {
 	entries map[string]cron.EntryID
 	ctx     context.Context // the jobs' context: cancelled by Stop
 	cancel  context.CancelFunc
-	once    sync.Once
+	// ended is set by Stop and Retire: the runs of a scheduler that ended
+	// belong to a config that is gone, so it never starts again.
+	ended atomic.Bool
 }
 
 // NewScheduler prepares a schedule for the sweeper's config. Nothing runs
@@ -49,8 +52,15 @@ func NewScheduler(s *Sweeper, m *Metrics, log *zap.Logger) (*Scheduler, error) {
 	return sc, nil
 }
 
-// Start starts scheduling.
-func (sc *Scheduler) Start() { sc.cron.Start() }
+// Start starts scheduling. A scheduler runs once: after Stop or Retire,
+// Start fails, and the config is scheduled again with a new Scheduler.
+func (sc *Scheduler) Start() error {
+	if sc.ended.Load() {
+		return errors.New("scheduler: Start after Stop or Retire")
+	}
+	sc.cron.Start()
+	return nil
+}
 
 // Next returns when each rule runs next.
 func (sc *Scheduler) Next() map[string]time.Time {
@@ -63,10 +73,12 @@ func (sc *Scheduler) Next() map[string]time.Time {
 
 // Stop stops scheduling and cancels the runs in flight, which stop at a
 // batch boundary (the batch in flight commits or rolls back). It waits for
-// them at most wait, and reports whether they all ended.
+// them at most wait, and reports whether they all ended. Stop after Retire
+// cancels the runs that were left to finish.
 func (sc *Scheduler) Stop(wait time.Duration) bool {
+	sc.ended.Store(true)
 	stopped := sc.cron.Stop()
-	sc.once.Do(sc.cancel)
+	sc.cancel()
 	select {
 	case <-stopped.Done():
 		return true
@@ -77,13 +89,11 @@ func (sc *Scheduler) Stop(wait time.Duration) bool {
 
 // Retire stops scheduling without cancelling the runs in flight: after a
 // reload, they finish under the old config while the new one takes over.
-// A rule's named lock keeps an old and a new run of it apart.
-func (sc *Scheduler) Retire() {
-	stopped := sc.cron.Stop()
-	go func() {
-		<-stopped.Done()
-		sc.once.Do(sc.cancel)
-	}()
+// A rule's named lock keeps an old and a new run of it apart. The channel
+// is closed once they have ended: what they use may be closed then.
+func (sc *Scheduler) Retire() <-chan struct{} {
+	sc.ended.Store(true)
+	return sc.cron.Stop().Done()
 }
 
 func (sc *Scheduler) runRule(name string) {

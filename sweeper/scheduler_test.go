@@ -112,3 +112,57 @@ func TestScheduler_RefusedRunCountsAsError(t *testing.T) {
 		}
 	}
 }
+
+// TestScheduler_Retire: a retired scheduler lets its run in flight finish
+// (the rows of that run are deleted, not cut off by a cancelled context),
+// says when it has, and cannot be started again: its runs belong to a
+// config that was replaced.
+func TestScheduler_Retire(t *testing.T) {
+	f := setup(t, sweeper.SQLite)
+	f.exec(`CREATE TABLE orders (id AUTO_PK, created_at DATETIME NOT NULL)`,
+		`INSERT INTO orders (created_at) VALUES ('2015-01-01 00:00:00'), ('2015-01-02 00:00:00')`)
+	r := f.rule(sweeper.Rule{Name: "order-7y", Table: "orders", AgeColumns: []string{"created_at"},
+		OlderThan: years(7), Action: sweeper.ActionDelete})
+	r.Schedule = "@every 1s"
+	locked := make(chan struct{}, 1)
+	release := make(chan struct{})
+	sweeper.SetBeforeLock(f.sw, func(string, []any) {
+		select {
+		case locked <- struct{}{}:
+		default:
+		}
+		<-release
+	})
+	sc, err := sweeper.NewScheduler(f.sw, sweeper.NewMetrics(prometheus.NewRegistry()), zap.NewNop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer sc.Stop(5 * time.Second)
+	select {
+	case <-locked:
+	case <-time.After(15 * time.Second):
+		t.Fatal("no run started within 15 s")
+	}
+
+	done := sc.Retire()
+	select {
+	case <-done:
+		t.Fatal("Retire reported the runs ended while one is still in flight")
+	default:
+	}
+	close(release)
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		t.Fatal("the retired run did not end within 15 s")
+	}
+	if n := f.count(`SELECT COUNT(*) FROM orders`); n != 0 {
+		t.Errorf("orders left after the retired run finished: got %d, want 0", n)
+	}
+	if err := sc.Start(); err == nil {
+		t.Error("Start of a retired scheduler: got nil, want an error")
+	}
+}

@@ -146,6 +146,9 @@ type AuditRecord struct {
 	RowKey string
 	Action string
 	Detail string
+	// ParentKey is, on the record of a related row, the key of the rule's
+	// row it went with; "" on the records of the rule's own rows.
+	ParentKey string
 }
 
 // Audit actions beyond the rule actions.

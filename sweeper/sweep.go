@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -35,13 +36,20 @@ type Sweeper struct {
 	// Now is the clock; tests pin it.
 	Now func() time.Time
 
-	// beforeLock, when set, runs between the plain read that finds a batch and
-	// the locking read that re-checks it: the moment a shop's own transaction
-	// may change a row.
+	// templates are the reminder templates by rule name, as LoadTemplates
+	// loaded and checked them.
+	templates map[string]*Template
+
+	// beforeLock, when set, runs between the plain read that finds a batch (a
+	// sweep's candidates, an erasure's look-up) and the locking read that
+	// re-checks it: the moment a shop's own transaction may change a row.
 	beforeLock func(rule string, keys []any)
 	// afterLock, when set, runs in a batch's transaction right after its
 	// locking read: the moment a row the batch did not lock may change.
 	afterLock func(rule string)
+	// auditParentKey is set when the audit table has parent_key; records
+	// are written with it then, and without it to a table that lacks it.
+	auditParentKey atomic.Bool
 }
 
 // SweepOptions select and steer one pass.
@@ -79,6 +87,11 @@ type RuleReport struct {
 	Skipped  string // why the rule did not run, when it did not
 	Duration time.Duration
 	Err      error
+	// AwaitingReminder counts the rows due by age that the reminder held
+	// back (in a dry run: as plan counts them).
+	AwaitingReminder int
+	// Reminder is set when the rule sends reminders.
+	Reminder bool
 }
 
 // RelatedCount is the number of rows of a related table an action touched.
@@ -250,6 +263,7 @@ func (s *Sweeper) sweepRule(ctx context.Context, r *Rule, runID string, asOf tim
 	}
 	cut := b.cutoffFor(asOf, s.Config.Sweeper.Timezone)
 	rr.Cutoff = cut.at
+	rr.Reminder = b.Reminder != nil
 	cond, condArgs := b.dueCond(cut, s.Config.Sweeper.RedactText)
 
 	if opt.DryRun && b.Reminder != nil {
@@ -258,7 +272,7 @@ func (s *Sweeper) sweepRule(ctx context.Context, r *Rule, runID string, asOf tim
 			rr.Err = err
 			return rr
 		}
-		rr.Rows, rr.Reminders = c.due, c.reminders
+		rr.Rows, rr.Reminders, rr.AwaitingReminder = c.due, c.reminders, c.awaiting
 		for _, rel := range b.related {
 			n, err := s.relatedOfKeys(ctx, rel, c.dueKeys)
 			if err != nil {
@@ -441,6 +455,7 @@ func (s *Sweeper) sweepRule(ctx context.Context, r *Rule, runID string, asOf tim
 			return rr
 		}
 		rr.Rows += res.rows
+		rr.AwaitingReminder += res.held
 		rr.Batches++
 		for i := range related {
 			related[i].Rows += res.related[i]
@@ -530,6 +545,23 @@ func scanKeys(q *gorm.DB) ([]any, error) {
 	return keys, rows.Err()
 }
 
+// scanKeyPairs reads rows of two keys: a related row's and its parent's.
+func scanKeyPairs(q *gorm.DB) (keys, parents []any, err error) {
+	rows, err := q.Rows()
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, p any
+		if err := rows.Scan(&k, &p); err != nil {
+			return nil, nil, err
+		}
+		keys, parents = append(keys, normKey(k)), append(parents, normKey(p))
+	}
+	return keys, parents, rows.Err()
+}
+
 // scanValues scans the current row into n values as the driver hands them.
 func scanValues(rows *sql.Rows, n int) ([]any, error) {
 	dst := make([]any, n)
@@ -569,6 +601,7 @@ func StoredKey(k string) string { return keyString(k) }
 type batchResult struct {
 	rows    int
 	related []int
+	held    int // locked rows the reminder held back
 }
 
 // maxAttempts bounds retries of a batch after lock-wait timeouts and
@@ -722,10 +755,12 @@ func (s *Sweeper) batchTx(tx *gorm.DB, b *boundRule, cond string, args []any, ke
 	}
 	var noAddress map[string]bool
 	if b.Reminder != nil && !opt.noReminder {
+		n := len(locked)
 		locked, noAddress, err = s.reminderGate(tx, b, locked, asOf)
 		if err != nil {
 			return res, err
 		}
+		res.held = n - len(locked)
 	}
 	if len(locked) == 0 {
 		return res, nil
@@ -988,8 +1023,9 @@ func readValues(tx *gorm.DB, qTable, qKey string, cols []boundColumn, keys []any
 const relatedChunk = 5000
 
 func (s *Sweeper) handleRelated(tx *gorm.DB, b *boundRule, rel boundRelated, parents []any, runID string, at time.Time) (int, []AuditRecord, error) {
-	q := fmt.Sprintf("SELECT %s FROM %s WHERE %s IN ? ORDER BY %s%s", rel.qKey, rel.qTable, rel.qFK, rel.qKey, b.forUpdate())
-	keys, err := scanKeys(tx.Raw(q, parents))
+	// The foreign key comes along: each record names the row it went with.
+	q := fmt.Sprintf("SELECT %s, %s FROM %s WHERE %s IN ? ORDER BY %s%s", rel.qKey, rel.qFK, rel.qTable, rel.qFK, rel.qKey, b.forUpdate())
+	keys, fks, err := scanKeyPairs(tx.Raw(q, parents))
 	if err != nil {
 		return 0, nil, fmt.Errorf("related %q: lock rows: %w", rel.Table, err)
 	}
@@ -1022,7 +1058,7 @@ func (s *Sweeper) handleRelated(tx *gorm.DB, b *boundRule, rel boundRelated, par
 	recs := make([]AuditRecord, len(keys))
 	for i, k := range keys {
 		recs[i] = AuditRecord{RunID: runID, At: at, Rule: b.Name, Table: rel.Table, RowKey: keyString(k),
-			Action: string(rel.Action), Detail: detail}
+			Action: string(rel.Action), Detail: detail, ParentKey: keyString(fks[i])}
 	}
 	return len(keys), recs, nil
 }

@@ -189,6 +189,56 @@ func (t *Template) Check(columns []string) error {
 	return err
 }
 
+// LoadTemplates loads the reminder template of every rule (disabled ones
+// too: `sweep --rule` may name them) and renders it with a sample row, so
+// that a broken template is a config error when a command loads the config
+// for work, not a failed run when the first reminder is due at night. The
+// runs then mail with the templates loaded here: what was checked is what
+// is sent, and an edited file takes effect when the config is loaded again.
+// The error is a *ConfigError naming every broken template.
+func (s *Sweeper) LoadTemplates() error {
+	var problems []string
+	loaded := map[string]*Template{}
+	for _, r := range s.Config.Rules {
+		if r.Reminder == nil {
+			continue
+		}
+		t, err := loadReminderTemplate(r.Reminder)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("rule %q: %v", r.Name, err))
+			continue
+		}
+		loaded[r.Name] = t
+	}
+	if len(problems) > 0 {
+		return &ConfigError{Path: s.Config.Path, Problems: problems}
+	}
+	s.templates = loaded
+	return nil
+}
+
+// loadReminderTemplate loads a reminder's template and renders it with a
+// sample row of the reminder's columns.
+func loadReminderTemplate(rem *Reminder) (*Template, error) {
+	t, err := LoadTemplate(rem.Template)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.Check(rem.Columns); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// template returns the rule's reminder template: the one LoadTemplates
+// loaded, else the file as it is now.
+func (s *Sweeper) template(r *Rule) (*Template, error) {
+	if t, ok := s.templates[r.Name]; ok {
+		return t, nil
+	}
+	return LoadTemplate(r.Reminder.Template)
+}
+
 // DutchDate writes t's date the Dutch way, "22 december 2026", in t's own
 // location: the caller decides the timezone, as DeleteOn is already in the
 // configured one.

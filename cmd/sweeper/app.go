@@ -78,7 +78,8 @@ Commands:
   healthcheck  ask the running daemon's /healthz (for container health checks)
   version  print the version
 
-The config file is -c FILE, else $SWEEPER_CONFIG, else config.toml.
+The config file is -c FILE (before or after the command), else
+$SWEEPER_CONFIG, else config.toml.
 Run 'sweeper COMMAND -h' for the flags of a command.
 `
 
@@ -144,9 +145,19 @@ type environment struct {
 	stderr     io.Writer
 }
 
+// flagSet is a command's flag set. It takes -c too, so that the config
+// may follow the command as it does in most tools (sweeper sweep -c x.toml);
+// given twice, the later one counts.
 func (e *environment) flagSet(name, usageText string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
+	fs.Func("c", "config file (as before the command: default $SWEEPER_CONFIG, else config.toml)", func(v string) error {
+		if v == "" {
+			return errors.New("empty file name")
+		}
+		e.configPath = v
+		return nil
+	})
 	fs.Usage = func() {
 		fmt.Fprint(e.stderr, usageText)
 		fs.PrintDefaults()
@@ -215,9 +226,24 @@ func (e *environment) open(ctx context.Context) (*sweeper.Config, *zap.Logger, *
 	})
 	if err != nil {
 		log.Sync()
-		return nil, nil, nil, &exitError{code: exitFailed, err: err}
+		return nil, nil, nil, e.openFailed(err)
 	}
 	return cfg, log, db, nil
+}
+
+// openFailed gives a failure to open the database its exit code: a DSN
+// that does not parse is the config's fault (2, nothing was touched, naming
+// the key and the file); a database that does not answer is a run-time
+// failure (1).
+func (e *environment) openFailed(err error) error {
+	var ce *sweeper.ConfigError
+	if errors.As(err, &ce) {
+		if ce.Path == "" {
+			ce.Path = e.configPath
+		}
+		return &exitError{code: exitInvalid, err: err}
+	}
+	return &exitError{code: exitFailed, err: err}
 }
 
 // newSweeper opens everything a command needs and wires the sweeper. The
@@ -240,12 +266,28 @@ func (e *environment) newSweeper(ctx context.Context) (*sweeper.Sweeper, func(),
 	replicas, err := database.OpenReplicas(ctx, cfg.Database.Driver, cfg.Database.Replicas)
 	if err != nil {
 		db.Close()
-		return nil, nil, &exitError{code: exitFailed, err: err}
+		return nil, nil, e.openFailed(err)
 	}
 	if replicas != nil {
 		s.Replicas = replicas
 	}
 	return s, func() { replicas.Close(); db.Close(); log.Sync() }, nil
+}
+
+// newWorker is newSweeper for the commands that act on the data (sweep,
+// erase): every reminder template is loaded and rendered with a sample row
+// first, so that a broken one is a config error (exit 2) before anything is
+// touched, not a rule failing at night.
+func (e *environment) newWorker(ctx context.Context) (*sweeper.Sweeper, func(), error) {
+	s, done, err := e.newSweeper(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.LoadTemplates(); err != nil {
+		done()
+		return nil, nil, err
+	}
+	return s, done, nil
 }
 
 // stringList is a flag that may be given more than once.

@@ -22,7 +22,9 @@ const auditUsage = `Usage: sweeper [-c FILE] audit [--rule NAME]... [--table NAM
 
 What was done to which row, when, by which rule: the audit records the
 sweeper wrote, oldest first, with totals per rule and action. Answers "was my
-data deleted?": sweeper audit --table customers --key 4711.
+data deleted?": sweeper audit --table customers --key 4711 lists the row's
+own records (delete or anonymise, reminder, file) and those of the related
+rows that went with it (PARENT is the row's key).
 Reads only; works with a read-only database user.
 
 `
@@ -74,6 +76,11 @@ func (e *environment) audit(ctx context.Context, args []string) error {
 	}
 	if err != nil {
 		return err
+	}
+	if len(f.Keys) > 0 && !sum.ParentKeys {
+		fmt.Fprintf(e.stderr, "audit: table %q was created by an earlier version and has no parent_key column: "+
+			"only the row's own records are listed, not those of related rows that went with it ('sweeper check' says how to add it)\n",
+			s.Config.Sweeper.AuditTable)
 	}
 	f.MaxID = sum.MaxID
 	if sum.MaxID == 0 {
@@ -142,16 +149,16 @@ func writeAuditText(ctx context.Context, w io.Writer, s *sweeper.Sweeper, f swee
 		}
 		return nil
 	}
-	which := "audit records"
+	which := plural(sum.Records, "audit record")
 	if ft != "" {
 		which += " of " + ft
 	}
-	fmt.Fprintf(w, "%d %s, oldest first; times in %s:\n\n", sum.Records, which, tz)
+	fmt.Fprintf(w, "%s, oldest first; times in %s:\n\n", which, tz)
 	ruleW, actW := len("RULE"), len("ACTION")
 	for _, t := range sum.Totals {
 		ruleW, actW = max(ruleW, utf8.RuneCountInString(t.Rule)), max(actW, utf8.RuneCountInString(t.Action))
 	}
-	tableW, keyW := max(len("TABLE"), sum.TableWidth), max(len("KEY"), sum.KeyWidth)
+	tableW, keyW, parentW := max(len("TABLE"), sum.TableWidth), max(len("KEY"), sum.KeyWidth), max(len("PARENT"), sum.ParentWidth)
 	const atW = len("2006-01-02 15:04:05 CEST")
 	pad := func(s string, n int) string {
 		if d := n - utf8.RuneCountInString(s); d > 0 {
@@ -159,13 +166,14 @@ func writeAuditText(ctx context.Context, w io.Writer, s *sweeper.Sweeper, f swee
 		}
 		return s
 	}
-	line := func(at, rule, table, key, action, run, detail string) {
-		l := strings.Join([]string{pad(at, atW), pad(rule, ruleW), pad(table, tableW), pad(key, keyW), pad(action, actW), pad(run, 16), detail}, "  ")
+	line := func(at, rule, table, key, parent, action, run, detail string) {
+		l := strings.Join([]string{pad(at, atW), pad(rule, ruleW), pad(table, tableW), pad(key, keyW), pad(parent, parentW),
+			pad(action, actW), pad(run, 16), detail}, "  ")
 		fmt.Fprintln(w, strings.TrimRight(l, " "))
 	}
-	line("AT", "RULE", "TABLE", "KEY", "ACTION", "RUN", "DETAIL")
+	line("AT", "RULE", "TABLE", "KEY", "PARENT", "ACTION", "RUN", "DETAIL")
 	err := eachRecord(ctx, s, f, func(r sweeper.AuditRecord) error {
-		line(r.At.In(tz).Format("2006-01-02 15:04:05 MST"), r.Rule, r.Table, r.RowKey, r.Action, r.RunID, r.Detail)
+		line(r.At.In(tz).Format("2006-01-02 15:04:05 MST"), r.Rule, r.Table, r.RowKey, r.ParentKey, r.Action, r.RunID, r.Detail)
 		return nil
 	})
 	if err != nil {
@@ -190,6 +198,8 @@ type auditRecordJSON struct {
 	RowKey string `json:"row_key"`
 	Action string `json:"action"`
 	Detail string `json:"detail"`
+	// ParentKey is null on the records of a rule's own rows.
+	ParentKey *string `json:"parent_key"`
 }
 
 type auditTotalJSON struct {
@@ -206,8 +216,12 @@ func writeAuditJSON(ctx context.Context, w io.Writer, s *sweeper.Sweeper, f swee
 	}
 	n := 0
 	err := eachRecord(ctx, s, f, func(r sweeper.AuditRecord) error {
-		b, err := json.Marshal(auditRecordJSON{ID: r.ID, RunID: r.RunID, At: r.At.UTC().Format(time.RFC3339Nano), Rule: r.Rule,
-			Table: r.Table, RowKey: r.RowKey, Action: r.Action, Detail: r.Detail})
+		rec := auditRecordJSON{ID: r.ID, RunID: r.RunID, At: r.At.UTC().Format(time.RFC3339Nano), Rule: r.Rule,
+			Table: r.Table, RowKey: r.RowKey, Action: r.Action, Detail: r.Detail}
+		if r.ParentKey != "" {
+			rec.ParentKey = &r.ParentKey
+		}
+		b, err := json.Marshal(rec)
 		if err != nil {
 			return err
 		}
@@ -242,12 +256,12 @@ func writeAuditJSON(ctx context.Context, w io.Writer, s *sweeper.Sweeper, f swee
 // to the text and JSON forms.
 func writeAuditCSV(ctx context.Context, w io.Writer, s *sweeper.Sweeper, f sweeper.AuditFilter) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"id", "run_id", "at", "rule", "table_name", "row_key", "action", "detail"}); err != nil {
+	if err := cw.Write([]string{"id", "run_id", "at", "rule", "table_name", "row_key", "action", "detail", "parent_key"}); err != nil {
 		return err
 	}
 	err := eachRecord(ctx, s, f, func(r sweeper.AuditRecord) error {
 		return cw.Write([]string{strconv.FormatInt(r.ID, 10), r.RunID, r.At.UTC().Format(time.RFC3339Nano), r.Rule, r.Table,
-			r.RowKey, r.Action, r.Detail})
+			r.RowKey, r.Action, r.Detail, r.ParentKey})
 	})
 	if err != nil {
 		return err

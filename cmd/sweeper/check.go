@@ -49,9 +49,9 @@ func (e *environment) check(ctx context.Context, args []string) error {
 			warns++
 		}
 	}
-	fmt.Fprintf(e.stdout, "%s: %d rules, %d errors, %d warnings\n", e.configPath, len(cfg.Rules), errs, warns)
+	fmt.Fprintf(e.stdout, "%s: %s, %s, %s\n", e.configPath, plural(len(cfg.Rules), "rule"), plural(errs, "error"), plural(warns, "warning"))
 	if errs > 0 {
-		return &exitError{code: exitFailed, err: fmt.Errorf("check found %d errors", errs)}
+		return &exitError{code: exitFailed, err: fmt.Errorf("check found %s", plural(errs, "error"))}
 	}
 	return nil
 }

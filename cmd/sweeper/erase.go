@@ -54,7 +54,7 @@ func (e *environment) erase(ctx context.Context, args []string) error {
 		fs.Usage()
 		return usageErrorf("erase: give at least one --key")
 	}
-	s, done, err := e.newSweeper(ctx)
+	s, done, err := e.newWorker(ctx)
 	if err != nil {
 		return err
 	}
@@ -68,10 +68,13 @@ func (e *environment) erase(ctx context.Context, args []string) error {
 	}
 	if n := len(res.Keys) - res.Erased(); n > 0 {
 		verb := "were"
-		if res.DryRun {
+		switch {
+		case res.DryRun:
 			verb = "would be"
+		case n == 1:
+			verb = "was"
 		}
-		return &exitError{code: exitFailed, err: fmt.Errorf("%d of %d keys %s not erased", n, len(res.Keys), verb)}
+		return &exitError{code: exitFailed, err: fmt.Errorf("%d of %s %s not erased", n, plural(len(res.Keys), "key"), verb)}
 	}
 	return nil
 }
@@ -96,12 +99,8 @@ func writeEraseReport(e *environment, res *sweeper.EraseResult) {
 		}
 	}
 	t.write(w)
-	var rel []string
-	for _, rc := range res.Related {
-		rel = append(rel, fmt.Sprintf("%s %s %d", rc.Table, rc.Action, rc.Rows))
+	if len(res.Related) > 0 {
+		fmt.Fprintln(w, strings.Join(wrapList("related rows: ", relatedItems(res.Related)), "\n"))
 	}
-	if len(rel) > 0 {
-		fmt.Fprintf(w, "related rows: %s\n", strings.Join(rel, ", "))
-	}
-	fmt.Fprintf(w, "%d of %d keys %s\n", res.Erased(), len(res.Keys), yes)
+	fmt.Fprintf(w, "%d of %s %s\n", res.Erased(), plural(len(res.Keys), "key"), yes)
 }

@@ -41,14 +41,15 @@ func opInt(t *testing.T, db *sql.DB, q string, args ...any) int {
 
 type opAudit struct {
 	Records []struct {
-		ID     int64  `json:"id"`
-		RunID  string `json:"run_id"`
-		At     string `json:"at"`
-		Rule   string `json:"rule"`
-		Table  string `json:"table_name"`
-		RowKey string `json:"row_key"`
-		Action string `json:"action"`
-		Detail string `json:"detail"`
+		ID        int64   `json:"id"`
+		RunID     string  `json:"run_id"`
+		At        string  `json:"at"`
+		Rule      string  `json:"rule"`
+		Table     string  `json:"table_name"`
+		RowKey    string  `json:"row_key"`
+		Action    string  `json:"action"`
+		Detail    string  `json:"detail"`
+		ParentKey *string `json:"parent_key"`
 	} `json:"records"`
 	Totals []struct {
 		Rule    string `json:"rule"`
@@ -149,9 +150,16 @@ func TestAudit_FindsTheSweep(t *testing.T) {
 	if err := db.QueryRow(`SELECT row_key FROM sweeper_audit WHERE table_name = 'customers' AND action = 'delete' ORDER BY id LIMIT 1`).Scan(&key); err != nil {
 		t.Fatal(err)
 	}
+	// The customer's own delete record, and those of its related rows.
 	k := opAuditJSON(t, cfg, "--table", "customers", "--key", key)
-	if k.Total != 1 || len(k.Records) != 1 || k.Records[0].Rule != "account-idle-7y" || k.Records[0].Action != "delete" || k.Records[0].RowKey != key {
-		t.Errorf("audit --table customers --key %s: got %+v, want the one delete record", key, k)
+	if k.Total != len(k.Records) || len(k.Records) < 2 || k.Records[0].Rule != "account-idle-7y" || k.Records[0].Action != "delete" ||
+		k.Records[0].RowKey != key || k.Records[0].ParentKey != nil {
+		t.Errorf("audit --table customers --key %s: got %+v, want the delete record first, then the related rows'", key, k)
+	}
+	for _, rec := range k.Records[1:] {
+		if rec.ParentKey == nil || *rec.ParentKey != key || rec.Rule != "account-idle-7y" || rec.Table == "customers" {
+			t.Errorf("audit --table customers --key %s: record %+v is not one of the customer's related rows", key, rec)
+		}
 	}
 	r := opAuditJSON(t, cfg, "--rule", "payment-account-7y")
 	if r.Total != got["payment-account-7y anonymise"] || len(r.Records) != r.Total || r.Total == 0 {
@@ -184,7 +192,7 @@ func TestAudit_FindsTheSweep(t *testing.T) {
 	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 	// order-7y deletes orders and their lines and detaches invoices, payments and designs.
 	want7y := got["order-7y delete"] + got["order-7y detach"]
-	if code != exitOK || err != nil || len(recs) != want7y+1 || !slices.Equal(recs[0], []string{"id", "run_id", "at", "rule", "table_name", "row_key", "action", "detail"}) {
+	if code != exitOK || err != nil || len(recs) != want7y+1 || !slices.Equal(recs[0], []string{"id", "run_id", "at", "rule", "table_name", "row_key", "action", "detail", "parent_key"}) {
 		t.Errorf("audit --format csv: exit %d, err %v, %d lines, want a header and %d records", code, err, len(recs), want7y)
 	}
 	for _, args := range [][]string{{"--format", "xml"}, {"--since", "yesterday"}} {

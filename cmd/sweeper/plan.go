@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -27,6 +28,8 @@ Formats: text (aligned tables with totals, for a terminal), markdown (for a
 ticket), csv (one row per rule, for a spreadsheet), json (SPEC §4, for
 machines), html (one self-contained page with a chart per rule of the rows
 becoming due per month; write it with -o report.html).
+Without --format, -o takes the format from the file's extension (.txt,
+.md or .markdown, .csv, .json, .html or .htm); any other -o needs --format.
 --forecast adds the rows becoming due per calendar month (json, csv, text,
 markdown; html always has 12 months).
 
@@ -40,12 +43,19 @@ func (e *environment) plan(ctx context.Context, args []string) error {
 	var rules stringList
 	fs.Var(&rules, "rule", "rule to plan (repeatable; default: every enabled rule)")
 	asOf := fs.String("as-of", "", "the sweeper's clock: RFC 3339, or YYYY-MM-DD for midnight in the configured timezone")
-	format := fs.String("format", "text", strings.Join(planFormats, ", "))
+	format := fs.String("format", "", strings.Join(planFormats, ", ")+" (default: from -o's extension, else text)")
 	forecast := fs.String("forecast", "", "add the rows becoming due per month for this many months: 12m, 6m, 1y")
 	out := fs.String("o", "", "write the report to this file instead of standard output")
 	verbose := fs.Bool("v", false, "show the SQL each rule runs (text and markdown)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *format == "" {
+		f, err := formatFromFile(*out)
+		if err != nil {
+			return err
+		}
+		*format = f
 	}
 	if !slices.Contains(planFormats, *format) {
 		return usageErrorf("plan: --format %q is not one of %s", *format, strings.Join(planFormats, ", "))
@@ -116,9 +126,35 @@ func (e *environment) plan(ctx context.Context, args []string) error {
 		fmt.Fprintf(e.stderr, "plan: wrote the %s report to %s\n", *format, *out)
 	}
 	if pe != nil {
-		return &exitError{code: exitFailed, err: fmt.Errorf("%d of %d rules could not be planned: %w", len(pe.Failed), len(p.Rules), pe)}
+		return &exitError{code: exitFailed, err: fmt.Errorf("%d of %s could not be planned: %w", len(pe.Failed), plural(len(p.Rules), "rule"), pe)}
 	}
 	return nil
+}
+
+// planExtensions are the file extensions -o takes the format from.
+var planExtensions = map[string]string{
+	".txt": "text", ".md": "markdown", ".markdown": "markdown", ".csv": "csv",
+	".json": "json", ".html": "html", ".htm": "html",
+}
+
+// formatFromFile is the format of a report written to path without
+// --format: standard output is text; a file is what its extension says. An
+// extension that says nothing is refused rather than guessed: text in a
+// file named report.pdf or plan.xlsx is a surprise found too late.
+func formatFromFile(path string) (string, error) {
+	if path == "" {
+		return "text", nil
+	}
+	ext := strings.ToLower(filepath.Ext(path))
+	if f, ok := planExtensions[ext]; ok {
+		return f, nil
+	}
+	what := "the extension " + ext
+	if ext == "" {
+		what = "a name without an extension"
+	}
+	return "", usageErrorf("plan: -o %s: %s names no report format (.txt, .md, .csv, .json, .html); give --format %s",
+		path, what, strings.Join(planFormats, "|"))
 }
 
 // parseForecast reads --forecast: a number of months ("12m", "12",
@@ -152,6 +188,20 @@ var forecastPattern = regexp.MustCompile(`^(\d+)\s*(m|mo|mon|month|months|y|yr|y
 type planJSON struct {
 	AsOf  string         `json:"as_of"`
 	Rules []rulePlanJSON `json:"rules"`
+	// Overlaps are pairs of rules whose due rows intersect; absent when
+	// there are none, so the shape stays SPEC §4's.
+	Overlaps []overlapJSON `json:"overlaps,omitempty"`
+}
+
+// overlapJSON is two rules on one table whose due rows intersect.
+type overlapJSON struct {
+	Table  string `json:"table"`
+	First  string `json:"first"`
+	Second string `json:"second"`
+	Rows   int    `json:"rows"`
+	AtMost bool   `json:"at_most,omitempty"`
+	Note   string `json:"note"`
+	Error  string `json:"error,omitempty"`
 }
 
 type rulePlanJSON struct {
@@ -204,6 +254,13 @@ func writePlanJSON(w io.Writer, p *sweeper.Plan) error {
 			rj.Error = r.Err.Error()
 		}
 		out.Rules = append(out.Rules, rj)
+	}
+	for _, o := range p.Overlaps {
+		oj := overlapJSON{Table: o.Table, First: o.First, Second: o.Second, Rows: o.Rows, AtMost: o.AtMost, Note: overlapText(o)}
+		if o.Err != nil {
+			oj.Error = o.Err.Error()
+		}
+		out.Overlaps = append(out.Overlaps, oj)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -23,10 +23,13 @@ type table struct {
 	rows  [][]string
 	// rules are the row indexes above which a dashed line is drawn.
 	rules map[int]bool
+	// notes are lines written as they are below a row, by its index: lists
+	// too long for a column, such as a rule's related rows.
+	notes map[int][]string
 }
 
 func newTable(head ...string) *table {
-	t := &table{right: make([]bool, len(head)), rules: map[int]bool{}}
+	t := &table{right: make([]bool, len(head)), rules: map[int]bool{}, notes: map[int][]string{}}
 	for i, h := range head {
 		// A leading '>' marks a right-aligned column.
 		if strings.HasPrefix(h, ">") {
@@ -42,6 +45,72 @@ func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
 
 // line draws a dashed line above the next row.
 func (t *table) line() { t.rules[len(t.rows)] = true }
+
+// note writes lines below the last row added.
+func (t *table) note(lines ...string) {
+	i := len(t.rows) - 1
+	t.notes[i] = append(t.notes[i], lines...)
+}
+
+// lineWidth is the terminal the text reports are made to fit: a list that
+// would make a line longer is wrapped instead.
+const lineWidth = 120
+
+// wrapList writes items after prefix, separated by ", ", over as many lines
+// as keep each within lineWidth.
+func wrapList(prefix string, items []string) []string {
+	words := make([]string, len(items))
+	for i, it := range items {
+		words[i] = it
+		if i < len(items)-1 {
+			words[i] += ","
+		}
+	}
+	return wrapWords(prefix, words)
+}
+
+// wrapText writes text after prefix over as many lines as keep each within
+// lineWidth.
+func wrapText(prefix, text string) []string { return wrapWords(prefix, strings.Fields(text)) }
+
+// wrapWords writes words after prefix, separated by spaces, over as many
+// lines as keep each within lineWidth; the lines after the first are
+// indented to line up under the first word. A word too long for a line of
+// its own is shortened with "…".
+func wrapWords(prefix string, words []string) []string {
+	indent := strings.Repeat(" ", utf8.RuneCountInString(prefix))
+	room := max(lineWidth-len(indent), 20)
+	lines := []string{""}
+	for _, wd := range words {
+		wd = truncate(wd, room)
+		cur := &lines[len(lines)-1]
+		switch {
+		case *cur == "":
+			*cur = wd
+		case utf8.RuneCountInString(*cur)+1+utf8.RuneCountInString(wd) <= room:
+			*cur += " " + wd
+		default:
+			lines = append(lines, wd)
+		}
+	}
+	for i := range lines {
+		if i == 0 {
+			lines[i] = prefix + lines[i]
+		} else {
+			lines[i] = indent + lines[i]
+		}
+	}
+	return lines
+}
+
+// relatedItems are a rule's related-row counts as "table action rows".
+func relatedItems(rcs []sweeper.RelatedCount) []string {
+	var items []string
+	for _, rc := range rcs {
+		items = append(items, fmt.Sprintf("%s %s %d", rc.Table, rc.Action, rc.Rows))
+	}
+	return items
+}
 
 func (t *table) write(w io.Writer) error {
 	width := make([]int, len(t.head))
@@ -79,6 +148,9 @@ func (t *table) write(w io.Writer) error {
 			sb.WriteString(strings.Repeat("-", total-2) + "\n")
 		}
 		row(r)
+		for _, n := range t.notes[i] {
+			sb.WriteString(n + "\n")
+		}
 	}
 	_, err := io.WriteString(w, sb.String())
 	return err
@@ -116,11 +188,28 @@ func cutoff(r sweeper.RulePlan) string {
 }
 
 func relatedText(r sweeper.RulePlan) string {
-	var parts []string
-	for _, rc := range r.Related {
-		parts = append(parts, fmt.Sprintf("%s %s %d", rc.Table, rc.Action, rc.Rows))
+	return strings.Join(relatedItems(r.Related), ", ")
+}
+
+// overlapsIntro heads the list of overlapping rules in every format.
+const overlapsIntro = "Rules that overlap: the counts above are each rule's alone; a sweep runs the rules in config order."
+
+// overlapText says what a sweep does with the rows two rules share.
+func overlapText(o sweeper.Overlap) string {
+	if o.Err != nil {
+		return fmt.Sprintf("%s: %s (%s) and %s (%s) share the table; the rows due under both could not be counted: %v",
+			o.Table, o.First, o.FirstAction, o.Second, o.SecondAction, o.Err)
 	}
-	return strings.Join(parts, ", ")
+	rows := plural(o.Rows, "row")
+	if o.AtMost {
+		rows = "at most " + rows
+	}
+	if o.FirstAction == sweeper.ActionDelete {
+		return fmt.Sprintf("%s: %s due under both %s and %s; %s deletes them first, so %s finds them gone",
+			o.Table, rows, o.First, o.Second, o.First, o.Second)
+	}
+	return fmt.Sprintf("%s: %s due under both %s and %s; %s %ss them first, then %s deletes them",
+		o.Table, rows, o.First, o.Second, o.First, o.FirstAction, o.Second)
 }
 
 type planTotals struct{ Due, Reminders, Awaiting, Upcoming int }
@@ -141,6 +230,15 @@ func totals(p *sweeper.Plan) planTotals {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
+// plural writes a count with its noun, singular for one: "1 rule",
+// "2 rules", "0 rules".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return itoa(n) + " " + noun + "s"
+}
+
 // forecastMonths returns the month keys of the plan's forecast, "" when no
 // rule has one.
 func forecastMonths(p *sweeper.Plan) []sweeper.MonthCount {
@@ -153,22 +251,25 @@ func forecastMonths(p *sweeper.Plan) []sweeper.MonthCount {
 }
 
 // writePlanText writes the plan as aligned tables for a terminal: one row
-// per rule with totals, then per rule its basis, related rows and errors;
-// verbose adds the SQL each rule runs.
+// per rule with totals, then per rule its period, oldest due row, basis,
+// related rows and errors; verbose adds the SQL each rule runs. The table
+// holds the counts and what is needed to tell the rules apart, so that it
+// fits a terminal of lineWidth with the example shops' names; the text
+// goes below, where it may be as long as it is.
 func writePlanText(w io.Writer, p *sweeper.Plan, verbose bool) error {
 	fmt.Fprintf(w, "Plan as of %s (nothing has been changed)\n\n", p.AsOf.Format("2006-01-02 15:04:05 MST"))
-	t := newTable("RULE", "TABLE", "ACTION", "OLDER THAN", "CUTOFF", ">DUE", ">REMINDERS", ">AWAITING", ">NEXT 30 DAYS", "OLDEST DUE", "BASIS")
+	t := newTable("RULE", "TABLE", "ACTION", "CUTOFF", ">DUE", ">REMINDERS", ">AWAITING", ">NEXT 30 DAYS")
 	for _, r := range p.Rules {
 		if r.Err != nil {
-			t.add(r.Name, r.Table, string(r.Action), r.OlderThan.String(), "ERROR", "-", "-", "-", "-", "-", "see below")
+			t.add(r.Name, r.Table, string(r.Action), "ERROR", "-", "-", "-", "-")
 			continue
 		}
-		t.add(r.Name, r.Table, string(r.Action), r.OlderThan.String(), cutoff(r), itoa(r.Due), itoa(r.Reminders),
-			itoa(r.AwaitingReminder), itoa(r.Upcoming30d), oldest(r), truncate(r.Basis, 40))
+		t.add(r.Name, r.Table, string(r.Action), cutoff(r), itoa(r.Due), itoa(r.Reminders),
+			itoa(r.AwaitingReminder), itoa(r.Upcoming30d))
 	}
 	tot := totals(p)
 	t.line()
-	t.add(fmt.Sprintf("TOTAL (%d rules)", len(p.Rules)), "", "", "", "", itoa(tot.Due), itoa(tot.Reminders), itoa(tot.Awaiting), itoa(tot.Upcoming), "", "")
+	t.add("TOTAL ("+plural(len(p.Rules), "rule")+")", "", "", "", itoa(tot.Due), itoa(tot.Reminders), itoa(tot.Awaiting), itoa(tot.Upcoming))
 	if err := t.write(w); err != nil {
 		return err
 	}
@@ -194,27 +295,34 @@ func writePlanText(w io.Writer, p *sweeper.Plan, verbose bool) error {
 			return err
 		}
 	}
+	if len(p.Overlaps) > 0 {
+		fmt.Fprintf(w, "\n%s\n", overlapsIntro)
+		for _, o := range p.Overlaps {
+			fmt.Fprintln(w, strings.Join(wrapText("  ", overlapText(o)), "\n"))
+		}
+	}
 	for _, r := range p.Rules {
+		// Indented by two under the rule's name; the SQL stays one line, to
+		// be copied.
 		var lines []string
 		if r.Err != nil {
-			lines = append(lines, "error: "+r.Err.Error())
+			lines = append(lines, wrapText("  error: ", r.Err.Error())...)
+		} else {
+			lines = append(lines, "  older than "+r.OlderThan.String()+"; oldest due: "+oldest(r))
 		}
 		if r.Description != "" {
-			lines = append(lines, "description: "+oneLine(r.Description))
+			lines = append(lines, wrapText("  description: ", r.Description)...)
 		}
 		if r.Basis != "" {
-			lines = append(lines, "basis: "+oneLine(r.Basis))
+			lines = append(lines, wrapText("  basis: ", r.Basis)...)
 		}
 		for _, rc := range r.Related {
-			lines = append(lines, fmt.Sprintf("related: %s %s %d rows", rc.Table, rc.Action, rc.Rows))
+			lines = append(lines, fmt.Sprintf("  related: %s %s %s", rc.Table, rc.Action, plural(rc.Rows, "row")))
 		}
 		if verbose && r.SQL != "" {
-			lines = append(lines, "sql: "+r.SQL, fmt.Sprintf("args: %v", r.Args))
+			lines = append(lines, "  sql: "+r.SQL, fmt.Sprintf("  args: %v", r.Args))
 		}
-		if len(lines) == 0 {
-			continue
-		}
-		if _, err := fmt.Fprintf(w, "\n%s\n  %s\n", r.Name, strings.Join(lines, "\n  ")); err != nil {
+		if _, err := fmt.Fprintf(w, "\n%s\n%s\n", r.Name, strings.Join(lines, "\n")); err != nil {
 			return err
 		}
 	}
@@ -260,7 +368,7 @@ func writePlanMarkdown(w io.Writer, p *sweeper.Plan, verbose bool) error {
 			r.Action, mdCell(r.Basis), r.OlderThan, cutoff(r), r.Due, r.Reminders, r.AwaitingReminder, r.Upcoming30d, oldest(r))
 	}
 	tot := totals(p)
-	fmt.Fprintf(&b, "| **Total** (%d rules) | | | | | | **%d** | **%d** | **%d** | **%d** | |\n", len(p.Rules),
+	fmt.Fprintf(&b, "| **Total** (%s) | | | | | | **%d** | **%d** | **%d** | **%d** | |\n", plural(len(p.Rules), "rule"),
 		tot.Due, tot.Reminders, tot.Awaiting, tot.Upcoming)
 
 	var related []string
@@ -292,6 +400,12 @@ func writePlanMarkdown(w io.Writer, p *sweeper.Plan, verbose bool) error {
 				sum += m.Rows
 			}
 			fmt.Fprintf(&b, " %d |\n", sum)
+		}
+	}
+	if len(p.Overlaps) > 0 {
+		b.WriteString("\n### Overlapping rules\n\n" + overlapsIntro + "\n\n")
+		for _, o := range p.Overlaps {
+			b.WriteString("- " + mdCell(overlapText(o)) + "\n")
 		}
 	}
 	var errs []string

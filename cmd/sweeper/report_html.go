@@ -31,7 +31,10 @@ type htmlReport struct {
 	Totals    planTotals
 	Months    int
 	Reminders []htmlReminder
-	BarColour string
+	// Overlaps are the overlapping rules, as the other formats say them.
+	Overlaps      []string
+	OverlapsIntro string
+	BarColour     string
 	// FirstMonth and LastMonth name the forecast's span, e.g. "November 2026".
 	FirstMonth, LastMonth string
 }
@@ -133,6 +136,10 @@ func writePlanHTML(w io.Writer, p *sweeper.Plan, cfg *sweeper.Config, now time.T
 			rep.Reminders = append(rep.Reminders, rm)
 		}
 	}
+	for _, o := range p.Overlaps {
+		rep.Overlaps = append(rep.Overlaps, overlapText(o))
+	}
+	rep.OverlapsIntro = overlapsIntro
 	var b strings.Builder
 	if err := reportTemplate.Execute(&b, rep); err != nil {
 		return fmt.Errorf("render the HTML report: %w", err)

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -28,8 +27,11 @@ import (
 const runUsage = `Usage: sweeper [-c FILE] run
 
 The daemon: runs every enabled rule on its schedule, serves /healthz and
-/metrics, logs JSON. SIGHUP reloads the config (an invalid one is logged and
-the old one keeps running). SIGTERM or SIGINT stops it cleanly: the batch in
+/metrics, logs JSON. It waits for the database if it does not answer. A
+config whose rules do not fit the live schema, or whose reminder templates do
+not render, is refused: at start with exit 2, on reload as below. SIGHUP
+reloads the config (one that is refused is logged with every problem and the
+old one keeps running). SIGTERM or SIGINT stops it cleanly: the batch in
 flight commits or rolls back, then it exits 0; a second signal exits at once.
 
 `
@@ -50,6 +52,13 @@ type daemon struct {
 	store    *database.DB
 	sched    *sweeper.Scheduler
 	replicas *database.Replicas
+
+	// retired is closed once the runs of every replaced config have ended
+	// and what only they used is closed; nil until a config is replaced.
+	retired <-chan struct{}
+	// stopping is closed when the daemon stops: the runs of replaced
+	// configs that are still going are cancelled too.
+	stopping chan struct{}
 }
 
 func (e *environment) run(ctx context.Context, args []string) error {
@@ -69,7 +78,11 @@ func (e *environment) run(ctx context.Context, args []string) error {
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	d := &daemon{e: e, metrics: sweeper.NewMetrics(reg), cfg: cfg, log: log}
+	d := &daemon{e: e, metrics: sweeper.NewMetrics(reg), cfg: cfg, log: log, stopping: make(chan struct{})}
+	sw, err := d.wire(cfg, log)
+	if err != nil {
+		return err
+	}
 
 	// SIGHUP is caught from here on; before, it would kill the process.
 	hup := make(chan os.Signal, 1)
@@ -80,28 +93,10 @@ func (e *environment) run(ctx context.Context, args []string) error {
 	if err != nil {
 		return &exitError{code: exitFailed, err: err}
 	}
-
-	// The database may be down when the daemon starts: it waits for it,
-	// answering /healthz with 503 meanwhile, rather than exiting.
-	store, err := d.openStore(ctx, cfg)
-	if err != nil {
-		d.shutdownHTTP(srv)
-		if ctx.Err() != nil {
-			return nil
-		}
-		return &exitError{code: exitFailed, err: err}
-	}
-	d.mu.Lock()
-	d.store = store
-	d.mu.Unlock()
-	if err := d.startScheduler(cfg, log, store); err != nil {
-		d.shutdownHTTP(srv)
-		store.Close()
-		return &exitError{code: exitInvalid, err: err}
-	}
+	// Ready means the config is loaded and /healthz answers; whether the
+	// database does is /healthz's to say. Waiting for it here would hold
+	// systemd's start job, and a wrong password would never let it finish.
 	systemd.SdNotify(false, systemd.SdNotifyReady)
-	log.Info("daemon started", zap.String("event", "daemon.start"), zap.Int("rules", countEnabled(cfg)),
-		zap.String("http", cfg.HTTP.Listen))
 
 	var watchdog <-chan time.Time
 	if iv, err := systemd.SdWatchdogEnabled(false); err == nil && iv > 0 {
@@ -109,16 +104,37 @@ func (e *environment) run(ctx context.Context, args []string) error {
 		defer t.Stop()
 		watchdog = t.C
 	}
+	// The database may be down when the daemon starts: it waits for it,
+	// answering /healthz with 503 meanwhile, rather than exiting.
+	p := d.prepare(ctx, sw, nil)
 	for {
+		var prepared <-chan prepared
+		if p != nil {
+			prepared = p.done
+		}
 		select {
 		case <-ctx.Done():
+			p.abandon()
 			return d.shutdown(srv)
-		case <-hup:
-			d.reload(ctx)
 		case <-watchdog:
-			// Alive means the loop turns and the database answers.
-			if d.healthy(ctx) == nil {
-				systemd.SdNotify(false, systemd.SdNotifyWatchdog)
+			// The watchdog hears that this loop turns, whatever the
+			// database does: an outage is /healthz's to report, and a
+			// restart would not end it.
+			systemd.SdNotify(false, systemd.SdNotifyWatchdog)
+		case <-hup:
+			if next := d.reload(ctx); next != nil {
+				p.abandon()
+				p = next
+			}
+		case r := <-prepared:
+			p = nil
+			if ctx.Err() != nil {
+				r.gen.close() // stopping: the next turn shuts down
+				continue
+			}
+			if err := d.take(r); err != nil {
+				d.shutdownHTTP(srv)
+				return err
 			}
 		}
 	}
@@ -134,20 +150,143 @@ func countEnabled(cfg *sweeper.Config) int {
 	return n
 }
 
+// wire builds the sweeper for cfg with what needs no database: the
+// mailer, and the reminder templates, each rendered with a sample row. The
+// sweeper comes back even when that fails, so that a reload can report
+// these problems together with those the database shows.
+func (d *daemon) wire(cfg *sweeper.Config, log *zap.Logger) (*sweeper.Sweeper, error) {
+	s := &sweeper.Sweeper{Config: cfg, Log: log, Files: files.Remover{}}
+	var errs []error
+	if cfg.Mail.Host != "" {
+		m, err := mail.New(cfg.Mail)
+		if err != nil {
+			errs = append(errs, &exitError{code: exitInvalid, err: fmt.Errorf("mail: %w", err)})
+		} else {
+			s.Mailer = m
+		}
+	}
+	if err := s.LoadTemplates(); err != nil {
+		errs = append(errs, err)
+	}
+	return s, errors.Join(errs...)
+}
+
+// generation is a config ready to take over from the running one: its
+// sweeper, wired to the database and replicas it needs.
+type generation struct {
+	sw       *sweeper.Sweeper
+	store    *database.DB
+	replicas *database.Replicas
+	ownStore bool // opened for this config, not the running one's
+}
+
+// close closes what a generation that never ran opened.
+func (g *generation) close() {
+	if g == nil {
+		return
+	}
+	g.replicas.Close()
+	if g.ownStore {
+		g.store.Close()
+	}
+}
+
+// prepared is what a preparation ends with: a config ready to take over, or
+// every problem that keeps it from doing so.
+type prepared struct {
+	gen *generation
+	err error
+}
+
+// preparation is a config being connected and held against the live
+// schema in the background, while the daemon's loop goes on turning.
+type preparation struct {
+	cancel context.CancelFunc
+	done   chan prepared
+}
+
+// prepare connects a config's sweeper to its database and replicas and
+// holds every enabled rule against the live schema, touching nothing: the
+// result either takes over in full or is closed unused. early holds the
+// problems found before, which are reported along with these.
+func (d *daemon) prepare(ctx context.Context, sw *sweeper.Sweeper, early error) *preparation {
+	ctx, cancel := context.WithCancel(ctx)
+	p := &preparation{cancel: cancel, done: make(chan prepared, 1)}
+	d.mu.Lock()
+	cur, curStore := d.cfg, d.store
+	d.mu.Unlock()
+	go func() {
+		g, err := d.connect(ctx, sw, cur, curStore, early)
+		p.done <- prepared{gen: g, err: err}
+	}()
+	return p
+}
+
+// abandon cancels a preparation that is no longer wanted, waits for it and
+// closes what it opened.
+func (p *preparation) abandon() {
+	if p == nil {
+		return
+	}
+	p.cancel()
+	r := <-p.done
+	r.gen.close()
+}
+
+// connect is a preparation's work, in its own goroutine: cur and curStore
+// are the running config and its database connection (nil before the
+// first config took over), which a config naming the same database shares.
+func (d *daemon) connect(ctx context.Context, sw *sweeper.Sweeper, cur *sweeper.Config, curStore *database.DB,
+	early error) (*generation, error) {
+	cfg := sw.Config
+	g := &generation{sw: sw}
+	switch {
+	case curStore == nil:
+		store, err := d.openStore(ctx, cfg, sw.Log)
+		if err != nil {
+			return nil, errors.Join(early, err)
+		}
+		g.store, g.ownStore = store, true
+	case sameDatabase(cfg.Database, cur.Database) && cfg.Sweeper.LockWaitTimeout == cur.Sweeper.LockWaitTimeout:
+		g.store = curStore
+	default:
+		store, err := database.Open(ctx, cfg.Database.Driver, cfg.Database.DSN, database.Options{
+			LockWaitTimeout: cfg.Sweeper.LockWaitTimeout, Logger: sw.Log, Secrets: cfg.Secrets})
+		if err != nil {
+			return nil, errors.Join(early, fmt.Errorf("the new database does not answer: %w", err))
+		}
+		g.store, g.ownStore = store, true
+	}
+	sw.Store = g.store
+	errs := []error{early}
+	replicas, err := database.OpenReplicas(ctx, cfg.Database.Driver, cfg.Database.Replicas)
+	if err != nil {
+		errs = append(errs, err)
+	} else if replicas != nil {
+		g.replicas, sw.Replicas = replicas, replicas
+	}
+	errs = append(errs, sw.CheckSchema(ctx))
+	if err := errors.Join(errs...); err != nil {
+		g.close()
+		return nil, err
+	}
+	return g, nil
+}
+
 // openStore connects, retrying with backoff until the database answers or
 // the daemon is stopped.
-func (d *daemon) openStore(ctx context.Context, cfg *sweeper.Config) (*database.DB, error) {
+func (d *daemon) openStore(ctx context.Context, cfg *sweeper.Config, log *zap.Logger) (*database.DB, error) {
 	wait := time.Second
 	for {
 		store, err := database.Open(ctx, cfg.Database.Driver, cfg.Database.DSN, database.Options{
-			LockWaitTimeout: cfg.Sweeper.LockWaitTimeout, Logger: d.log, Secrets: cfg.Secrets})
+			LockWaitTimeout: cfg.Sweeper.LockWaitTimeout, Logger: log, Secrets: cfg.Secrets})
 		if err == nil {
 			return store, nil
 		}
-		if strings.Contains(err.Error(), "not supported") || strings.Contains(err.Error(), "DSN") {
+		if ce := (*sweeper.ConfigError)(nil); errors.As(err, &ce) {
 			return nil, err // a config problem: waiting does not help
 		}
-		d.log.Error("database unreachable, retrying", zap.String("event", "db.error"), zap.Error(err),
+		log.Error("database unreachable, retrying", zap.String("event", "db.error"), zap.Error(err),
 			zap.Duration("retry_in", wait))
 		select {
 		case <-ctx.Done():
@@ -158,96 +297,117 @@ func (d *daemon) openStore(ctx context.Context, cfg *sweeper.Config) (*database.
 	}
 }
 
-func (d *daemon) startScheduler(cfg *sweeper.Config, log *zap.Logger, store *database.DB) error {
-	s := &sweeper.Sweeper{Config: cfg, Store: store, Log: log, Files: files.Remover{}}
-	if cfg.Mail.Host != "" {
-		m, err := mail.New(cfg.Mail)
-		if err != nil {
-			return fmt.Errorf("mail: %w", err)
-		}
-		s.Mailer = m
-	}
-	replicas, err := database.OpenReplicas(context.Background(), cfg.Database.Driver, cfg.Database.Replicas)
-	if err != nil {
-		return err
-	}
-	if replicas != nil {
-		s.Replicas = replicas
-	}
-	sched, err := sweeper.NewScheduler(s, d.metrics, log)
-	if err != nil {
-		replicas.Close()
-		return err
-	}
-	sched.Start()
-	for name, next := range sched.Next() {
-		log.Info("rule scheduled", zap.String("event", "rule.scheduled"), zap.String("rule", name),
-			zap.Time("next", next.In(cfg.Sweeper.Timezone)))
-	}
+// reload reads the config again on SIGHUP and starts preparing it; nil
+// means it was refused already (logged) and the running one goes on.
+func (d *daemon) reload(ctx context.Context) *preparation {
 	d.mu.Lock()
-	oldReplicas := d.replicas
-	d.sched, d.cfg, d.log, d.replicas = sched, cfg, log, replicas
+	oldLog, started := d.log, d.sched != nil
 	d.mu.Unlock()
-	if oldReplicas != nil {
-		// Runs of the retired schedule may still ask them; they end first.
-		go func() { time.Sleep(shutdownGrace); oldReplicas.Close() }()
+	failed := func(err error) *preparation {
+		oldLog.Error("config not reloaded: the old one keeps running", zap.String("event", "config.reload_failed"),
+			zap.Error(err))
+		return nil
+	}
+	cfg, err := d.e.loadConfig()
+	if err != nil {
+		return failed(err)
+	}
+	log, err := newLogger(cfg.Log, d.e.stderr)
+	if err != nil {
+		return failed(err)
+	}
+	sw, err := d.wire(cfg, log)
+	if err != nil && !started {
+		// Still waiting for the database, which might take long: say now.
+		return failed(err)
+	}
+	return d.prepare(ctx, sw, err)
+}
+
+// take puts a prepared config to work, or refuses it. A refusal before any
+// config ran ends the daemon: the error carries its exit code.
+func (d *daemon) take(r prepared) error {
+	d.mu.Lock()
+	log, started := d.log, d.sched != nil
+	d.mu.Unlock()
+	err := r.err
+	if err == nil {
+		if err = d.startScheduler(r.gen); err != nil {
+			r.gen.close()
+		}
+	}
+	switch {
+	case err == nil && started:
+		cfg := r.gen.sw.Config
+		log.Info("config reloaded", zap.String("event", "config.reload"), zap.Int("rules", countEnabled(cfg)))
+	case err == nil:
+		cfg := r.gen.sw.Config
+		r.gen.sw.Log.Info("daemon started", zap.String("event", "daemon.start"), zap.Int("rules", countEnabled(cfg)),
+			zap.String("http", cfg.HTTP.Listen))
+	case started:
+		log.Error("config not reloaded: the old one keeps running", zap.String("event", "config.reload_failed"),
+			zap.Error(err))
+	default:
+		return err
 	}
 	return nil
 }
 
-// reload reads the config again. A valid one replaces the rules and
-// schedules; an invalid one is logged with every problem, and the old one
-// keeps running.
-func (d *daemon) reload(ctx context.Context) {
+// startScheduler puts a prepared config to work: its schedule starts and
+// the one it replaces is retired.
+func (d *daemon) startScheduler(g *generation) error {
+	cfg, log := g.sw.Config, g.sw.Log
+	sched, err := sweeper.NewScheduler(g.sw, d.metrics, log)
+	if err != nil {
+		return err
+	}
+	// Started before the old one is retired, so that nothing can fail
+	// after the swap; a rule due in between runs once, by its named lock.
+	if err := sched.Start(); err != nil {
+		return err
+	}
 	d.mu.Lock()
-	old, oldLog, oldStore, oldSched := d.cfg, d.log, d.store, d.sched
+	old, oldCfg, oldStore, oldReplicas := d.sched, d.cfg, d.store, d.replicas
+	d.sched, d.cfg, d.log, d.store, d.replicas = sched, cfg, log, g.store, g.replicas
 	d.mu.Unlock()
-	cfg, err := d.e.loadConfig()
-	if err != nil {
-		oldLog.Error("config not reloaded: the old one keeps running", zap.String("event", "config.reload_failed"),
-			zap.Error(err))
-		return
+	if old != nil {
+		d.retire(old, oldReplicas, oldStore, oldStore != g.store)
 	}
-	log, err := newLogger(cfg.Log, d.e.stderr)
-	if err != nil {
-		oldLog.Error("config not reloaded", zap.String("event", "config.reload_failed"), zap.Error(err))
-		return
-	}
-	store := oldStore
-	if !sameDatabase(cfg.Database, old.Database) || cfg.Sweeper.LockWaitTimeout != old.Sweeper.LockWaitTimeout {
-		store, err = database.Open(ctx, cfg.Database.Driver, cfg.Database.DSN, database.Options{
-			LockWaitTimeout: cfg.Sweeper.LockWaitTimeout, Logger: log, Secrets: cfg.Secrets})
-		if err != nil {
-			oldLog.Error("config not reloaded: the new database does not answer", zap.String("event", "config.reload_failed"),
-				zap.Error(err))
-			return
-		}
-	}
-	if cfg.HTTP.Listen != old.HTTP.Listen {
+	if cfg.HTTP.Listen != oldCfg.HTTP.Listen {
 		log.Warn("http.listen changes take effect on restart", zap.String("event", "config.reload"))
 	}
-	oldSched.Retire()
-	d.mu.Lock()
-	d.store = store
-	d.mu.Unlock()
-	if err := d.startScheduler(cfg, log, store); err != nil {
-		// The config loaded, so this is a mail setting the loader let pass;
-		// keep the old schedule rather than none.
-		oldLog.Error("config not reloaded", zap.String("event", "config.reload_failed"), zap.Error(err))
-		d.mu.Lock()
-		d.store = oldStore
-		d.mu.Unlock()
-		if store != oldStore {
+	for name, next := range sched.Next() {
+		log.Info("rule scheduled", zap.String("event", "rule.scheduled"), zap.String("rule", name),
+			zap.Time("next", next.In(cfg.Sweeper.Timezone)))
+	}
+	return nil
+}
+
+// retire stops scheduling a replaced config. Its runs in flight finish
+// under it (or are cancelled when the daemon stops); then its replicas, and
+// its store unless the new config uses it, are closed. Retirements end in
+// order, so a store shared along a chain of reloads is closed only after
+// every run that used it.
+func (d *daemon) retire(sched *sweeper.Scheduler, replicas *database.Replicas, store *database.DB, closeStore bool) {
+	ended := sched.Retire()
+	prev := d.retired
+	done := make(chan struct{})
+	d.retired = done
+	go func() {
+		defer close(done)
+		select {
+		case <-ended:
+		case <-d.stopping:
+			sched.Stop(shutdownGrace)
+		}
+		if prev != nil {
+			<-prev
+		}
+		replicas.Close()
+		if closeStore {
 			store.Close()
 		}
-		oldSched.Start()
-		return
-	}
-	if store != oldStore {
-		// Runs of the old schedule may still use it; it closes when they end.
-		go func() { time.Sleep(shutdownGrace); oldStore.Close() }()
-	}
-	log.Info("config reloaded", zap.String("event", "config.reload"), zap.Int("rules", countEnabled(cfg)))
+	}()
 }
 
 func sameDatabase(a, b sweeper.Database) bool {
@@ -304,7 +464,7 @@ func (d *daemon) shutdownHTTP(srv *http.Server) {
 }
 
 // shutdown stops in a fixed order: scheduling, runs in flight (at a batch
-// boundary), HTTP, the database.
+// boundary, those of replaced configs too), HTTP, the database.
 func (d *daemon) shutdown(srv *http.Server) error {
 	systemd.SdNotify(false, systemd.SdNotifyStopping)
 	d.mu.Lock()
@@ -312,9 +472,22 @@ func (d *daemon) shutdown(srv *http.Server) error {
 	d.mu.Unlock()
 	start := time.Now()
 	log.Info("stopping", zap.String("event", "daemon.stopping"))
-	clean := sched.Stop(shutdownGrace)
+	close(d.stopping)
+	clean := true
+	if sched != nil {
+		clean = sched.Stop(shutdownGrace)
+	}
+	if d.retired != nil {
+		select {
+		case <-d.retired:
+		case <-time.After(time.Until(start.Add(shutdownGrace))):
+			clean = false
+		}
+	}
 	d.shutdownHTTP(srv)
-	store.Close()
+	if store != nil {
+		store.Close()
+	}
 	replicas.Close()
 	if !clean {
 		log.Warn("a run did not stop in time; its open batch is rolled back by the database",

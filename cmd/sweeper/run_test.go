@@ -522,49 +522,17 @@ func TestDaemon_WaitsForTheDatabase(t *testing.T) {
 }
 
 // TestDaemon_NotifiesSystemd checks the sd_notify messages a Type=notify
-// unit relies on: READY once the rules are scheduled, WATCHDOG while it
-// runs, STOPPING on SIGTERM.
+// unit relies on: READY once the config and HTTP are up, WATCHDOG while the
+// loop turns, STOPPING on SIGTERM.
 func TestDaemon_NotifiesSystemd(t *testing.T) {
 	dsn, _ := daemonShop(t, 1)
-	sock := filepath.Join(t.TempDir(), "notify.sock")
-	conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	msgs := make(chan string, 100)
-	go func() {
-		buf := make([]byte, 4096)
-		for {
-			n, err := conn.Read(buf)
-			if err != nil {
-				close(msgs)
-				return
-			}
-			msgs <- string(buf[:n])
-		}
-	}()
+	msgs := notifySocket(t)
 	listen := freePort(t)
-	t.Setenv("NOTIFY_SOCKET", sock)
 	t.Setenv("WATCHDOG_USEC", "400000") // 0.4 s: the daemon pings every 0.2 s
 	p := startDaemon(t, daemonConfig(t, t.TempDir(), dsn, listen, ""), listen)
-	want := func(what string) {
-		t.Helper()
-		timeout := time.After(10 * time.Second)
-		for {
-			select {
-			case m := <-msgs:
-				if strings.Contains(m, what) {
-					return
-				}
-			case <-timeout:
-				t.Fatalf("no %s on the notify socket within 10 s", what)
-			}
-		}
-	}
-	want("READY=1")
-	want("WATCHDOG=1")
+	waitNotify(t, msgs, "READY=1")
+	waitNotify(t, msgs, "WATCHDOG=1")
 	p.cmd.Process.Signal(syscall.SIGTERM)
-	want("STOPPING=1")
+	waitNotify(t, msgs, "STOPPING=1")
 	<-p.done
 }

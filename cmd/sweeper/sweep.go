@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"text/tabwriter"
 
 	"github.com/sweeperd/sweeper/sweeper"
 )
@@ -27,7 +26,7 @@ func (e *environment) sweep(ctx context.Context, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	s, done, err := e.newSweeper(ctx)
+	s, done, err := e.newWorker(ctx)
 	if err != nil {
 		return err
 	}
@@ -42,40 +41,51 @@ func (e *environment) sweep(ctx context.Context, args []string) error {
 	}
 	var pe *sweeper.PartialError
 	if errors.As(err, &pe) {
-		return &exitError{code: exitFailed, err: fmt.Errorf("%d of %d rules failed: %w", len(pe.Failed), len(rep.Rules), err)}
+		return &exitError{code: exitFailed, err: fmt.Errorf("%d of %s failed: %w", len(pe.Failed), plural(len(rep.Rules), "rule"), err)}
 	}
 	return err
 }
 
+// writeReport writes a sweep's report: a row per rule with the rows done
+// (or, in a dry run, that would be), the reminders sent (would be sent) and
+// the rows the reminder holds back, as plan counts them; the related rows
+// below each rule, wrapped to fit the terminal; then what went wrong.
 func writeReport(w io.Writer, rep *sweeper.Report) {
 	verb := "done"
 	if rep.DryRun {
 		verb = "would do (dry run: nothing was written)"
 	}
 	fmt.Fprintf(w, "sweep %s as of %s, run %s:\n", verb, rep.AsOf.Format("2006-01-02 15:04:05 MST"), rep.RunID)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "RULE\tTABLE\tACTION\tROWS\tRELATED\tRESULT")
+	reminders := ">REMINDERS SENT"
+	if rep.DryRun {
+		reminders = ">REMINDERS"
+	}
+	t := newTable("RULE", "TABLE", "ACTION", ">ROWS", reminders, ">AWAITING", "RESULT")
+	var notes []string
 	for _, r := range rep.Rules {
 		result := "ok"
 		switch {
 		case r.Err != nil:
-			result = "FAILED: " + r.Err.Error()
+			result = "FAILED"
+			notes = append(notes, r.Name+": "+r.Err.Error())
 		case r.Skipped != "":
-			result = "skipped: " + r.Skipped
+			result = "skipped"
+			notes = append(notes, r.Name+": skipped: "+r.Skipped)
 		case r.Capped:
-			result = "capped: more rows wait for the next run"
+			result = "capped"
+			notes = append(notes, r.Name+": capped: more rows wait for the next run")
 		}
-		related := "-"
+		sent, awaiting := "-", "-"
+		if r.Reminder {
+			sent, awaiting = itoa(r.Reminders), itoa(r.AwaitingReminder)
+		}
+		t.add(r.Name, r.Table, string(r.Action), itoa(r.Rows), sent, awaiting, result)
 		if len(r.Related) > 0 {
-			related = ""
-			for i, rc := range r.Related {
-				if i > 0 {
-					related += ", "
-				}
-				related += fmt.Sprintf("%s %s %d", rc.Table, rc.Action, rc.Rows)
-			}
+			t.note(wrapList("  related: ", relatedItems(r.Related))...)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", r.Name, r.Table, r.Action, r.Rows, related, result)
 	}
-	tw.Flush()
+	t.write(w)
+	for _, n := range notes {
+		fmt.Fprintln(w, n)
+	}
 }

@@ -83,10 +83,10 @@ func Open(ctx context.Context, driver, dsn string, opt Options) (*DB, error) {
 	case "mysql", "mariadb":
 		cfg, err := gomysql.ParseDSN(dsn)
 		if err != nil {
-			return nil, fmt.Errorf("database.dsn is not a MySQL DSN (user:password@tcp(host:3306)/shop): %s", redactDSNError(err))
+			return nil, configErrorf("database.dsn is not a MySQL DSN (user:password@tcp(host:3306)/shop): %s", redactDSNError(err))
 		}
 		if cfg.DBName == "" {
-			return nil, errors.New("database.dsn names no database: add it after the slash, e.g. user:password@tcp(host:3306)/shop")
+			return nil, configErrorf("database.dsn names no database: add it after the slash, e.g. user:password@tcp(host:3306)/shop")
 		}
 		// Every session in UTC, so that TIMESTAMP columns, NOW() and
 		// FROM_UNIXTIME() in age_sql mean the same on every server.
@@ -111,7 +111,7 @@ func Open(ctx context.Context, driver, dsn string, opt Options) (*DB, error) {
 		target = fmt.Sprintf("%s database %q at %s as user %q", driver, cfg.DBName, cfg.Addr, cfg.User)
 		connector, err := gomysql.NewConnector(cfg)
 		if err != nil {
-			return nil, fmt.Errorf("database.dsn: %s", redactDSNError(err))
+			return nil, configErrorf("database.dsn: %s", redactDSNError(err))
 		}
 		dialector = mysql.New(mysql.Config{Conn: sql.OpenDB(connector), SkipInitializeWithVersion: false})
 		dialect = sweeper.MySQL
@@ -119,7 +119,7 @@ func Open(ctx context.Context, driver, dsn string, opt Options) (*DB, error) {
 		path, params, _ := strings.Cut(dsn, "?")
 		q, err := url.ParseQuery(params)
 		if err != nil {
-			return nil, fmt.Errorf("database.dsn: bad query string after the file name: %v", err)
+			return nil, configErrorf("database.dsn: bad query string after the file name: %v", err)
 		}
 		// Writers take the lock when the transaction begins, not on their
 		// first write: an upgrade from a read lock can fail without waiting.
@@ -134,7 +134,7 @@ func Open(ctx context.Context, driver, dsn string, opt Options) (*DB, error) {
 	case "postgres":
 		pcfg, err := pgx.ParseConfig(dsn)
 		if err != nil {
-			return nil, errors.New("database.dsn is not a PostgreSQL connection string")
+			return nil, configErrorf("database.dsn is not a PostgreSQL connection string (postgres://user:password@host:5432/shop)")
 		}
 		if pcfg.RuntimeParams == nil {
 			pcfg.RuntimeParams = map[string]string{}
@@ -146,7 +146,7 @@ func Open(ctx context.Context, driver, dsn string, opt Options) (*DB, error) {
 		dialector = postgres.New(postgres.Config{Conn: stdlib.OpenDB(*pcfg)})
 		dialect = sweeper.Postgres
 	default:
-		return nil, fmt.Errorf("database.driver %q is not supported (use mysql, sqlite or postgres)", driver)
+		return nil, configErrorf("database.driver %q is not supported (use mysql, sqlite or postgres)", driver)
 	}
 	// gorm.Open asks MySQL for its version: the first login happens here.
 	g, err := gorm.Open(dialector, gcfg)
@@ -171,6 +171,13 @@ func Open(ctx context.Context, driver, dsn string, opt Options) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// configErrorf is a problem with the config's database settings, as
+// opposed to a database that does not answer: retrying cannot help, and the
+// command exits 2 naming the key.
+func configErrorf(format string, a ...any) error {
+	return &sweeper.ConfigError{Problems: []string{fmt.Sprintf(format, a...)}}
 }
 
 // redactDSNError keeps the error of a DSN that does not parse from echoing
@@ -437,6 +444,7 @@ type auditRow struct {
 	RowKey    string    `gorm:"column:row_key;size:191;not null"`
 	Action    string    `gorm:"column:action;size:16;not null"`
 	Detail    string    `gorm:"column:detail;size:1024;not null;default:''"`
+	ParentKey *string   `gorm:"column:parent_key;size:191"`
 }
 
 // CreateAuditTable implements sweeper.Store.
@@ -463,7 +471,7 @@ func (db *DB) createAuditGeneric(ctx context.Context, name string) error {
 	}
 	q = fmt.Sprintf(`CREATE TABLE %s (id %s, run_id VARCHAR(32) NOT NULL, at %s NOT NULL, rule VARCHAR(64) NOT NULL,
 		table_name VARCHAR(64) NOT NULL, row_key VARCHAR(191) NOT NULL, action VARCHAR(16) NOT NULL,
-		detail VARCHAR(1024) NOT NULL DEFAULT '')`, q, idType, atType)
+		detail VARCHAR(1024) NOT NULL DEFAULT '', parent_key VARCHAR(191))`, q, idType, atType)
 	if err := g.Exec(q).Error; err != nil {
 		return fmt.Errorf("create audit table %q: %w", name, err)
 	}

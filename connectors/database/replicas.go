@@ -28,14 +28,14 @@ func OpenReplicas(ctx context.Context, driver string, dsns []string) (*Replicas,
 		return nil, nil
 	}
 	if driver != "mysql" && driver != "mariadb" {
-		return nil, fmt.Errorf("database.replicas: only MySQL and MariaDB replicas can be watched, not %s", driver)
+		return nil, configErrorf("database.replicas: only MySQL and MariaDB replicas can be watched, not %s", driver)
 	}
 	r := &Replicas{}
 	for i, dsn := range dsns {
 		cfg, err := gomysql.ParseDSN(dsn)
 		if err != nil {
 			r.Close()
-			return nil, fmt.Errorf("database.replicas[%d] is not a MySQL DSN: %s", i+1, redactDSNError(err))
+			return nil, configErrorf("database.replicas[%d] is not a MySQL DSN: %s", i+1, redactDSNError(err))
 		}
 		if cfg.Timeout == 0 {
 			cfg.Timeout = 10 * time.Second
@@ -43,7 +43,7 @@ func OpenReplicas(ctx context.Context, driver string, dsns []string) (*Replicas,
 		conn, err := gomysql.NewConnector(cfg)
 		if err != nil {
 			r.Close()
-			return nil, fmt.Errorf("database.replicas[%d]: %s", i+1, redactDSNError(err))
+			return nil, configErrorf("database.replicas[%d]: %s", i+1, redactDSNError(err))
 		}
 		db := sql.OpenDB(conn)
 		db.SetMaxOpenConns(1)

@@ -10,7 +10,9 @@
 // "root@tcp(127.0.0.1:3306)/"). Run the tests with ./scripts/test, which
 // starts a throwaway MariaDB when none answers there. When a plain
 // "go test" finds no server, MySQL skips the test on a developer's machine
-// but fails it under CI=true, so CI can never go green by skipping.
+// but fails it under CI=true, so CI can never go green by skipping. The
+// same holds for "go test -short", which leaves out every test that needs a
+// database on a developer's machine and fails them under CI=true.
 //
 // Postgres does the same on the PostgreSQL server found through
 // SWEEPER_TEST_POSTGRES_DSN (default
@@ -119,12 +121,10 @@ var unreachable sync.Map // base DSN -> error
 // the user, address and params of the base DSN from SWEEPER_TEST_MYSQL_DSN.
 //
 // When no server answers, the test is skipped, or failed if CI=true. It is
-// also skipped under "go test -short".
+// also skipped under "go test -short", or failed if CI=true (see SkipShort).
 func MySQL(tb testing.TB) string {
 	tb.Helper()
-	if testing.Short() {
-		tb.Skip("dbtest: skipping test that needs MariaDB in -short mode")
-	}
+	SkipShort(tb, "MariaDB")
 	base := BaseDSN()
 
 	if err, ok := unreachable.Load(base); ok {
@@ -168,6 +168,21 @@ func MySQL(tb testing.TB) string {
 	}
 	cfg.DBName = name
 	return cfg.FormatDSN()
+}
+
+// SkipShort skips tb under "go test -short", which leaves out the tests
+// that need a database (what names the database). Under CI=true it fails tb
+// instead: CI that passes -short by mistake would otherwise go green
+// without having run a single database test.
+func SkipShort(tb testing.TB, what string) {
+	tb.Helper()
+	if !testing.Short() {
+		return
+	}
+	if os.Getenv("CI") == "true" {
+		tb.Fatalf("dbtest: this test needs %s, and -short skips it; under CI=true a skipped database test is a failure, so run CI without -short", what)
+	}
+	tb.Skipf("dbtest: skipping test that needs %s in -short mode", what)
 }
 
 // noServer skips or fails tb because the test server is unusable. Under CI a

@@ -2,7 +2,9 @@ package dbtest
 
 import (
 	"database/sql"
+	"errors"
 	"os"
+	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -119,4 +121,71 @@ func TestSQLite(t *testing.T) {
 	if _, err := os.Stat(a); !os.IsNotExist(err) {
 		t.Errorf("SQLite path %s should not exist yet (err=%v)", a, err)
 	}
+}
+
+// shortHelperEnv marks the test binary that TestSkipShort runs as a child.
+const shortHelperEnv = "DBTEST_SHORT_HELPER"
+
+// TestSkipShort runs TestSkipShortHelper under -short in a child test
+// binary: on a developer's machine each database helper skips, and under
+// CI=true each fails, so that CI with -short cannot go green without
+// having run a database test.
+func TestSkipShort(t *testing.T) {
+	run := func(t *testing.T, ci string) (string, error) {
+		t.Helper()
+		cmd := exec.Command(os.Args[0], "-test.run=^TestSkipShortHelper$", "-test.short", "-test.v", "-test.count=1")
+		for _, kv := range os.Environ() {
+			if !strings.HasPrefix(kv, "CI=") {
+				cmd.Env = append(cmd.Env, kv)
+			}
+		}
+		cmd.Env = append(cmd.Env, shortHelperEnv+"=1", "CI="+ci)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	helpers := []string{"MySQL", "Postgres", "PostgresAhead", "PrivateMariaDB", "PrivatePostgres"}
+
+	t.Run("SkipsOutsideCI", func(t *testing.T) {
+		out, err := run(t, "")
+		if err != nil {
+			t.Fatalf("child test binary: got %v, want success\n%s", err, out)
+		}
+		for _, h := range helpers {
+			if want := "--- SKIP: TestSkipShortHelper/" + h; !strings.Contains(out, want) {
+				t.Errorf("got no %q in the output:\n%s", want, out)
+			}
+		}
+	})
+
+	t.Run("FailsUnderCI", func(t *testing.T) {
+		out, err := run(t, "true")
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			t.Fatalf("child test binary: got %v, want it to fail\n%s", err, out)
+		}
+		for _, h := range helpers {
+			if want := "--- FAIL: TestSkipShortHelper/" + h; !strings.Contains(out, want) {
+				t.Errorf("got no %q in the output:\n%s", want, out)
+			}
+		}
+		if want := "under CI=true a skipped database test is a failure"; !strings.Contains(out, want) {
+			t.Errorf("got no %q in the output:\n%s", want, out)
+		}
+		if strings.Contains(out, "--- SKIP") {
+			t.Errorf("got a skip under CI=true:\n%s", out)
+		}
+	})
+}
+
+// TestSkipShortHelper asks every helper for a database; TestSkipShort runs
+// it under -short.
+func TestSkipShortHelper(t *testing.T) {
+	if os.Getenv(shortHelperEnv) == "" {
+		t.Skip("run by TestSkipShort in a child test binary")
+	}
+	t.Run("MySQL", func(t *testing.T) { MySQL(t) })
+	t.Run("Postgres", func(t *testing.T) { Postgres(t) })
+	t.Run("PostgresAhead", func(t *testing.T) { PostgresAhead(t, t.Name()).Take(t) })
+	t.Run("PrivateMariaDB", func(t *testing.T) { PrivateMariaDB(t) })
+	t.Run("PrivatePostgres", func(t *testing.T) { PrivatePostgres(t) })
 }

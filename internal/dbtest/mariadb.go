@@ -43,15 +43,14 @@ const (
 //
 // When the MariaDB server binaries are missing, the test is skipped, or
 // failed under CI=true (scripts/test installs them there). It is also
-// skipped under "go test -short".
+// skipped under "go test -short", or failed if CI=true (see SkipShort).
 //
 // extraArgs are further mariadbd options, such as --server-id and --log-bin
-// for a replication test.
+// for a replication test, or --default-time-zone for a server whose
+// sessions do not start in UTC.
 func PrivateMariaDB(tb testing.TB, extraArgs ...string) *Server {
 	tb.Helper()
-	if testing.Short() {
-		tb.Skip("dbtest: skipping test that needs a private MariaDB in -short mode")
-	}
+	SkipShort(tb, "a private MariaDB")
 	mariadbd, okd := findBin("mariadbd", "mysqld")
 	installDB, oki := findBin("mariadb-install-db", "mysql_install_db")
 	if !okd || !oki {

@@ -26,7 +26,8 @@ import (
 type PGServer struct {
 	server
 
-	bindir string
+	bindir   string
+	settings []string // further "name=value" server settings of the test's own
 	// cred is the unprivileged user the server runs as when the test runs
 	// as root: postgres refuses to run as root.
 	cred *syscall.Credential
@@ -40,12 +41,14 @@ type PGServer struct {
 //
 // When the PostgreSQL server binaries are missing, the test is skipped, or
 // failed under CI=true (scripts/test installs them there). It is also
-// skipped under "go test -short".
-func PrivatePostgres(tb testing.TB) *PGServer {
+// skipped under "go test -short", or failed if CI=true (see SkipShort).
+//
+// settings are further server settings as "name=value", each passed as
+// postgres -c name=value, such as "timezone=America/New_York" for a server
+// whose sessions do not start in UTC.
+func PrivatePostgres(tb testing.TB, settings ...string) *PGServer {
 	tb.Helper()
-	if testing.Short() {
-		tb.Skip("dbtest: skipping test that needs a private PostgreSQL in -short mode")
-	}
+	SkipShort(tb, "a private PostgreSQL")
 	bindir, ok := findPGBinDir()
 	if !ok {
 		msg := "dbtest: no PostgreSQL server binaries (initdb, postgres) found; install them with: sudo apt-get install -y postgresql"
@@ -63,7 +66,7 @@ func PrivatePostgres(tb testing.TB) *PGServer {
 	}
 	// Registered first so that it runs last, after the server has stopped.
 	tb.Cleanup(func() { os.RemoveAll(dir) })
-	s := &PGServer{bindir: bindir}
+	s := &PGServer{bindir: bindir, settings: settings}
 	s.server = server{Dir: dir, program: "postgres", wrapped: s.wrapped, ping: s.ping, pid: s.PID, log: s.serverLog}
 	if os.Geteuid() == 0 {
 		if s.cred, err = unprivilegedUser(); err != nil {
@@ -112,10 +115,14 @@ read -r _
 kill -INT $pid 2>/dev/null
 wait $pid`
 	// Durability is off because the data is thrown away.
-	cmd := exec.Command("sh", "-c", wrapper, "postgres", s.logFile(), filepath.Join(s.bindir, "postgres"),
+	args := []string{"-c", wrapper, "postgres", s.logFile(), filepath.Join(s.bindir, "postgres"),
 		"-D", s.dataDir(), "-p", strconv.Itoa(s.Port), "-k", s.Dir,
 		"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
-		"-c", "full_page_writes=off", "-c", "max_connections=100")
+		"-c", "full_page_writes=off", "-c", "max_connections=100"}
+	for _, kv := range s.settings {
+		args = append(args, "-c", kv)
+	}
+	cmd := exec.Command("sh", args...)
 	cmd.Dir = "/" // a directory every user may enter
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.cred}
 	return cmd

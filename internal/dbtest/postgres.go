@@ -121,17 +121,13 @@ func withDatabase(dsn, name string) (string, error) {
 // SWEEPER_TEST_POSTGRES_DSN.
 //
 // When no server answers, the test is skipped, or failed if CI=true. It is
-// also skipped under "go test -short".
+// also skipped under "go test -short", or failed if CI=true (see SkipShort).
 func Postgres(tb testing.TB) string {
 	tb.Helper()
-	if testing.Short() {
-		tb.Skip(pgShortSkip)
-	}
+	SkipShort(tb, "PostgreSQL")
 	db := createPostgres(tb.Name())
 	return db.take(tb)
 }
-
-const pgShortSkip = "dbtest: skipping test that needs PostgreSQL in -short mode"
 
 // PendingPostgres is a database being created ahead of the test that will
 // use it. Creating a PostgreSQL database takes a good part of a second on a
@@ -168,9 +164,7 @@ func PostgresAhead(parent testing.TB, testName string) *PendingPostgres {
 // Postgres's skip or failure when there is none. It may be called once.
 func (p *PendingPostgres) Take(tb testing.TB) string {
 	tb.Helper()
-	if testing.Short() {
-		tb.Skip(pgShortSkip)
-	}
+	SkipShort(tb, "PostgreSQL")
 	<-p.done
 	return p.db.take(tb)
 }
@@ -274,13 +268,29 @@ func quotePostgresIdent(name string) string {
 	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
 }
 
+// TestLockTimeout bounds how long a statement on a pool from OpenPostgres
+// waits for a row or table lock. A test's own connection acts as the shop
+// does, often while the code under test holds locks in the same goroutine;
+// if that code wrongly holds a lock the test's statement needs, the two wait
+// for each other, and PostgreSQL's default (no timeout) would hang the test
+// until go test's -timeout instead of failing it with lock_timeout's error.
+const TestLockTimeout = 10 * time.Second
+
 // OpenPostgres opens dsn with pgx's database/sql driver and closes the pool
-// in tb's cleanup. It fails the test when the server does not answer.
+// in tb's cleanup. It fails the test when the server does not answer. Its
+// sessions wait at most TestLockTimeout for a lock, unless dsn sets
+// lock_timeout itself.
 func OpenPostgres(tb testing.TB, dsn string) *sql.DB {
 	tb.Helper()
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		tb.Fatalf("dbtest: open %s: invalid DSN", RedactPostgres(dsn))
+	}
+	if cfg.RuntimeParams == nil {
+		cfg.RuntimeParams = map[string]string{}
+	}
+	if _, ok := cfg.RuntimeParams["lock_timeout"]; !ok {
+		cfg.RuntimeParams["lock_timeout"] = fmt.Sprint(TestLockTimeout.Milliseconds())
 	}
 	db := stdlib.OpenDB(*cfg)
 	tb.Cleanup(func() { db.Close() })

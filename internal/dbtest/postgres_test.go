@@ -1,10 +1,14 @@
 package dbtest
 
 import (
+	"errors"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 func TestPostgres(t *testing.T) {
@@ -159,5 +163,65 @@ func TestPostgresDSN(t *testing.T) {
 		if n := databaseNameMax(name, maxPostgresNameLen); len(n) > maxPostgresNameLen {
 			t.Errorf("databaseNameMax(%q) = %q: longer than %d", name, n, maxPostgresNameLen)
 		}
+	}
+}
+
+// TestOpenPostgres_LockTimeout: a test's own pool gives up waiting for a
+// lock after TestLockTimeout, or after the DSN's own lock_timeout, instead
+// of waiting for ever.
+func TestOpenPostgres_LockTimeout(t *testing.T) {
+	dsn := Postgres(t)
+	db := OpenPostgres(t, dsn)
+	var got string
+	if err := db.QueryRow("SHOW lock_timeout").Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if want := "10s"; got != want {
+		t.Errorf("lock_timeout: got %q, want %q", got, want)
+	}
+
+	// The DSN's own setting wins; a short one keeps this test quick.
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Skipf("the test database DSN is not a URL, which this test needs to add lock_timeout: %v", err)
+	}
+	q := u.Query()
+	q.Set("lock_timeout", "500")
+	u.RawQuery = q.Encode()
+	short := OpenPostgres(t, u.String())
+	if err := short.QueryRow("SHOW lock_timeout").Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if want := "500ms"; got != want {
+		t.Errorf("lock_timeout from the DSN: got %q, want %q", got, want)
+	}
+
+	if _, err := db.Exec("CREATE TABLE t (id INT PRIMARY KEY)"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("INSERT INTO t VALUES (1)"); err != nil {
+		t.Fatal(err)
+	}
+	holder, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Rollback()
+	if _, err := holder.Exec("UPDATE t SET id = 1 WHERE id = 1"); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := short.Exec("UPDATE t SET id = 1 WHERE id = 1")
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		var pe *pgconn.PgError
+		if !errors.As(err, &pe) || pe.Code != "55P03" {
+			t.Errorf("update of a locked row: got %v, want lock_timeout's error (SQLSTATE 55P03)", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatalf("update of a locked row: still waiting after a minute, want lock_timeout's error")
 	}
 }
