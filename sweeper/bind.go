@@ -178,7 +178,7 @@ func bind(ctx context.Context, st Store, r *Rule, redact string) (*boundRule, []
 
 	if r.AgeSQL != "" {
 		b.ageExpr = "(" + r.AgeSQL + ")"
-		b.ageKind = ageWall
+		b.ageKind = ageSQLKind(ctx, st, b, errf, warnf)
 	} else {
 		var exprs []string
 		kinds := map[ageKind][]string{}
@@ -390,6 +390,45 @@ func columnAgeKind(d Dialect, c Column) (ageKind, error) {
 		}
 	}
 	return 0, fmt.Errorf("its type %q holds no date or time; for a Unix time write e.g. age_sql = \"FROM_UNIXTIME(%s)\" with age_timezone = \"UTC\"", t, c.Name)
+}
+
+// ageSQLKind asks the database what type age_sql's result is, and from it
+// how its values compare with a cutoff, as the type of an age_column
+// decides. Read as wall-clock time in sweeper.timezone, an instant (a
+// TIMESTAMP, or MAX over one) would go early by the zone's offset.
+func ageSQLKind(ctx context.Context, st Store, b *boundRule, errf, warnf func(string, ...any)) ageKind {
+	rt, err := st.ResultType(ctx, fmt.Sprintf("SELECT %s FROM %s WHERE 1 = 0", b.ageExpr, b.qTable))
+	if err != nil {
+		errf("age_sql does not run: %v", scrub(err))
+		return ageWall
+	}
+	if rt.Unknown {
+		// Text may be wall-clock time in any zone, or an instant written
+		// in UTC: guessed wrong, rows go hours early. The rule says which.
+		if !b.AgeTimezoneSet {
+			errf("age_sql gives %s, which does not tell whether it is a wall-clock time or an instant; declare "+
+				"age_timezone (the zone its values are written in, or \"UTC\" for an instant written in UTC), "+
+				"or make it a date or time type (CAST(... AS DATETIME))", typeName(rt.Name))
+		}
+		return ageWall
+	}
+	k, err := columnAgeKind(st.Dialect(), Column{Type: rt.Name})
+	if err != nil {
+		errf("age_sql gives %s, which holds no date or time; for a Unix time write e.g. FROM_UNIXTIME(...) "+
+			"with age_timezone = \"UTC\"", typeName(rt.Name))
+		return ageWall
+	}
+	if k == ageInstant && b.AgeTimezoneSet {
+		warnf("age_timezone is not used: age_sql gives %s, an instant, which is compared as one", typeName(rt.Name))
+	}
+	return k
+}
+
+func typeName(t string) string {
+	if t == "" || t == "null" {
+		return "no type (NULL)"
+	}
+	return "a " + strings.ToUpper(t)
 }
 
 // cutoffs are the bound values that make "age < cutoff" mean "older than

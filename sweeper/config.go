@@ -16,6 +16,10 @@ type Config struct {
 	Log      Log
 	Mail     Mail
 	Rules    []*Rule
+
+	// Secrets are the values ${NAME} read from the environment, all of
+	// them parts of secrets: never print them.
+	Secrets []string
 }
 
 // Database is the [database] table.
@@ -61,6 +65,9 @@ type Mail struct {
 	Password string // secret: never log or print it
 	TLS      string // "none", "starttls" or "tls"
 	From     string
+	// Timeout bounds one mail, from connecting to the server's last
+	// answer; 0 means 30 s.
+	Timeout time.Duration
 }
 
 // Action is what a rule does to a due row.
@@ -107,6 +114,9 @@ type Rule struct {
 	AgeColumns  []string
 	AgeSQL      string
 	AgeTimezone *time.Location // never nil after loading: defaults to Settings.Timezone
+	// AgeTimezoneSet says the rule gave age_timezone: an age_sql whose
+	// type the database cannot tell is then wall-clock time in it.
+	AgeTimezoneSet bool
 
 	OlderThan Period
 	Where     string

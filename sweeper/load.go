@@ -37,6 +37,7 @@ const (
 	defaultLogFormat       = "json"
 	defaultMailPort        = 587
 	defaultMailTLS         = "starttls"
+	defaultMailTimeout     = 30 * time.Second
 
 	// maxBatchSize bounds batch_size because a batch's keys travel as bound
 	// parameters, and drivers cap how many one statement may carry.
@@ -123,7 +124,7 @@ func LoadFile(path string, lookupEnv func(string) (string, bool)) (*Config, erro
 // lock_wait_timeout "5s", audit_table "sweeper_audit", redact_text
 // "[verwijderd]", database.max_replica_lag "10s", http.listen
 // "127.0.0.1:9464" ("" turns HTTP off), log.level "info", log.format "json",
-// mail.port 587, mail.tls "starttls". A rule is enabled unless it says
+// mail.port 587, mail.tls "starttls", mail.timeout "30s". A rule is enabled unless it says
 // otherwise, takes schedule, batch_size and max_rows_per_run from [sweeper]
 // when it does not set them, and reads its age values in sweeper.timezone
 // unless it sets age_timezone. database.driver and database.dsn have no
@@ -364,6 +365,7 @@ type rawMail struct {
 	Password string  `toml:"password"`
 	TLS      *string `toml:"tls"`
 	From     string  `toml:"from"`
+	Timeout  *string `toml:"timeout"`
 }
 
 type rawRule struct {
@@ -809,6 +811,16 @@ func tomlTypeOf(v any) string {
 func convert(raw *rawConfig, dir string, lookupEnv func(string) (string, bool), ps *problems) *Config {
 	top := topScope(ps)
 	c := &Config{Dir: dir}
+	// What ${NAME} reads goes into a secret: kept, so that errors can
+	// leave it out.
+	env := lookupEnv
+	lookupEnv = func(name string) (string, bool) {
+		v, ok := env(name)
+		if ok && v != "" {
+			c.Secrets = append(c.Secrets, v)
+		}
+		return v, ok
+	}
 
 	db := &c.Database
 	db.Driver = raw.Database.Driver
@@ -852,6 +864,11 @@ func convert(raw *rawConfig, dir string, lookupEnv func(string) (string, bool), 
 		Password: expandSecret(top, "mail.password", rm.Password, lookupEnv),
 		TLS:      orDefault(rm.TLS, defaultMailTLS),
 		From:     rm.From,
+		Timeout:  parseDuration(top, "mail.timeout", rm.Timeout, defaultMailTimeout),
+	}
+	if rm.Timeout != nil && c.Mail.Timeout == 0 {
+		// Zero is the default only for a config built in code.
+		top.addf("mail.timeout", "0s must be longer than 0")
 	}
 
 	for i := range raw.Rules {
@@ -883,6 +900,7 @@ func convertRule(rr *rawRule, sc scope, c *Config) *Rule {
 		}
 	}
 	r.AgeTimezone = parseLocation(sc, "age_timezone", rr.AgeTimezone, c.Sweeper.Timezone)
+	r.AgeTimezoneSet = rr.AgeTimezone != nil
 	if rr.OlderThan == "" {
 		sc.addf("older_than", `required (e.g. "6 months" or "P6M")`)
 	} else if p, err := ParsePeriod(rr.OlderThan); err != nil {
@@ -1101,6 +1119,9 @@ func (c *Config) validate(ps *problems) {
 	}
 	if m.Port < 1 || m.Port > 65535 {
 		top.addf("mail.port", "%d is outside 1..65535", m.Port)
+	}
+	if m.Timeout < 0 {
+		top.addf("mail.timeout", "%s must be longer than 0", m.Timeout)
 	}
 	if m.From != "" {
 		if _, err := mail.ParseAddress(m.From); err != nil {

@@ -314,23 +314,58 @@ func (s *Sweeper) relatedOfKeys(ctx context.Context, rel boundRelated, batches [
 	return total, nil
 }
 
+// maxMailFailures is how many reminders in a row may fail before a rule
+// stops sending for the run: against a mail server that is down or hangs,
+// every further mail would cost mail.timeout, hours over a backlog, and
+// fail all the same.
+const maxMailFailures = 3
+
+// reminderRun is what sendReminders did.
+type reminderRun struct {
+	sent, failed int
+	// notSent is the reminders due that were not tried once sending had
+	// stopped after maxMailFailures failures in a row.
+	notSent int
+}
+
+// err is the rule's error for reminders that did not go out, nil when all did.
+func (r reminderRun) err() error {
+	switch {
+	case r.notSent == 1:
+		return fmt.Errorf("%d reminders could not be sent, and after %d failures in a row 1 more was not tried; "+
+			"their rows are kept and the mails go on the next run", r.failed, maxMailFailures)
+	case r.notSent > 0:
+		return fmt.Errorf("%d reminders could not be sent, and after %d failures in a row %d more were not tried; "+
+			"their rows are kept and the mails go on the next run", r.failed, maxMailFailures, r.notSent)
+	case r.failed == 1:
+		return errors.New("1 reminder could not be sent; its row is kept and the mail retried on the next run")
+	case r.failed > 0:
+		return fmt.Errorf("%d reminders could not be sent; their rows are kept and the mails retried on the next run", r.failed)
+	}
+	return nil
+}
+
 // sendReminders mails every row in the reminder window that has no valid
 // reminder for its current age value. Each send is claimed first in the
 // sweeper's table, so two sweepers never mail the same row in one cycle. A
-// failed send removes the claim: the row is kept and retried on the next
-// run. It returns the number sent and failed.
+// failed or stopped send removes the claim: the row is kept and the mail
+// sent on the next run. After maxMailFailures failures in a row the rest
+// are only counted.
 func (s *Sweeper) sendReminders(ctx context.Context, b *boundRule, asOf time.Time, runID string,
-	now func() time.Time, log *zap.Logger) (sent, failed int, err error) {
+	now func() time.Time, log *zap.Logger) (run reminderRun, err error) {
 	if s.Mailer == nil {
-		return 0, 0, errors.New("rule has a reminder but no mailer is configured: add a [mail] table")
+		return run, errors.New("rule has a reminder but no mailer is configured: add a [mail] table")
 	}
 	tmpl, err := s.template(b.Rule)
 	if err != nil {
-		return 0, 0, err
+		return run, err
 	}
 	tz := s.Config.Sweeper.Timezone
 	db := s.Store.DB().WithContext(ctx)
 	qt := s.Store.Quote(remindersTable)
+	streak := 0
+	var lastKey string
+	var lastErr error
 	err = s.window(ctx, b, asOf, true, func(rows []windowRow, recs map[string]reminderRecord) error {
 		for _, r := range rows {
 			if ctx.Err() != nil {
@@ -346,6 +381,10 @@ func (s *Sweeper) sendReminders(ctx context.Context, b *boundRule, asOf time.Tim
 			}
 			av, ageT, ok := b.ageValue(r.age)
 			if !ok {
+				continue
+			}
+			if streak >= maxMailFailures {
+				run.notSent++
 				continue
 			}
 			// The claim and the send are dated by the run's as-of clock, as
@@ -372,14 +411,21 @@ func (s *Sweeper) sendReminders(ctx context.Context, b *boundRule, asOf time.Tim
 				err = s.Mailer.Send(ctx, Message{To: strings.TrimSpace(stringValue(r.email)), Subject: subject, Body: body})
 			}
 			if err != nil {
-				failed++
-				log.Error("reminder not sent", zap.String("event", "reminder.error"), zap.String("row_key", key), zap.Error(err))
-				if derr := db.Exec(fmt.Sprintf("DELETE FROM %s WHERE rule = ? AND row_key = ? AND run_id = ?", qt),
-					b.Name, key, runID).Error; derr != nil {
-					return fmt.Errorf("release reminder claim: %w", derr)
+				if rerr := s.releaseClaim(ctx, qt, b.Name, key, runID); rerr != nil {
+					return rerr
+				}
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				run.failed++
+				streak++
+				lastKey, lastErr = key, err
+				if streak < maxMailFailures {
+					log.Error("reminder not sent", zap.String("event", "reminder.error"), zap.String("row_key", key), zap.Error(err))
 				}
 				continue
 			}
+			streak = 0
 			err = db.Transaction(func(tx *gorm.DB) error {
 				if err := tx.Exec(fmt.Sprintf("UPDATE %s SET state = ?, sent_at = ? WHERE rule = ? AND row_key = ? AND run_id = ?", qt),
 					stateSent, at.Format(auditTime), b.Name, key, runID).Error; err != nil {
@@ -391,13 +437,32 @@ func (s *Sweeper) sendReminders(ctx context.Context, b *boundRule, asOf time.Tim
 			if err != nil {
 				return fmt.Errorf("record sent reminder: %w", err)
 			}
-			sent++
+			run.sent++
 			log.Info("reminder sent", zap.String("event", "reminder.sent"), zap.String("row_key", key),
 				zap.Time("delete_on", deleteOn))
 		}
 		return nil
 	})
-	return sent, failed, err
+	if streak >= maxMailFailures {
+		// One line for the stop, with what it left: not one per row.
+		log.Error(fmt.Sprintf("reminders stopped after %d failures in a row; the rest wait for the next run", maxMailFailures),
+			zap.String("event", "reminder.error"), zap.String("row_key", lastKey), zap.Int("failed", run.failed),
+			zap.Int("not_sent", run.notSent), zap.Error(lastErr))
+	}
+	return run, err
+}
+
+// releaseClaim drops this run's claim on a reminder it did not send, also
+// when the run is being stopped: left behind, the claim would hold the
+// reminder back for staleClaim.
+func (s *Sweeper) releaseClaim(ctx context.Context, qt, rule, key, runID string) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := s.Store.DB().WithContext(ctx).Exec(fmt.Sprintf("DELETE FROM %s WHERE rule = ? AND row_key = ? AND run_id = ?", qt),
+		rule, key, runID).Error; err != nil {
+		return fmt.Errorf("release reminder claim: %w", scrub(err))
+	}
+	return nil
 }
 
 // claim marks a row's reminder as being sent by this run. It fails when

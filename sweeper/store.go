@@ -46,6 +46,21 @@ type Store interface {
 	// Functions lists the names of the stored functions the connection can
 	// see, in any schema: a condition that calls one may read other tables.
 	Functions(ctx context.Context) ([]string, error)
+	// ResultType runs query, which selects no rows, and reports the type
+	// of its first result column as the database gives it: how an age_sql
+	// is told to be an instant or a wall-clock time.
+	ResultType(ctx context.Context, query string) (ResultType, error)
+}
+
+// ResultType is the type of a query's result column.
+type ResultType struct {
+	// Name is the database's name for it, lower case, as in Column.Type:
+	// "timestamp", "datetime", "timestamptz", "date", "int".
+	Name string
+	// Unknown says the type does not tell what kind of time the values
+	// are: text (or no type at all) may hold a wall-clock time in any zone
+	// or an instant written in UTC.
+	Unknown bool
 }
 
 // ForeignKey is a column of one table that refers to another table's rows.

@@ -345,21 +345,17 @@ func (s *Sweeper) sweepRule(ctx context.Context, r *Rule, runID string, asOf tim
 			rr.Err = err
 			return rr
 		}
-		sent, failed, err := s.sendReminders(ctx, b, asOf, runID, now, log)
-		rr.Reminders, rr.RemindersFailed = sent, failed
+		run, err := s.sendReminders(ctx, b, asOf, runID, now, log)
+		rr.Reminders, rr.RemindersFailed = run.sent, run.failed
 		if err != nil {
 			rr.Err = err
 			return rr
 		}
-		if failed > 0 {
+		if err := run.err(); err != nil {
 			// The rows whose mail failed are kept; the others still go.
 			defer func() {
-				switch {
-				case rr.Err != nil:
-				case failed == 1:
-					rr.Err = errors.New("1 reminder could not be sent; its row is kept and the mail retried on the next run")
-				default:
-					rr.Err = fmt.Errorf("%d reminders could not be sent; their rows are kept and the mails retried on the next run", failed)
+				if rr.Err == nil {
+					rr.Err = err
 				}
 			}()
 		}

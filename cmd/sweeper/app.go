@@ -222,6 +222,7 @@ func (e *environment) open(ctx context.Context) (*sweeper.Config, *zap.Logger, *
 	db, err := database.Open(ctx, cfg.Database.Driver, cfg.Database.DSN, database.Options{
 		LockWaitTimeout: cfg.Sweeper.LockWaitTimeout,
 		Logger:          log,
+		Secrets:         cfg.Secrets,
 	})
 	if err != nil {
 		log.Sync()

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -295,24 +293,7 @@ func leakUser(t *testing.T, dsn, password string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := make([]byte, 4)
-	rand.Read(b)
-	user := "sweeper_leak_" + hex.EncodeToString(b)
-	root := dbtest.Open(t, dsn)
-	for _, host := range []string{"%", "localhost"} {
-		if _, err := root.Exec(fmt.Sprintf("CREATE USER '%s'@'%s' IDENTIFIED BY '%s'", user, host, password)); err != nil {
-			t.Fatalf("create user: %v", err)
-		}
-		t.Cleanup(func() {
-			if _, err := root.Exec(fmt.Sprintf("DROP USER IF EXISTS '%s'@'%s'", user, host)); err != nil {
-				t.Errorf("drop user: %v", err)
-			}
-		})
-		if _, err := root.Exec(fmt.Sprintf("GRANT ALL PRIVILEGES ON `%s`.* TO '%s'@'%s'", cfg.DBName, user, host)); err != nil {
-			t.Fatalf("grant: %v", err)
-		}
-	}
-	cfg.User, cfg.Passwd = user, password
+	cfg.User, cfg.Passwd = dbtest.User(t, dsn, password, "%", "localhost"), password
 	return cfg.FormatDSN()
 }
 

@@ -251,7 +251,7 @@ func (d *daemon) connect(ctx context.Context, sw *sweeper.Sweeper, cur *sweeper.
 		g.store = curStore
 	default:
 		store, err := database.Open(ctx, cfg.Database.Driver, cfg.Database.DSN, database.Options{
-			LockWaitTimeout: cfg.Sweeper.LockWaitTimeout, Logger: sw.Log})
+			LockWaitTimeout: cfg.Sweeper.LockWaitTimeout, Logger: sw.Log, Secrets: cfg.Secrets})
 		if err != nil {
 			return nil, errors.Join(early, fmt.Errorf("the new database does not answer: %w", err))
 		}
@@ -279,7 +279,7 @@ func (d *daemon) openStore(ctx context.Context, cfg *sweeper.Config, log *zap.Lo
 	wait := time.Second
 	for {
 		store, err := database.Open(ctx, cfg.Database.Driver, cfg.Database.DSN, database.Options{
-			LockWaitTimeout: cfg.Sweeper.LockWaitTimeout, Logger: log})
+			LockWaitTimeout: cfg.Sweeper.LockWaitTimeout, Logger: log, Secrets: cfg.Secrets})
 		if err == nil {
 			return store, nil
 		}

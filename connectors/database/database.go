@@ -36,6 +36,9 @@ type Options struct {
 	LockWaitTimeout time.Duration
 	// Logger receives slow and failed statements, without their bound values.
 	Logger *zap.Logger
+	// Secrets are values that must never appear in an error, beside the
+	// DSN's password: those ${NAME} put into the DSN.
+	Secrets []string
 }
 
 // DB is an open shop database. It implements sweeper.Store.
@@ -46,12 +49,16 @@ type DB struct {
 	// schema is the database name, part of lock names so that two shops on
 	// one server do not block each other.
 	schema string
+	// target names the database, its host and user for errors: what the
+	// operator needs to tell which login failed.
+	target string
+	red    redactor
 }
 
 var _ sweeper.Store = (*DB)(nil)
 
-// Open connects to the database. The DSN is never part of an error: it
-// usually holds a password.
+// Open connects to the database. Its errors give the server's reason, the
+// user, host and database, but never the password or another secret.
 func Open(ctx context.Context, driver, dsn string, opt Options) (*DB, error) {
 	if opt.LockWaitTimeout <= 0 {
 		opt.LockWaitTimeout = 5 * time.Second
@@ -59,16 +66,19 @@ func Open(ctx context.Context, driver, dsn string, opt Options) (*DB, error) {
 	if opt.Logger == nil {
 		opt.Logger = zap.NewNop()
 	}
-	gcfg := &gorm.Config{
-		Logger:                 gormLogger{log: opt.Logger, slow: time.Second},
-		SkipDefaultTransaction: true,
-		DisableAutomaticPing:   true,
-	}
 	var (
 		dialector gorm.Dialector
 		dialect   sweeper.Dialect
 		schema    string
+		target    string
 	)
+	password, public := dsnSecrets(driver, dsn)
+	red := newRedactor(append([]string{password, dsn}, opt.Secrets...), public...)
+	gcfg := &gorm.Config{
+		Logger:                 gormLogger{log: opt.Logger, slow: time.Second, red: red},
+		SkipDefaultTransaction: true,
+		DisableAutomaticPing:   true,
+	}
 	switch driver {
 	case "mysql", "mariadb":
 		cfg, err := gomysql.ParseDSN(dsn)
@@ -98,6 +108,7 @@ func Open(ctx context.Context, driver, dsn string, opt Options) (*DB, error) {
 			cfg.Timeout = 10 * time.Second
 		}
 		schema = cfg.DBName
+		target = fmt.Sprintf("%s database %q at %s as user %q", driver, cfg.DBName, cfg.Addr, cfg.User)
 		connector, err := gomysql.NewConnector(cfg)
 		if err != nil {
 			return nil, configErrorf("database.dsn: %s", redactDSNError(err))
@@ -119,6 +130,7 @@ func Open(ctx context.Context, driver, dsn string, opt Options) (*DB, error) {
 		dialector = sqlite.Open(path + "?" + q.Encode())
 		dialect = sweeper.SQLite
 		schema = path
+		target = fmt.Sprintf("sqlite database %q", path)
 	case "postgres":
 		pcfg, err := pgx.ParseConfig(dsn)
 		if err != nil {
@@ -130,18 +142,20 @@ func Open(ctx context.Context, driver, dsn string, opt Options) (*DB, error) {
 		pcfg.RuntimeParams["timezone"] = "UTC"
 		pcfg.RuntimeParams["lock_timeout"] = fmt.Sprint(opt.LockWaitTimeout.Milliseconds())
 		schema = pcfg.Database
+		target = fmt.Sprintf("postgres database %q at %s:%d as user %q", pcfg.Database, pcfg.Host, pcfg.Port, pcfg.User)
 		dialector = postgres.New(postgres.Config{Conn: stdlib.OpenDB(*pcfg)})
 		dialect = sweeper.Postgres
 	default:
 		return nil, configErrorf("database.driver %q is not supported (use mysql, sqlite or postgres)", driver)
 	}
+	// gorm.Open asks MySQL for its version: the first login happens here.
 	g, err := gorm.Open(dialector, gcfg)
 	if err != nil {
-		return nil, fmt.Errorf("connect to %s database: %s", dialect, redactDSNError(err))
+		return nil, connectError(target, red, err)
 	}
 	sqlDB, err := g.DB()
 	if err != nil {
-		return nil, fmt.Errorf("connect to %s database: %w", dialect, err)
+		return nil, connectError(target, red, err)
 	}
 	if dialect == sweeper.SQLite {
 		// One writer at a time is all SQLite allows; more connections only
@@ -151,7 +165,7 @@ func Open(ctx context.Context, driver, dsn string, opt Options) (*DB, error) {
 		sqlDB.SetMaxOpenConns(8)
 		sqlDB.SetConnMaxLifetime(10 * time.Minute)
 	}
-	db := &DB{gorm: g, sql: sqlDB, dialect: dialect, schema: schema}
+	db := &DB{gorm: g, sql: sqlDB, dialect: dialect, schema: schema, target: target, red: red}
 	if err := db.Ping(ctx); err != nil {
 		sqlDB.Close()
 		return nil, err
@@ -166,7 +180,8 @@ func configErrorf(format string, a ...any) error {
 	return &sweeper.ConfigError{Problems: []string{fmt.Sprintf(format, a...)}}
 }
 
-// redactDSNError keeps a driver error from echoing the DSN it was given.
+// redactDSNError keeps the error of a DSN that does not parse from echoing
+// it: where the password is in it cannot be told.
 func redactDSNError(err error) string {
 	msg := err.Error()
 	if i := strings.Index(msg, "@"); i >= 0 {
@@ -180,9 +195,19 @@ func (db *DB) Ping(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := db.sql.PingContext(ctx); err != nil {
-		return fmt.Errorf("database does not answer: %s", redactDSNError(err))
+		return connectError(db.target, db.red, err)
 	}
 	return nil
+}
+
+// connectError is a failed connection or login: the server's reason with
+// the database, host and user that were tried, and what to check.
+func connectError(target string, red redactor, err error) error {
+	err = red.error(err)
+	if hint := loginHint(err); hint != "" {
+		return fmt.Errorf("connect to %s: %w; %s", target, err, hint)
+	}
+	return fmt.Errorf("connect to %s: %w", target, err)
 }
 
 // Close closes the connection pool.
@@ -458,6 +483,7 @@ func (db *DB) createAuditGeneric(ctx context.Context, name string) error {
 type gormLogger struct {
 	log  *zap.Logger
 	slow time.Duration
+	red  redactor
 }
 
 func (l gormLogger) LogMode(logger.LogLevel) logger.Interface      { return l }
@@ -476,7 +502,7 @@ func (l gormLogger) Trace(ctx context.Context, begin time.Time, fc func() (strin
 	_, rows := fc()
 	if err != nil {
 		l.log.Debug("statement failed", zap.String("event", "db.error"), zap.Int64("rows", rows),
-			zap.Int64("duration_ms", elapsed.Milliseconds()), zap.Error(sweeper.ScrubError(err)))
+			zap.Int64("duration_ms", elapsed.Milliseconds()), zap.Error(sweeper.ScrubError(l.red.error(err))))
 		return
 	}
 	l.log.Info("slow statement", zap.String("event", "db.slow"), zap.Int64("rows", rows),
@@ -650,6 +676,49 @@ func (db *DB) Functions(ctx context.Context) ([]string, error) {
 		return nil, fmt.Errorf("list stored functions: %w", err)
 	}
 	return names, nil
+}
+
+// ResultType implements sweeper.Store with the driver's column types: the
+// server's own name for the type of the result.
+func (db *DB) ResultType(ctx context.Context, query string) (sweeper.ResultType, error) {
+	rows, err := db.gorm.WithContext(ctx).Raw(query).Rows()
+	if err != nil {
+		return sweeper.ResultType{}, err
+	}
+	defer rows.Close()
+	cols, err := rows.ColumnTypes()
+	if err != nil {
+		return sweeper.ResultType{}, err
+	}
+	if len(cols) == 0 {
+		return sweeper.ResultType{}, errors.New("the query has no result column")
+	}
+	name := strings.ToLower(cols[0].DatabaseTypeName())
+	switch db.dialect {
+	case sweeper.SQLite:
+		// SQLite names a type only for a plain column; an expression has
+		// none, and a time in SQLite is text: wall-clock time.
+		if name == "" {
+			name = "text"
+		}
+		return sweeper.ResultType{Name: name}, nil
+	case sweeper.Postgres:
+		// pgx gives a type it does not know by its OID.
+		if name == "" || strings.Trim(name, "0123456789") == "" {
+			return sweeper.ResultType{Name: name, Unknown: true}, nil
+		}
+		switch name {
+		case "text", "varchar", "bpchar", "name", "unknown", "json", "jsonb", "bytea":
+			return sweeper.ResultType{Name: name, Unknown: true}, nil
+		}
+	default:
+		switch name {
+		case "", "null", "char", "varchar", "tinytext", "text", "mediumtext", "longtext", "json",
+			"binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob", "enum", "set":
+			return sweeper.ResultType{Name: name, Unknown: true}, nil
+		}
+	}
+	return sweeper.ResultType{Name: name}, nil
 }
 
 // References implements sweeper.Store.

@@ -15,7 +15,8 @@ import (
 
 // Replicas watches the replication lag of MySQL or MariaDB replicas.
 type Replicas struct {
-	dbs []*sql.DB
+	dbs  []*sql.DB
+	reds []redactor // per replica: its DSN's password
 }
 
 var _ sweeper.ReplicaMonitor = (*Replicas)(nil)
@@ -47,6 +48,7 @@ func OpenReplicas(ctx context.Context, driver string, dsns []string) (*Replicas,
 		db := sql.OpenDB(conn)
 		db.SetMaxOpenConns(1)
 		r.dbs = append(r.dbs, db)
+		r.reds = append(r.reds, newRedactor([]string{cfg.Passwd, dsn}, cfg.User, cfg.Addr, cfg.DBName))
 	}
 	if _, _, err := r.Lag(ctx); err != nil {
 		r.Close()
@@ -62,7 +64,7 @@ func (r *Replicas) Lag(ctx context.Context) (time.Duration, bool, error) {
 	for i, db := range r.dbs {
 		lag, known, err := replicaLag(ctx, db)
 		if err != nil {
-			return 0, false, fmt.Errorf("database.replicas[%d]: %w", i+1, err)
+			return 0, false, fmt.Errorf("database.replicas[%d]: %w", i+1, r.reds[i].error(err))
 		}
 		if !known {
 			return 0, false, nil
@@ -89,7 +91,7 @@ func replicaLag(ctx context.Context, db *sql.DB) (time.Duration, bool, error) {
 		rows, err = db.QueryContext(ctx, "SHOW SLAVE STATUS")
 	}
 	if err != nil {
-		return 0, false, fmt.Errorf("read replication status: %s", redactDSNError(err))
+		return 0, false, fmt.Errorf("read replication status: %w", err)
 	}
 	defer rows.Close()
 	cols, err := rows.Columns()

@@ -16,6 +16,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"net/mail"
 	"regexp"
 	"strings"
@@ -27,9 +28,8 @@ import (
 	"github.com/sweeperd/sweeper/sweeper"
 )
 
-// timeout bounds connecting and every SMTP command, so a hanging mail
-// server stalls a run for at most this long per message.
-const timeout = 30 * time.Second
+// defaultTimeout is mail.timeout's default, for a Mailer built in code.
+const defaultTimeout = 30 * time.Second
 
 // Mailer sends reminder mails through one SMTP server. It holds no
 // connection: each Send opens its own, since reminders are few and a
@@ -42,6 +42,8 @@ type Mailer struct {
 	password string
 	tlsMode  string
 	from     *mail.Address
+	// timeout bounds one mail, from connecting to the server's last answer.
+	timeout time.Duration
 	// msgIDDomain is the right-hand side of Message-IDs: the From domain,
 	// so that IDs do not reveal the sweeper's host name.
 	msgIDDomain string
@@ -79,8 +81,15 @@ func New(cfg sweeper.Mail) (*Mailer, error) {
 	if (cfg.Username == "") != (cfg.Password == "") {
 		return nil, errors.New("mail.username and mail.password go together: set both, or neither for no AUTH")
 	}
+	if cfg.Timeout < 0 {
+		return nil, fmt.Errorf("mail.timeout %s must be longer than 0", cfg.Timeout)
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = defaultTimeout
+	}
 	domain := from.Address[strings.LastIndexByte(from.Address, '@')+1:]
 	return &Mailer{
+		timeout:     cfg.Timeout,
 		host:        cfg.Host,
 		port:        cfg.Port,
 		username:    cfg.Username,
@@ -111,9 +120,11 @@ func (m *Mailer) WithTLSConfig(c *tls.Config) *Mailer {
 
 // Send delivers one reminder: a plain-text UTF-8 mail with Date,
 // Message-ID and "Auto-Submitted: auto-generated" (RFC 3834: an automatic
-// notice, so auto-responders do not answer it). ctx bounds connecting;
-// after that each SMTP command is bounded by a 30 s timeout. The returned
-// error never contains the recipient's address or the password.
+// notice, so auto-responders do not answer it). The whole exchange, from
+// connecting to the server's last answer, takes at most mail.timeout, and
+// ends at once when ctx does: a server that stops answering holds neither a
+// run nor a stop. The returned error never contains the recipient's
+// address or the password.
 func (m *Mailer) Send(ctx context.Context, msg sweeper.Message) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("send reminder: %w", err)
@@ -122,12 +133,14 @@ func (m *Mailer) Send(ctx context.Context, msg sweeper.Message) error {
 	if err != nil {
 		return m.redact(fmt.Errorf("send reminder: %w", err), msg.To)
 	}
-	c, err := m.client()
+	sendCtx, cancel := context.WithTimeout(ctx, m.timeout)
+	defer cancel()
+	c, err := m.client(sendCtx)
 	if err != nil {
 		return m.redact(fmt.Errorf("send reminder: %w", err), msg.To)
 	}
-	if err := c.DialAndSendWithContext(ctx, gm); err != nil {
-		return m.redact(fmt.Errorf("send reminder via %s: %w", m.addr(), err), msg.To)
+	if err := c.DialAndSendWithContext(sendCtx, gm); err != nil {
+		return m.redact(m.failure("send reminder", ctx, sendCtx, err), msg.To)
 	}
 	return nil
 }
@@ -136,18 +149,64 @@ func (m *Mailer) Send(ctx context.Context, msg sweeper.Message) error {
 // EHLO, STARTTLS or TLS, AUTH as configured — then quits without sending
 // anything; for `sweeper check --mail`.
 func (m *Mailer) Check(ctx context.Context) error {
-	c, err := m.client()
+	checkCtx, cancel := context.WithTimeout(ctx, m.timeout)
+	defer cancel()
+	c, err := m.client(checkCtx)
 	if err != nil {
 		return m.redact(fmt.Errorf("check mail server: %w", err), "")
 	}
-	sc, err := c.DialToSMTPClientWithContext(ctx)
+	sc, err := c.DialToSMTPClientWithContext(checkCtx)
 	if err != nil {
-		return m.redact(fmt.Errorf("check mail server %s: %w", m.addr(), err), "")
+		return m.redact(m.failure("check mail server", ctx, checkCtx, err), "")
 	}
 	if err := c.CloseWithSMTPClient(sc); err != nil {
-		return m.redact(fmt.Errorf("check mail server %s: %w", m.addr(), err), "")
+		return m.redact(m.failure("check mail server", ctx, checkCtx, err), "")
 	}
 	return nil
+}
+
+// failure words an error of an exchange with the server: one that ended
+// because the caller stopped it or because mail.timeout ran out says so,
+// rather than the "use of closed network connection" it ends with.
+func (m *Mailer) failure(what string, ctx, exchange context.Context, err error) error {
+	var ne net.Error
+	switch {
+	case ctx.Err() != nil:
+		return fmt.Errorf("%s via %s: stopped: %w", what, m.addr(), ctx.Err())
+	case exchange.Err() != nil, errors.As(err, &ne) && ne.Timeout():
+		return fmt.Errorf("%s via %s: the server did not answer within %s (mail.timeout): %w",
+			what, m.addr(), m.timeout, context.DeadlineExceeded)
+	}
+	return fmt.Errorf("%s via %s: %w", what, m.addr(), err)
+}
+
+// dial connects for one exchange, whose context is ctx. go-mail bounds
+// only the dial by a context, and each answer by a deadline of its own, so
+// a stop would wait for a silent server to time out; this connection
+// closes when ctx ends, and the exchange with it. For implicit TLS the
+// handshake is made here too.
+func (m *Mailer) dial(ctx context.Context) gomail.DialContextFunc {
+	return func(dialCtx context.Context, network, addr string) (net.Conn, error) {
+		var d net.Dialer
+		conn, err := d.DialContext(dialCtx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		if m.tlsMode == "tls" {
+			cfg := m.tlsConfig
+			if cfg == nil {
+				cfg = &tls.Config{ServerName: m.host, MinVersion: tls.VersionTLS12}
+			}
+			tc := tls.Client(conn, cfg)
+			if err := tc.HandshakeContext(dialCtx); err != nil {
+				conn.Close()
+				return nil, err
+			}
+			conn = tc
+		}
+		context.AfterFunc(ctx, func() { conn.Close() })
+		return conn, nil
+	}
 }
 
 func (m *Mailer) addr() string { return fmt.Sprintf("%s:%d", m.host, m.port) }
@@ -181,13 +240,15 @@ func (m *Mailer) message(msg sweeper.Message) (*gomail.Msg, error) {
 	return gm, nil
 }
 
-// client returns a go-mail client for one connection. A fresh one per
-// connection, because go-mail's client keeps per-connection state (and
-// rewrites its auth type while dialling) that is not safe to share.
-func (m *Mailer) client() (*gomail.Client, error) {
+// client returns a go-mail client for one connection, whose exchange has
+// the context ctx. A fresh one per connection, because go-mail's client
+// keeps per-connection state (and rewrites its auth type while dialling)
+// that is not safe to share.
+func (m *Mailer) client(ctx context.Context) (*gomail.Client, error) {
 	opts := []gomail.Option{
 		gomail.WithPort(m.port),
-		gomail.WithTimeout(timeout),
+		gomail.WithTimeout(m.timeout),
+		gomail.WithDialContextFunc(m.dial(ctx)),
 	}
 	switch m.tlsMode {
 	case "none":
@@ -195,6 +256,8 @@ func (m *Mailer) client() (*gomail.Client, error) {
 	case "starttls":
 		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
 	case "tls":
+		// The dialer makes the TLS connection; this only keeps go-mail
+		// from asking for STARTTLS on it.
 		opts = append(opts, gomail.WithSSL())
 	}
 	if m.tlsConfig != nil {
@@ -202,7 +265,8 @@ func (m *Mailer) client() (*gomail.Client, error) {
 	}
 	if m.username != "" || m.password != "" {
 		opts = append(opts, gomail.WithUsername(m.username), gomail.WithPassword(m.password))
-		if m.tlsMode == "none" {
+		switch m.tlsMode {
+		case "none":
 			// Auto-discovery never picks PLAIN or LOGIN on an unencrypted
 			// connection; with tls = "none" the operator chose one (a
 			// relay on localhost, say), so the challenge-response
@@ -211,7 +275,15 @@ func (m *Mailer) client() (*gomail.Client, error) {
 				gomail.SMTPAuthSCRAMSHA256, gomail.SMTPAuthSCRAMSHA1, gomail.SMTPAuthCramMD5,
 				gomail.SMTPAuthPlainNoEnc, gomail.SMTPAuthLoginNoEnc,
 			))
-		} else {
+		case "tls":
+			// go-mail takes a connection it did not dial for unencrypted,
+			// and would refuse PLAIN and LOGIN on it; the dialer made it
+			// TLS, so the order is auto-discovery's over TLS.
+			opts = append(opts, gomail.WithOpportunisticSMTPAuth(
+				gomail.SMTPAuthSCRAMSHA256PLUS, gomail.SMTPAuthSCRAMSHA256, gomail.SMTPAuthSCRAMSHA1PLUS,
+				gomail.SMTPAuthSCRAMSHA1, gomail.SMTPAuthCramMD5, gomail.SMTPAuthPlainNoEnc, gomail.SMTPAuthLoginNoEnc,
+			))
+		default:
 			opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover))
 		}
 	}

@@ -2,7 +2,9 @@ package dbtest
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"os/user"
@@ -13,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // PGServer is a PostgreSQL server of one test's own, started by
@@ -197,4 +201,41 @@ func unprivilegedUser() (*syscall.Credential, error) {
 		return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
 	}
 	return nil, fmt.Errorf("running as root, and there is no unprivileged user (postgres, nobody) to run PostgreSQL as")
+}
+
+// RequirePassword makes the server ask role for its password over TCP, as
+// a production server does, where it trusts every client otherwise. The
+// superuser postgres stays trusted, so DSN keeps working. It returns once
+// the server refuses role without its password.
+func (s *PGServer) RequirePassword(tb testing.TB, role string) {
+	tb.Helper()
+	hba := filepath.Join(s.dataDir(), "pg_hba.conf")
+	old, err := os.ReadFile(hba)
+	if err != nil {
+		tb.Fatalf("dbtest: %v", err)
+	}
+	// The first matching line decides, so the new one goes on top.
+	line := fmt.Sprintf("host all %s 127.0.0.1/32 scram-sha-256\n", quotePostgresIdent(role))
+	if err := os.WriteFile(hba, append([]byte(line), old...), 0o600); err != nil {
+		tb.Fatalf("dbtest: %v", err)
+	}
+	db := OpenPostgres(tb, s.DSN(""))
+	if _, err := db.Exec(`SELECT pg_reload_conf()`); err != nil {
+		tb.Fatalf("dbtest: reload pg_hba.conf: %v", err)
+	}
+	// pg_reload_conf only signals the postmaster; the next connection may
+	// still find the old rules.
+	dsn := fmt.Sprintf("postgres://%s@127.0.0.1:%d/postgres?sslmode=disable&connect_timeout=3", url.PathEscape(role), s.Port)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, err := PingPostgres(context.Background(), dsn)
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && pe.Code == "28P01" {
+			return
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("dbtest: %s still gets in without a password after reloading pg_hba.conf (last: %v)", role, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

@@ -83,7 +83,11 @@ type Server struct {
 	msgs     []Received
 	changed  chan struct{} // closed and replaced whenever msgs grows
 	fail     bool
+	hang     bool
 	sessions int
+	// hanging gets a value whenever a session starts to hang, hungUp when
+	// the client of a hanging session hangs up.
+	hanging, hungUp chan struct{}
 }
 
 // Start starts a plain SMTP server (no TLS; AUTH PLAIN accepted with any
@@ -96,7 +100,8 @@ func Start(tb testing.TB) *Server {
 // StartWith starts a server configured by o that is closed when tb ends.
 func StartWith(tb testing.TB, o Options) *Server {
 	tb.Helper()
-	s := &Server{opts: o, changed: make(chan struct{}), served: make(chan struct{})}
+	s := &Server{opts: o, changed: make(chan struct{}), served: make(chan struct{}),
+		hanging: make(chan struct{}, 100), hungUp: make(chan struct{}, 100)}
 	s.srv = smtp.NewServer(&backend{s: s})
 	s.srv.Domain = "smtptest.localhost"
 	s.srv.AllowInsecureAuth = true
@@ -173,6 +178,22 @@ func (s *Server) SetFail(fail bool) {
 	defer s.mu.Unlock()
 	s.fail = fail
 }
+
+// SetHang makes the server stop answering (true) once a client has said
+// MAIL FROM, as a server that hangs in the middle of a mail does: the
+// session waits until the client hangs up or the server closes.
+func (s *Server) SetHang(hang bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hang = hang
+}
+
+// Hanging receives once for every session that started to hang.
+func (s *Server) Hanging() <-chan struct{} { return s.hanging }
+
+// HungUp receives once for every hanging session that ended: its client
+// hung up (or the server closed).
+func (s *Server) HungUp() <-chan struct{} { return s.hungUp }
 
 // Messages returns the messages received so far, oldest first.
 func (s *Server) Messages() []Received {
@@ -268,6 +289,22 @@ func (ss *session) Auth(mech string) (sasl.Server, error) {
 func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
 	if ss.s.opts.Username != "" && !ss.authd {
 		return smtp.ErrAuthRequired
+	}
+	ss.s.mu.Lock()
+	hang := ss.s.hang
+	ss.s.mu.Unlock()
+	if hang {
+		notify(ss.s.hanging)
+		// The reply never comes. go-smtp reads nothing while it waits for
+		// it, so reading here sees the client hang up.
+		buf := make([]byte, 512)
+		for {
+			if _, err := ss.conn.Conn().Read(buf); err != nil {
+				break
+			}
+		}
+		notify(ss.s.hungUp)
+		return failure("the client hung up")
 	}
 	ss.from = from
 	return nil

@@ -1,9 +1,14 @@
 package smtptest
 
 import (
+	"errors"
 	"fmt"
+	"net"
 	"net/smtp"
+	"net/textproto"
+	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -108,4 +113,67 @@ func (f *fakeTB) Helper() {}
 func (f *fakeTB) Fatalf(string, ...any) {
 	f.failed = true
 	runtime.Goexit()
+}
+
+func TestSilent(t *testing.T) {
+	s := StartSilent(t)
+	host, port := s.Addr()
+	c, err := net.Dial("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-s.Accepted():
+	case <-time.After(10 * time.Second):
+		t.Fatal("no connection accepted")
+	}
+	c.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+	if n, err := c.Read(make([]byte, 64)); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("read from the silent server: got %d bytes, %v; want nothing until the deadline", n, err)
+	}
+	c.Close()
+	select {
+	case <-s.HungUp():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the hang-up was not seen")
+	}
+	if n := s.Connections(); n != 1 {
+		t.Errorf("connections: got %d, want 1", n)
+	}
+}
+
+func TestServer_Hang(t *testing.T) {
+	s := Start(t)
+	s.SetHang(true)
+	host, port := s.Addr()
+	c, err := textproto.Dial("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.ReadResponse(220); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Cmd("EHLO client"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.ReadResponse(250); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Cmd("MAIL FROM:<shop@example.nl>"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-s.Hanging():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the session did not hang at MAIL FROM")
+	}
+	c.Close()
+	select {
+	case <-s.HungUp():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the hang-up was not seen")
+	}
+	if n := len(s.Messages()); n != 0 {
+		t.Errorf("messages: got %d, want 0", n)
+	}
 }
