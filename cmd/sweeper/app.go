@@ -75,6 +75,7 @@ Commands:
   erase    a data subject's request: erase these rows now (--rule NAME --key VALUE..., --dry-run)
   check    validate the config and hold it against the live database schema
   demo     write a SQLite demo shop and its config, and show its plan
+  init     write a config for a shop platform (--preset woocommerce|prestashop, --prefix, -o FILE)
   healthcheck  ask the running daemon's /healthz (for container health checks)
   version  print the version
 
@@ -126,6 +127,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return env.check(ctx, rest)
 	case "demo":
 		return env.demo(ctx, rest)
+	case "init":
+		return env.initConfig(ctx, rest)
 	case "version":
 		return env.version(rest)
 	case "help":
