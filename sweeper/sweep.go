@@ -261,6 +261,11 @@ func (s *Sweeper) sweepRule(ctx context.Context, r *Rule, runID string, asOf tim
 		rr.Err = findingsError(findings)
 		return rr
 	}
+	// Before anything is sent or locked: a dry run says what the sweep would.
+	if err := refuseUnaudited(ctx, s.Store, b); err != nil {
+		rr.Err = err
+		return rr
+	}
 	cut := b.cutoffFor(asOf, s.Config.Sweeper.Timezone)
 	rr.Cutoff = cut.at
 	rr.Reminder = b.Reminder != nil
