@@ -702,12 +702,12 @@ func (db *DB) References(ctx context.Context, table string) ([]sweeper.ForeignKe
 // fkColumn is one column of a foreign key as the catalogs list them, in
 // the order of the key's columns.
 type fkColumn struct {
-	Name     string
-	RefTable string
-	Col      string
-	RefCol   string
-	OnDelete *string
-	OnUpdate *string
+	Name      string
+	Referring string // the referring table
+	Col       string
+	RefCol    string
+	OnDelete  *string
+	OnUpdate  *string
 }
 
 // groupForeignKeys makes one ForeignKey of the consecutive columns of each
@@ -715,8 +715,8 @@ type fkColumn struct {
 func groupForeignKeys(cols []fkColumn) []sweeper.ForeignKey {
 	var fks []sweeper.ForeignKey
 	for i, c := range cols {
-		if i == 0 || c.Name != cols[i-1].Name || c.RefTable != cols[i-1].RefTable {
-			fk := sweeper.ForeignKey{Name: c.Name, Table: c.RefTable}
+		if i == 0 || c.Name != cols[i-1].Name || c.Referring != cols[i-1].Referring {
+			fk := sweeper.ForeignKey{Name: c.Name, Table: c.Referring}
 			if c.OnDelete != nil {
 				fk.OnDelete = *c.OnDelete
 			}
@@ -763,9 +763,9 @@ func (db *DB) mysqlReferences(ctx context.Context, table string) ([]sweeper.Fore
 	}
 	flat := make([]fkColumn, len(cols))
 	for i, c := range cols {
-		flat[i] = fkColumn{Name: c.Name, RefTable: c.Tbl, Col: c.Col, RefCol: c.RefCol, OnDelete: c.OnDelete, OnUpdate: c.OnUpdate}
+		flat[i] = fkColumn{Name: c.Name, Referring: c.Tbl, Col: c.Col, RefCol: c.RefCol, OnDelete: c.OnDelete, OnUpdate: c.OnUpdate}
 		if c.Schema != db.schema {
-			flat[i].RefTable = c.Schema + "." + c.Tbl
+			flat[i].Referring = c.Schema + "." + c.Tbl
 		}
 	}
 	fks := groupForeignKeys(flat)
@@ -871,7 +871,7 @@ func fkRule(clause, on string) string {
 func (db *DB) postgresReferences(ctx context.Context, table string) ([]sweeper.ForeignKey, error) {
 	var cols []fkColumn
 	err := db.gorm.WithContext(ctx).Raw(`SELECT c.conname AS name,
-			CASE WHEN pg_table_is_visible(r.oid) THEN r.relname ELSE n.nspname || '.' || r.relname END AS ref_table,
+			CASE WHEN pg_table_is_visible(r.oid) THEN r.relname ELSE n.nspname || '.' || r.relname END AS referring,
 			a.attname AS col, fa.attname AS ref_col,
 			CASE c.confdeltype WHEN 'r' THEN 'RESTRICT' WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL'
 				WHEN 'd' THEN 'SET DEFAULT' ELSE 'NO ACTION' END AS on_delete,
@@ -929,7 +929,7 @@ func (db *DB) sqliteReferences(ctx context.Context, table string) ([]sweeper.For
 			} else if r.Seq < len(pk) {
 				to = pk[r.Seq]
 			}
-			out = append(out, fkColumn{Name: fmt.Sprintf("%d", r.ID), RefTable: t, Col: r.FromCol, RefCol: to,
+			out = append(out, fkColumn{Name: fmt.Sprintf("%d", r.ID), Referring: t, Col: r.FromCol, RefCol: to,
 				OnDelete: &r.OnDelete, OnUpdate: &r.OnUpdate})
 		}
 	}
