@@ -70,7 +70,12 @@ type boundRule struct {
 	ageKind   ageKind
 	anonymise []boundColumn
 	related   []boundRelated
-	dialect   Dialect
+	// keep are the quoted columns of the table that the database writes on
+	// every UPDATE (ON UPDATE CURRENT_TIMESTAMP): each UPDATE of the sweeper
+	// assigns them to themselves, so that its change does not move the row's
+	// own clock, by which a rule may age it.
+	keep    []string
+	dialect Dialect
 	// qEmail and reminderCols are set for rules with a reminder, qFile for
 	// rules with files.
 	qEmail       string
@@ -95,6 +100,7 @@ type boundRelated struct {
 	key       string
 	qKey      string
 	anonymise []boundColumn
+	keep      []string // as boundRule.keep, for the related table
 }
 
 // readsOtherTables reports whether SQL from the config may read other
@@ -167,7 +173,7 @@ func bind(ctx context.Context, st Store, r *Rule, redact string) (*boundRule, []
 		}
 		return nil, fs
 	}
-	b := &boundRule{Rule: r, table: t, qTable: st.Quote(t.Name), dialect: st.Dialect()}
+	b := &boundRule{Rule: r, table: t, qTable: st.Quote(t.Name), dialect: st.Dialect(), keep: autoUpdated(st, t)}
 
 	b.key, err = resolveKey(t, r.Key)
 	if err != nil {
@@ -192,6 +198,10 @@ func bind(ctx context.Context, st Store, r *Rule, redact string) (*boundRule, []
 			if err != nil {
 				errf("age_column %q: %v", name, err)
 				continue
+			}
+			if c.AutoUpdate {
+				warnf("age_column %q is written by the database on every UPDATE of its row (ON UPDATE CURRENT_TIMESTAMP): "+
+					"the sweeper's own updates keep it as it was, but any other change to a row starts its period again", c.Name)
 			}
 			kinds[k] = append(kinds[k], c.Name)
 			exprs = append(exprs, b.qTable+"."+st.Quote(c.Name))
@@ -236,7 +246,7 @@ func bind(ctx context.Context, st Store, r *Rule, redact string) (*boundRule, []
 			}
 			continue
 		}
-		br := boundRelated{Related: rel, table: rt, qTable: st.Quote(rt.Name)}
+		br := boundRelated{Related: rel, table: rt, qTable: st.Quote(rt.Name), keep: autoUpdated(st, rt)}
 		fk, ok := rt.Column(rel.ForeignKey)
 		if !ok {
 			errf("%s: foreign_key %q is not a column of %q", where, rel.ForeignKey, rt.Name)
@@ -293,6 +303,18 @@ func bind(ctx context.Context, st Store, r *Rule, redact string) (*boundRule, []
 		}
 	}
 	return b, fs
+}
+
+// autoUpdated returns the quoted columns of t that the database writes on
+// every UPDATE that does not assign them.
+func autoUpdated(st Store, t *Table) []string {
+	var keep []string
+	for _, c := range t.Columns {
+		if c.AutoUpdate {
+			keep = append(keep, st.Quote(c.Name))
+		}
+	}
+	return keep
 }
 
 // resolveKey finds the column that identifies a row. It must be unique

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 )
 
@@ -23,7 +22,7 @@ func (s *Sweeper) Check(ctx context.Context) []Finding {
 		}
 		cond, args := b.dueCond(b.cutoffFor(asOf, s.Config.Sweeper.Timezone), s.Config.Sweeper.RedactText)
 		fs = append(fs, s.probeDue(ctx, b, cond, args)...)
-		fs = append(fs, s.checkReferences(ctx, b)...)
+		fs = append(fs, referenceFindings(ctx, s.Store, b)...)
 		fs = append(fs, s.checkPrivileges(ctx, b)...)
 		for _, rel := range b.related {
 			if _, err := s.countRelated(ctx, b, rel, cond, args); err != nil {
@@ -114,43 +113,4 @@ func (s *Sweeper) probeDue(ctx context.Context, b *boundRule, cond string, args 
 		return []Finding{{Severity: SeverityError, Rule: b.Name, Message: fmt.Sprintf("%s does not run: %v", what, scrub(err))}}
 	}
 	return nil
-}
-
-// checkReferences warns about foreign keys into a delete rule's table that
-// the rule does not list under [[rule.related]]: with RESTRICT (or NO
-// ACTION) every batch holding a referenced row fails at night, and with
-// CASCADE the database deletes rows the audit table never hears of.
-func (s *Sweeper) checkReferences(ctx context.Context, b *boundRule) []Finding {
-	if b.Action != ActionDelete {
-		return nil
-	}
-	fks, err := s.Store.References(ctx, b.table.Name)
-	if err != nil {
-		return []Finding{{Severity: SeverityWarning, Rule: b.Name, Message: err.Error()}}
-	}
-	var fs []Finding
-	for _, fk := range fks {
-		listed := false
-		for _, rel := range b.Related {
-			if strings.EqualFold(rel.Table, fk.Table) && strings.EqualFold(rel.ForeignKey, fk.Column) {
-				listed = true
-			}
-		}
-		if listed || strings.EqualFold(fk.Table, b.table.Name) {
-			continue
-		}
-		var why string
-		switch fk.OnDelete {
-		case "CASCADE":
-			why = "the database deletes those rows along, without audit records"
-		case "SET NULL", "SET DEFAULT":
-			why = "the database changes those rows along, without audit records"
-		default:
-			why = "deleting a referenced row fails its whole batch"
-		}
-		fs = append(fs, Finding{Severity: SeverityWarning, Rule: b.Name, Message: fmt.Sprintf(
-			"%s.%s refers to %s (ON DELETE %s): %s; list it under [[rule.related]] (table = %q, foreign_key = %q)",
-			fk.Table, fk.Column, b.table.Name, fk.OnDelete, why, fk.Table, fk.Column)})
-	}
-	return fs
 }

@@ -361,8 +361,9 @@ func TestSweeper_CheckPartialUniqueIndexIsNoKey(t *testing.T) {
 }
 
 // Foreign keys into a delete rule's table that the rule does not list
-// under related are warned about: RESTRICT fails batches at night, CASCADE
-// deletes rows without audit records.
+// under related are reported: RESTRICT as a warning (batches fail at night,
+// nothing is lost), CASCADE as an error (rows would go without audit
+// records; sweep refuses the rule, TestSweeper_ForeignKeys).
 func TestSweeper_CheckForeignKeys(t *testing.T) {
 	dialects(t, func(t *testing.T, f *fixture) {
 		f.exec(`CREATE TABLE customers (id AUTO_PK, created_at DATETIME NOT NULL)`,
@@ -373,24 +374,28 @@ func TestSweeper_CheckForeignKeys(t *testing.T) {
 			`CREATE TABLE notes (id AUTO_PK, customer_id BIGINT NOT NULL, FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE)`)
 		f.rule(sweeper.Rule{Name: "account", Table: "customers", AgeColumns: []string{"created_at"}, OlderThan: years(5),
 			Action: sweeper.ActionDelete, Related: []sweeper.Related{{Table: "addresses", ForeignKey: "customer_id", Action: sweeper.ActionDelete}}})
-		var fkWarnings []string
+		var fkFindings []string
 		for _, fd := range f.sw.Check(t.Context()) {
-			if fd.Severity == sweeper.SeverityError {
+			if strings.Contains(fd.Message, "refers to customers") {
+				fkFindings = append(fkFindings, fd.String())
+			} else if fd.Severity == sweeper.SeverityError {
 				t.Errorf("unexpected error: %s", fd)
 			}
-			if strings.Contains(fd.Message, "refers to customers") {
-				fkWarnings = append(fkWarnings, fd.Message)
-			}
 		}
-		joined := strings.Join(fkWarnings, "\n")
-		if len(fkWarnings) != 2 || !strings.Contains(joined, "orders.customer_id") || !strings.Contains(joined, "notes.customer_id") {
-			t.Fatalf("foreign key warnings: got %q, want one for orders.customer_id and one for notes.customer_id", fkWarnings)
+		joined := strings.Join(fkFindings, "\n")
+		if len(fkFindings) != 2 {
+			t.Fatalf("foreign key findings: got %q, want one for orders.customer_id and one for notes.customer_id", fkFindings)
 		}
-		if !strings.Contains(joined, "CASCADE): the database deletes those rows along, without audit records") {
-			t.Errorf("the CASCADE warning should say the rows go without audit records: %s", joined)
+		if !strings.Contains(joined, "warning: rule \"account\": orders.customer_id refers to customers") ||
+			!strings.Contains(joined, "(ON DELETE RESTRICT): deleting a referenced row fails its whole batch") {
+			t.Errorf("RESTRICT should be a warning that the batch fails: %s", joined)
+		}
+		if !strings.Contains(joined, "error: rule \"account\": notes.customer_id refers to customers") ||
+			!strings.Contains(joined, "(ON DELETE CASCADE): deleting from customers makes the database delete those rows along, without audit records") {
+			t.Errorf("CASCADE should be an error saying the rows go without audit records: %s", joined)
 		}
 		if strings.Contains(joined, "addresses") {
-			t.Errorf("addresses is listed under related and needs no warning: %s", joined)
+			t.Errorf("addresses is listed under related and needs no finding: %s", joined)
 		}
 	})
 }

@@ -286,6 +286,14 @@ func engReadOnly(t *testing.T, f *fixture, ro sweeper.Store, asOf time.Time) {
 // the test ends.
 func engSelectOnlyStore(t *testing.T, f *fixture) sweeper.Store {
 	t.Helper()
+	return engUserStore(t, f, "GRANT SELECT ON %[1]s.* TO %[2]s")
+}
+
+// engUserStore connects to f's MariaDB database as a new user with the
+// grants, in which %[1]s is the database and %[2]s the user; the user is
+// dropped when the test ends.
+func engUserStore(t *testing.T, f *fixture, grants ...string) sweeper.Store {
+	t.Helper()
 	cfg, err := gomysql.ParseDSN(f.cfg.Database.DSN)
 	if err != nil {
 		t.Fatal(err)
@@ -294,15 +302,18 @@ func engSelectOnlyStore(t *testing.T, f *fixture) sweeper.Store {
 	// Every host a local connection may come from, so that an anonymous
 	// ''@'localhost' does not take precedence.
 	for _, host := range []string{"%", "localhost", "127.0.0.1", "::1"} {
-		f.exec(fmt.Sprintf("CREATE USER '%s'@'%s' IDENTIFIED BY 'ro-secret'", user, host),
-			fmt.Sprintf("GRANT SELECT ON `%s`.* TO '%s'@'%s'", cfg.DBName, user, host))
-		t.Cleanup(func() { f.raw.Exec(fmt.Sprintf("DROP USER '%s'@'%s'", user, host)) })
+		who := fmt.Sprintf("'%s'@'%s'", user, host)
+		f.exec(fmt.Sprintf("CREATE USER %s IDENTIFIED BY 'ro-secret'", who))
+		t.Cleanup(func() { f.raw.Exec("DROP USER " + who) })
+		for _, g := range grants {
+			f.exec(fmt.Sprintf(g, "`"+cfg.DBName+"`", who))
+		}
 	}
 	cfg.User, cfg.Passwd = user, "ro-secret"
-	ro, err := database.Open(context.Background(), "mysql", cfg.FormatDSN(), database.Options{})
+	st, err := database.Open(context.Background(), "mysql", cfg.FormatDSN(), database.Options{})
 	if err != nil {
-		t.Fatalf("connect as a read-only user: %v", err)
+		t.Fatalf("connect as %s: %v", user, err)
 	}
-	t.Cleanup(func() { ro.Close() })
-	return ro
+	t.Cleanup(func() { st.Close() })
+	return st
 }

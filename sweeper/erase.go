@@ -97,6 +97,9 @@ func (s *Sweeper) Erase(ctx context.Context, opt EraseOptions) (*EraseResult, er
 	if b == nil {
 		return res, fmt.Errorf("rule %q: %w", r.Name, findingsError(findings))
 	}
+	if err := refuseUnaudited(ctx, s.Store, b); err != nil {
+		return nil, fmt.Errorf("rule %q: %w", r.Name, err)
+	}
 	cond, condArgs := b.eraseCond(s.Config.Sweeper.RedactText)
 
 	// Each key is looked up on its own: a request names a few rows, and the

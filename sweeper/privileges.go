@@ -20,23 +20,28 @@ type privilegeProbe struct {
 
 func (s *Sweeper) rulePrivilegeProbes(b *boundRule) []privilegeProbe {
 	var ps []privilegeProbe
-	act := func(action Action, table, qTable string, cols []boundColumn, qFK string) {
+	// An UPDATE also assigns the table's ON UPDATE columns (keepClause),
+	// which a column grant may not cover.
+	act := func(action Action, table, qTable string, cols []boundColumn, keep []string, qFK string) {
 		switch action {
 		case ActionDelete:
 			ps = append(ps, privilegeProbe{"DELETE", table, fmt.Sprintf("DELETE FROM %s WHERE 1 = 0", qTable)})
 		case ActionDetach:
-			ps = append(ps, privilegeProbe{"UPDATE", table, fmt.Sprintf("UPDATE %s SET %s = %s WHERE 1 = 0", qTable, qFK, qFK)})
+			ps = append(ps, privilegeProbe{"UPDATE", table, fmt.Sprintf("UPDATE %s SET %s = %s%s WHERE 1 = 0", qTable, qFK, qFK, keepClause(keep, qFK))})
 		case ActionAnonymise:
 			set := make([]string, len(cols))
+			assigned := make([]string, len(cols))
 			for i, c := range cols {
 				set[i] = c.q + " = " + c.q
+				assigned[i] = c.q
 			}
-			ps = append(ps, privilegeProbe{"UPDATE", table, fmt.Sprintf("UPDATE %s SET %s WHERE 1 = 0", qTable, strings.Join(set, ", "))})
+			ps = append(ps, privilegeProbe{"UPDATE", table, fmt.Sprintf("UPDATE %s SET %s%s WHERE 1 = 0", qTable, strings.Join(set, ", "),
+				keepClause(keep, assigned...))})
 		}
 	}
-	act(b.Action, b.Table, b.qTable, b.anonymise, "")
+	act(b.Action, b.Table, b.qTable, b.anonymise, b.keep, "")
 	for _, rel := range b.related {
-		act(rel.Action, rel.Table, rel.qTable, rel.anonymise, rel.qFK)
+		act(rel.Action, rel.Table, rel.qTable, rel.anonymise, rel.keep, rel.qFK)
 	}
 	return ps
 }

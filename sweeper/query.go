@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -88,6 +89,20 @@ func setClause(d Dialect, cols []boundColumn, qKey, redact string) (string, []an
 		}
 	}
 	return strings.Join(parts, ", "), args
+}
+
+// keepClause assigns each column of keep to itself, to be appended to the
+// SET list of an UPDATE that assigns set: MySQL leaves a column ON UPDATE
+// CURRENT_TIMESTAMP as it was when the UPDATE assigns it. A column the
+// statement assigns anyway is left out; naming it twice is an error.
+func keepClause(keep []string, set ...string) string {
+	var sb strings.Builder
+	for _, k := range keep {
+		if !slices.Contains(set, k) {
+			fmt.Fprintf(&sb, ", %s = %s", k, k)
+		}
+	}
+	return sb.String()
 }
 
 func concat(d Dialect, parts ...string) string {

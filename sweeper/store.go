@@ -41,7 +41,10 @@ type Store interface {
 	TxOptions() *sql.TxOptions
 	// CreateAuditTable creates the audit table.
 	CreateAuditTable(ctx context.Context, name string) error
-	// References lists the foreign keys of other tables that point at table.
+	// References lists every foreign key that refers to table, its own
+	// included. It fails rather than return a partial list, such as one the
+	// database user's privileges cut short: the rows a hidden foreign key
+	// deletes or changes along would have no audit record.
 	References(ctx context.Context, table string) ([]ForeignKey, error)
 	// Functions lists the names of the stored functions the connection can
 	// see, in any schema: a condition that calls one may read other tables.
@@ -63,11 +66,16 @@ type ResultType struct {
 	Unknown bool
 }
 
-// ForeignKey is a column of one table that refers to another table's rows.
+// ForeignKey is a constraint by which rows of one table refer to rows of
+// another (or of the same table), and what the database does to them when
+// the row they refer to is deleted or its key changes.
 type ForeignKey struct {
-	Table    string // the referring table
-	Column   string
-	OnDelete string // upper case: RESTRICT, NO ACTION, CASCADE, SET NULL, SET DEFAULT
+	Name       string   // the constraint's name; "" where the database keeps none (SQLite)
+	Table      string   // the referring table
+	Columns    []string // the referring columns
+	RefColumns []string // the columns they refer to, in the same order
+	OnDelete   string   // upper case: RESTRICT, NO ACTION, CASCADE, SET NULL, SET DEFAULT
+	OnUpdate   string   // likewise
 }
 
 // ErrNoTable is wrapped by Store.Table when the table does not exist.
@@ -87,6 +95,9 @@ type Column struct {
 	Type     string // the database's type name, lower case: "datetime", "varchar"
 	Nullable bool
 	Length   int64 // maximum length of a character column; 0 when unknown or unbounded
+	// AutoUpdate is set when the database writes the column on every UPDATE
+	// of its row that does not assign it (MySQL's ON UPDATE CURRENT_TIMESTAMP).
+	AutoUpdate bool
 }
 
 // Index is one index of a Table.

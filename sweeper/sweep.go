@@ -273,6 +273,11 @@ func (s *Sweeper) sweepRule(ctx context.Context, r *Rule, runID string, asOf tim
 		rr.Err = findingsError(findings)
 		return rr
 	}
+	// Before anything is sent or locked: a dry run says what the sweep would.
+	if err := refuseUnaudited(ctx, s.Store, b); err != nil {
+		rr.Err = err
+		return rr
+	}
 	cut := b.cutoffFor(asOf, s.Config.Sweeper.Timezone)
 	rr.Cutoff = cut.at
 	rr.Reminder = b.Reminder != nil
@@ -893,7 +898,7 @@ func (s *Sweeper) act(tx *gorm.DB, b *boundRule, target keysTarget, hashVals [][
 			return fmt.Errorf("delete from %q: %w", b.Table, err)
 		}
 	case ActionAnonymise:
-		if err := s.anonymiseRows(tx, b.dialect, b.qTable, b.qKey, b.anonymise, target, hashVals, hashCols); err != nil {
+		if err := s.anonymiseRows(tx, b.dialect, b.qTable, b.qKey, b.anonymise, b.keep, target, hashVals, hashCols); err != nil {
 			return fmt.Errorf("anonymise %q: %w", b.Table, err)
 		}
 	}
@@ -951,11 +956,17 @@ func execInRange(tx *gorm.DB, q string, want int, args ...any) error {
 	return err
 }
 
-func (s *Sweeper) anonymiseRows(tx *gorm.DB, d Dialect, qTable, qKey string, cols []boundColumn, target keysTarget,
+func (s *Sweeper) anonymiseRows(tx *gorm.DB, d Dialect, qTable, qKey string, cols []boundColumn, keep []string, target keysTarget,
 	hashVals [][]any, hashCols []boundColumn) error {
 	keys := target.keys
 	set, setArgs := setClause(d, cols, qKey, s.Config.Sweeper.RedactText)
+	assigned := make([]string, len(cols))
+	for i, c := range cols {
+		assigned[i] = c.q
+	}
+	keepSet := keepClause(keep, assigned...)
 	if set != "" {
+		set += keepSet
 		q, a := target.clause(fmt.Sprintf("UPDATE %s SET %s WHERE", qTable, set), qKey)
 		// The connection counts matched rows, not changed ones (MySQL's
 		// CLIENT_FOUND_ROWS), so the count must equal the rows locked.
@@ -993,7 +1004,7 @@ func (s *Sweeper) anonymiseRows(tx *gorm.DB, d Dialect, qTable, qKey string, col
 		if len(parts) == 0 {
 			continue
 		}
-		q := fmt.Sprintf("UPDATE %s SET %s WHERE %s = ?", qTable, strings.Join(parts, ", "), qKey)
+		q := fmt.Sprintf("UPDATE %s SET %s%s WHERE %s = ?", qTable, strings.Join(parts, ", "), keepSet, qKey)
 		if err := tx.Exec(q, append(args, k)...).Error; err != nil {
 			return err
 		}
@@ -1052,7 +1063,8 @@ func (s *Sweeper) handleRelated(tx *gorm.DB, b *boundRule, rel boundRelated, par
 			err = execChecked(tx, fmt.Sprintf("DELETE FROM %s WHERE %s IN ?", rel.qTable, rel.qKey), len(chunk), chunk)
 		case ActionDetach:
 			detail = rel.ForeignKey
-			err = execChecked(tx, fmt.Sprintf("UPDATE %s SET %s = NULL WHERE %s IN ?", rel.qTable, rel.qFK, rel.qKey), len(chunk), chunk)
+			err = execChecked(tx, fmt.Sprintf("UPDATE %s SET %s = NULL%s WHERE %s IN ?", rel.qTable, rel.qFK, keepClause(rel.keep, rel.qFK), rel.qKey),
+				len(chunk), chunk)
 		case ActionAnonymise:
 			detail = columnNames(rel.anonymise)
 			var hashCols []boundColumn
@@ -1061,7 +1073,7 @@ func (s *Sweeper) handleRelated(tx *gorm.DB, b *boundRule, rel boundRelated, par
 					hashCols = append(hashCols, c)
 				}
 			}
-			err = s.anonymiseRows(tx, b.dialect, rel.qTable, rel.qKey, rel.anonymise, keysTarget{keys: chunk}, nil, hashCols)
+			err = s.anonymiseRows(tx, b.dialect, rel.qTable, rel.qKey, rel.anonymise, rel.keep, keysTarget{keys: chunk}, nil, hashCols)
 		}
 		if err != nil {
 			return 0, nil, fmt.Errorf("related %q: %s: %w", rel.Table, rel.Action, err)

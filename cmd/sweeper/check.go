@@ -11,7 +11,8 @@ import (
 const checkUsage = `Usage: sweeper [-c FILE] check [--mail]
 
 Validates the config and holds it against the live schema: tables, columns,
-keys, types, indexes, and runs each rule's condition once. Lists every problem.
+keys, foreign keys, types, indexes, and runs each rule's condition once.
+Lists every problem.
 Exit 0 when there are only warnings, 1 on errors, 2 when the config is invalid.
 
 `

@@ -243,11 +243,14 @@ func equalDue(a, b map[string]any) bool {
 	return true
 }
 
-// TestRun_ExampleConfig holds config.example.toml against its example schema
-// on MariaDB: check passes with warnings only, and plan runs.
-func TestRun_ExampleConfig(t *testing.T) {
-	dsn := dbtest.MySQL(t)
-	mc, err := gomysql.ParseDSN(dsn)
+// exampleShop loads examples/shop/schema.sql into a fresh MariaDB database
+// and writes config.example.toml, pointed at it with dsn, into a directory
+// with the reminder templates beside it. It returns the root DSN of the
+// database, the config's path and text.
+func exampleShop(t *testing.T, dsn func(root string) string) (rootDSN, cfg, cfgText string) {
+	t.Helper()
+	rootDSN = dbtest.MySQL(t)
+	mc, err := gomysql.ParseDSN(rootDSN)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,8 +274,8 @@ func TestRun_ExampleConfig(t *testing.T) {
 	}
 	dir := t.TempDir()
 	// The same file, pointed at the test database; the templates beside it.
-	cfgText := regexp.MustCompile(`(?m)^dsn = ".*"$`).ReplaceAllString(string(example), `dsn = "`+dsn+`"`)
-	cfg := writeFile(t, dir, "config.toml", cfgText)
+	cfgText = regexp.MustCompile(`(?m)^dsn = ".*"$`).ReplaceAllString(string(example), `dsn = "`+dsn(rootDSN)+`"`)
+	cfg = writeFile(t, dir, "config.toml", cfgText)
 	for _, name := range []string{"account-reminder.nl.txt", "account-reminder.en.txt"} {
 		b, err := os.ReadFile(filepath.Join("../../templates", name))
 		if err != nil {
@@ -282,6 +285,14 @@ func TestRun_ExampleConfig(t *testing.T) {
 	}
 	t.Setenv("SWEEPER_HASH_KEY", "test-key")
 	t.Setenv("SWEEPER_SMTP_PASSWORD", "test-smtp-password")
+	return rootDSN, cfg, cfgText
+}
+
+// TestRun_ExampleConfig holds config.example.toml against its example schema
+// on MariaDB: check passes with warnings only, and plan runs.
+func TestRun_ExampleConfig(t *testing.T) {
+	_, cfg, cfgText := exampleShop(t, func(root string) string { return root })
+	dir := filepath.Dir(cfg)
 
 	code, out, stderr := runCLI(t, "-c", cfg, "check")
 	if code != exitOK {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -22,10 +23,27 @@ import (
 // a missing grant fails the sweep with MariaDB's own message naming it.
 
 // privGrants are README's GRANT statements for the test shop, with "%s"
-// for the database and the user: customers deleted, addresses deleted with
-// them, orders detached (UPDATE), disputes only read in `where`, members
-// deleted after a reminder, customers' photos removed.
+// for the database and the user: SELECT on the whole database (so that
+// every foreign key is visible, and disputes, only read in `where`, needs
+// nothing of its own), customers deleted, addresses deleted with them,
+// orders detached (UPDATE), members deleted after a reminder, customers'
+// photos removed.
 var privGrants = []string{
+	"GRANT SELECT ON %[1]s.* TO %[2]s",
+	"GRANT DELETE ON %[1]s.customers TO %[2]s",
+	"GRANT DELETE ON %[1]s.addresses TO %[2]s",
+	"GRANT DELETE ON %[1]s.members TO %[2]s",
+	"GRANT UPDATE, DELETE ON %[1]s.orders TO %[2]s",
+	"GRANT INSERT, CREATE ON %[1]s.sweeper_audit TO %[2]s",
+	"GRANT INSERT, UPDATE, DELETE, CREATE ON %[1]s.sweeper_reminders TO %[2]s",
+	"GRANT INSERT, DELETE, CREATE ON %[1]s.sweeper_files TO %[2]s",
+	"GRANT INSERT, UPDATE, CREATE ON %[1]s.sweeper_runs TO %[2]s",
+}
+
+// privTableGrants are grants on single tables only, as README recommended
+// before: the user cannot see the tables it has no grant on, nor their
+// foreign keys.
+var privTableGrants = []string{
 	"GRANT SELECT, DELETE ON %[1]s.customers TO %[2]s",
 	"GRANT SELECT, DELETE ON %[1]s.addresses TO %[2]s",
 	"GRANT SELECT, DELETE ON %[1]s.members TO %[2]s",
@@ -105,10 +123,13 @@ func privShop(t *testing.T, dsn, photos string) {
 	dbtest.Exec(t, dsn, stmts...)
 }
 
-func privConfig(t *testing.T, dir, dsn, photos string, smtpPort int) string {
+// privConfig writes the test shop's config; related is added to the
+// account rule's [[rule.related]] tables, as TOML.
+func privConfig(t *testing.T, dir, dsn, photos string, smtpPort int, related ...string) string {
 	t.Helper()
 	writeFile(t, dir, "templates/reminder.txt", "Subject: Uw lidmaatschap\n\nBeste {{.Row.first_name}}, vanaf {{dutchDate .DeleteOn}} verwijderen we uw gegevens.\n")
-	return writeFile(t, dir, "config-"+strings.SplitN(dsn, ":", 2)[0]+".toml", fmt.Sprintf(`
+	name := fmt.Sprintf("config-%s-%d.toml", strings.SplitN(dsn, ":", 2)[0], len(related))
+	return writeFile(t, dir, name, fmt.Sprintf(`
 [database]
 driver = "mysql"
 dsn = %q
@@ -137,6 +158,7 @@ action = "delete"
 table = "orders"
 foreign_key = "customer_id"
 action = "detach"
+%s
 [rule.files]
 column = "photo_path"
 root = %q
@@ -151,7 +173,7 @@ before = "1 month"
 email_column = "email"
 columns = ["first_name"]
 template = "templates/reminder.txt"
-`, dsn, smtpPort, photos))
+`, dsn, smtpPort, strings.Join(related, "\n"), photos))
 }
 
 // privChecksum is CHECKSUM TABLE of every table of the shop.
@@ -229,7 +251,9 @@ func TestPrivilege_READMEGrants(t *testing.T) {
 	// addresses, MariaDB's message says so, and it rolls back.
 	var noDelete []string
 	for _, g := range privGrants {
-		noDelete = append(noDelete, strings.Replace(g, "SELECT, DELETE ON %[1]s.addresses", "SELECT ON %[1]s.addresses", 1))
+		if !strings.Contains(g, ".addresses") {
+			noDelete = append(noDelete, g)
+		}
 	}
 	cfg := privConfig(t, dir, privUser(t, root, rootDSN, noDelete), photos, smtpPort)
 	code, stdout, stderr = runCLI(t, "-c", cfg, "sweep", "--rule", "account-idle-5y")
@@ -323,4 +347,216 @@ func TestPrivilege_READMEGrants(t *testing.T) {
 	}
 
 	planReadOnly("after the sweeps")
+}
+
+// privWishlist is a table README's example does not have and the test
+// shop's rules do not name: the database deletes its rows along with their
+// customer.
+var privWishlist = []string{
+	`CREATE TABLE wishlist (id BIGINT PRIMARY KEY, customer_id BIGINT NOT NULL, product VARCHAR(50) NOT NULL,
+		CONSTRAINT fk_wishlist_customer FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE)`,
+	`INSERT INTO wishlist VALUES (1, 1, 'kaart'), (2, 1, 'envelop'), (3, 2, 'pen'), (4, 21, 'stift')`,
+}
+
+// TestPrivilege_HiddenForeignKeys: a foreign key that deletes rows along
+// with a rule's rows, on a table the rules do not name. With README's
+// grants, check reports it as an error and erase and sweep refuse, naming
+// the table and the constraint, and delete nothing; listed under
+// [[rule.related]] it works, with an audit record per row. With grants on
+// single tables, which hide such a table and its constraints, check says
+// it cannot see them and sweep refuses, rather than report no problem and
+// lose the audit trail.
+func TestPrivilege_HiddenForeignKeys(t *testing.T) {
+	rootDSN := dbtest.MySQL(t)
+	root := dbtest.Open(t, rootDSN)
+	photos := t.TempDir()
+	privShop(t, rootDSN, photos)
+	dbtest.Exec(t, rootDSN, privWishlist...)
+	smtp := smtptest.Start(t)
+	_, smtpPort := smtp.Addr()
+	dir := t.TempDir()
+
+	wantRefused := func(what, cfg string, want []string, args ...string) {
+		t.Helper()
+		before := privChecksum(t, root)
+		code, stdout, stderr := runCLI(t, append([]string{"-c", cfg}, args...)...)
+		if code != exitFailed {
+			t.Errorf("%s: %s: exit %d, want 1\n%s%s", what, strings.Join(args, " "), code, stdout, stderr)
+		}
+		for _, w := range want {
+			if !strings.Contains(stdout+stderr, w) {
+				t.Errorf("%s: %s: output lacks %q:\n%s%s", what, strings.Join(args, " "), w, stdout, stderr)
+			}
+		}
+		if after := privChecksum(t, root); after != before {
+			t.Errorf("%s: %s changed the database:\nbefore:\n%safter:\n%s", what, strings.Join(args, " "), before, after)
+		}
+	}
+	named := []string{"wishlist.customer_id", "fk_wishlist_customer", "ON DELETE CASCADE"}
+	cfg := privConfig(t, dir, privUser(t, root, rootDSN, privGrants), photos, smtpPort)
+	wantRefused("README's grants", cfg, append([]string{"error: rule \"account-idle-5y\""}, named...), "check")
+	wantRefused("README's grants", cfg, named, "erase", "--rule", "account-idle-5y", "--key", "1")
+	wantRefused("README's grants", cfg, named, "sweep", "--rule", "account-idle-5y")
+
+	// Grants on single tables: the wishlist and its constraint are out of
+	// sight. A table the user has no grant on is named as such, not as
+	// missing.
+	hidden := privUser(t, root, rootDSN, privTableGrants)
+	cfg = privConfig(t, dir, hidden, photos, smtpPort)
+	cantSee := []string{"cannot see every table", "GRANT SELECT ON"}
+	wantRefused("grants on single tables", cfg, cantSee, "check")
+	wantRefused("grants on single tables", cfg, cantSee, "sweep", "--rule", "account-idle-5y")
+	wantRefused("grants on single tables", cfg, cantSee, "erase", "--rule", "account-idle-5y", "--key", "1")
+	listed := `[[rule.related]]
+table = "wishlist"
+foreign_key = "customer_id"
+action = "delete"`
+	cfg = privConfig(t, dir, hidden, photos, smtpPort, listed)
+	code, stdout, stderr := runCLI(t, "-c", cfg, "check")
+	if want := `no privilege on table "wishlist"`; code != exitFailed || !strings.Contains(stdout, want) {
+		t.Errorf("check, no grant on a related table: exit %d, want 1 and %q:\n%s%s", code, want, stdout, stderr)
+	}
+	for _, line := range strings.Split(stdout, "\n") {
+		if strings.Contains(line, "wishlist") && strings.Contains(line, "does not exist") {
+			t.Errorf("check, no grant on a related table: calls it missing: %s", line)
+		}
+	}
+
+	// Listed as related, with README's grants and DELETE on it: the rows go,
+	// each with its record.
+	cfg = privConfig(t, dir, privUser(t, root, rootDSN, append(privGrants, "GRANT DELETE ON %[1]s.wishlist TO %[2]s")), photos, smtpPort, listed)
+	if code, stdout, stderr := runCLI(t, "-c", cfg, "check"); code != exitOK {
+		t.Errorf("check with the wishlist listed: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if code, stdout, stderr := runCLI(t, "-c", cfg, "erase", "--rule", "account-idle-5y", "--key", "1"); code != exitOK {
+		t.Fatalf("erase with the wishlist listed: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if code, stdout, stderr := runCLI(t, "-c", cfg, "sweep", "--rule", "account-idle-5y"); code != exitOK {
+		t.Fatalf("sweep with the wishlist listed: exit %d\n%s%s", code, stdout, stderr)
+	}
+	for _, c := range []struct {
+		what, query string
+		want        int
+	}{
+		{"wishlist rows left (of the active customer 21)", `SELECT COUNT(*) FROM wishlist`, 1},
+		{"audit: wishlist rows deleted", `SELECT COUNT(*) FROM sweeper_audit WHERE table_name = 'wishlist' AND action = 'delete'`, 3},
+		{"audit: distinct wishlist rows", `SELECT COUNT(DISTINCT row_key) FROM sweeper_audit WHERE table_name = 'wishlist'`, 3},
+		{"audit: customers deleted", `SELECT COUNT(*) FROM sweeper_audit WHERE table_name = 'customers' AND action = 'delete'`, 19},
+	} {
+		if got := scalar(t, root, c.query); got != c.want {
+			t.Errorf("%s: got %d, want %d", c.what, got, c.want)
+		}
+	}
+}
+
+// readmeGrants returns the statements of README's "Grants (least
+// privilege)" SQL block, without their comments.
+func readmeGrants(t *testing.T) []string {
+	t.Helper()
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(b), "### Grants (least privilege)")
+	if ok {
+		_, rest, ok = strings.Cut(rest, "```sql\n")
+	}
+	block, _, closed := strings.Cut(rest, "```")
+	if !ok || !closed {
+		t.Fatal("README.md has no SQL block under ### Grants (least privilege)")
+	}
+	var sqlText strings.Builder
+	for _, line := range strings.Split(block, "\n") {
+		line, _, _ = strings.Cut(line, "--")
+		sqlText.WriteString(line + "\n")
+	}
+	var stmts []string
+	for _, s := range strings.Split(sqlText.String(), ";") {
+		if s = strings.TrimSpace(s); s != "" {
+			stmts = append(stmts, s)
+		}
+	}
+	return stmts
+}
+
+// TestPrivilege_READMEGrantsFitExample runs README's GRANT block as it
+// stands, for the database user of the example shop (examples/shop) and
+// config.example.toml: every statement applies to that schema, check finds
+// no error, the sweeper's own tables are created and a sweep deletes and
+// anonymises. And with those grants, check sees a foreign key on a table
+// no rule names.
+func TestPrivilege_READMEGrantsFitExample(t *testing.T) {
+	b := make([]byte, 6)
+	rand.Read(b)
+	user, password := "sweeper_readme_"+hex.EncodeToString(b), "pw-"+hex.EncodeToString(b)
+	rootDSN, cfg, _ := exampleShop(t, func(root string) string {
+		c, err := gomysql.ParseDSN(root)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.User, c.Passwd = user, password
+		return c.FormatDSN()
+	})
+	c, err := gomysql.ParseDSN(rootDSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := dbtest.Open(t, rootDSN)
+	// README's user and host, as this test connects: over TCP, from
+	// wherever the test server sees it.
+	who := regexp.MustCompile(`'sweeper'@'[^']*'`)
+	for _, stmt := range readmeGrants(t) {
+		if !who.MatchString(stmt) {
+			t.Fatalf("README grant %q is not for 'sweeper'@host", stmt)
+		}
+		stmt = who.ReplaceAllString(stmt, fmt.Sprintf("'%s'@'%%'", user))
+		stmt = strings.ReplaceAll(stmt, "IDENTIFIED BY '...'", fmt.Sprintf("IDENTIFIED BY '%s'", password))
+		stmt = strings.ReplaceAll(stmt, " shop.", " `"+c.DBName+"`.")
+		if _, err := root.Exec(stmt); err != nil {
+			t.Errorf("README grant %q on examples/shop: %v", stmt, err)
+		}
+		if strings.HasPrefix(stmt, "CREATE USER") {
+			t.Cleanup(func() { root.Exec(fmt.Sprintf("DROP USER IF EXISTS '%s'@'%%'", user)) })
+		}
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+
+	code, stdout, stderr := runCLI(t, "-c", cfg, "check")
+	if code != exitOK || !strings.Contains(stdout, " 0 errors") {
+		t.Fatalf("check with README's grants: exit %d\n%s%s", code, stdout, stderr)
+	}
+	dbtest.Exec(t, rootDSN,
+		`INSERT INTO contact_messages (name, email, subject, message, created_at) VALUES
+			('Anna', 'anna@example.invalid', 'Vraag', 'Hallo', '2015-01-01 10:00:00')`,
+		`INSERT INTO orders (order_number, email, first_name, last_name, phone, ship_name, ship_street, ship_house_number,
+			ship_postcode, ship_city, total_cents, status, created_at) VALUES
+			('2015-1', 'bert@example.invalid', 'Bert', 'B', '0612345678', 'Bert', 'Straat', '1', '1234AB', 'Stad', 100, 'paid', '2015-01-01 10:00:00'),
+			('2026-1', 'cor@example.invalid', 'Cor', 'C', '0612345679', 'Cor', 'Straat', '2', '1234AB', 'Stad', 100, 'paid', '2026-01-01 10:00:00')`)
+	code, stdout, stderr = runCLI(t, "-c", cfg, "sweep", "--rule", "contact-5y", "--rule", "order-7y", "--rule", "order-phone-6m")
+	if code != exitOK {
+		t.Fatalf("sweep with README's grants: exit %d\n%s%s", code, stdout, stderr)
+	}
+	for _, q := range []struct {
+		what, query string
+		want        int
+	}{
+		{"contact messages left", `SELECT COUNT(*) FROM contact_messages`, 0},
+		{"orders left", `SELECT COUNT(*) FROM orders`, 1},
+		{"phone numbers left", `SELECT COUNT(*) FROM orders WHERE phone IS NOT NULL`, 0},
+		{"audit records", `SELECT COUNT(*) FROM sweeper_audit`, 3},
+	} {
+		if got := scalar(t, root, q.query); got != q.want {
+			t.Errorf("%s: got %d, want %d", q.what, got, q.want)
+		}
+	}
+
+	dbtest.Exec(t, rootDSN, `CREATE TABLE wishlist (id INT UNSIGNED PRIMARY KEY, customer_id INT UNSIGNED NOT NULL,
+		CONSTRAINT fk_wishlist_customer FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE)`)
+	code, stdout, stderr = runCLI(t, "-c", cfg, "check")
+	if want := "fk_wishlist_customer"; code != exitFailed || !strings.Contains(stdout, want) {
+		t.Errorf("check with README's grants and a wishlist deleted along with its customer: exit %d, want 1 naming %q\n%s%s",
+			code, want, stdout, stderr)
+	}
 }

@@ -7,12 +7,16 @@ package database
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash/fnv"
 	"math"
 	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -269,15 +273,21 @@ func (db *DB) Table(ctx context.Context, name string) (*sweeper.Table, error) {
 		if err := db.Ping(ctx); err != nil {
 			return nil, err
 		}
-		return nil, fmt.Errorf("%q: %w", name, sweeper.ErrNoTable)
+		return nil, db.mysqlMissing(ctx, name)
 	}
 	cols, err := m.ColumnTypes(name)
 	if err != nil {
 		return nil, fmt.Errorf("read columns of %q: %w", name, err)
 	}
+	var auto []string
+	if err := g.Raw(`SELECT COLUMN_NAME FROM information_schema.COLUMNS
+		WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND LOWER(EXTRA) LIKE '%on update%'`, name).Scan(&auto).Error; err != nil {
+		return nil, fmt.Errorf("read columns of %q: %w", name, err)
+	}
 	t := &sweeper.Table{Name: name}
 	for _, c := range cols {
 		col := sweeper.Column{Name: c.Name(), Type: strings.ToLower(c.DatabaseTypeName())}
+		col.AutoUpdate = slices.ContainsFunc(auto, func(a string) bool { return strings.EqualFold(a, c.Name()) })
 		if n, ok := c.Nullable(); ok {
 			col.Nullable = n
 		} else {
@@ -308,6 +318,19 @@ func (db *DB) Table(ctx context.Context, name string) (*sweeper.Table, error) {
 		t.Indexes = append(t.Indexes, sweeper.Index{Name: ix.Name(), Columns: ix.Columns(), Unique: u})
 	}
 	return t, nil
+}
+
+// mysqlMissing is the error for a table information_schema does not show:
+// it does not exist, or the database user has no privilege on it, which
+// MySQL tells by denying a query on it (and does not say whether it exists).
+func (db *DB) mysqlMissing(ctx context.Context, name string) error {
+	err := db.gorm.WithContext(ctx).Exec("SELECT 1 FROM " + db.Quote(name) + " LIMIT 0").Error
+	var me *gomysql.MySQLError
+	if errors.As(err, &me) && me.Number == erTableAccessDenied {
+		return fmt.Errorf("the database user has no privilege on table %q, so the server does not say whether it exists (%s); "+
+			"run GRANT SELECT ON %s.* for the sweeper's user (see the GRANTs in README)", name, me.Message, db.Quote(db.schema))
+	}
+	return fmt.Errorf("%q: %w", name, sweeper.ErrNoTable)
 }
 
 // TryLock implements sweeper.Store with the database's own named locks, so
@@ -723,54 +746,265 @@ func (db *DB) ResultType(ctx context.Context, query string) (sweeper.ResultType,
 
 // References implements sweeper.Store.
 func (db *DB) References(ctx context.Context, table string) ([]sweeper.ForeignKey, error) {
-	g := db.gorm.WithContext(ctx)
-	var fks []sweeper.ForeignKey
+	var (
+		fks []sweeper.ForeignKey
+		err error
+	)
 	switch db.dialect {
 	case sweeper.MySQL:
-		err := g.Raw(`SELECT k.TABLE_NAME AS `+"`table`"+`, k.COLUMN_NAME AS `+"`column`"+`, r.DELETE_RULE AS on_delete
-			FROM information_schema.KEY_COLUMN_USAGE k
-			JOIN information_schema.REFERENTIAL_CONSTRAINTS r
-			  ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND r.TABLE_NAME = k.TABLE_NAME
-			WHERE k.REFERENCED_TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME = ?
-			ORDER BY k.TABLE_NAME, k.COLUMN_NAME`, table).Scan(&fks).Error
-		if err != nil {
-			return nil, fmt.Errorf("read foreign keys to %q: %w", table, err)
-		}
+		fks, err = db.mysqlReferences(ctx, table)
 	case sweeper.Postgres:
-		err := g.Raw(`SELECT c.conrelid::regclass::text AS table, a.attname AS column,
-			CASE c.confdeltype WHEN 'r' THEN 'RESTRICT' WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL'
-				WHEN 'd' THEN 'SET DEFAULT' ELSE 'NO ACTION' END AS on_delete
-			FROM pg_constraint c
-			JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
-			WHERE c.contype = 'f' AND c.confrelid = to_regclass(quote_ident(?))
-			ORDER BY 1, 2`, table).Scan(&fks).Error
-		if err != nil {
-			return nil, fmt.Errorf("read foreign keys to %q: %w", table, err)
-		}
+		fks, err = db.postgresReferences(ctx, table)
 	default:
-		var tables []string
-		if err := g.Raw(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).Scan(&tables).Error; err != nil {
-			return nil, fmt.Errorf("read foreign keys to %q: %w", table, err)
-		}
-		for _, t := range tables {
-			var refs []struct {
-				TableName string
-				FromCol   string
-				OnDelete  string
-			}
-			if err := g.Raw(`SELECT "table" AS table_name, "from" AS from_col, on_delete FROM pragma_foreign_key_list(?)`, t).
-				Scan(&refs).Error; err != nil {
-				return nil, fmt.Errorf("read foreign keys of %q: %w", t, err)
-			}
-			for _, r := range refs {
-				if strings.EqualFold(r.TableName, table) {
-					fks = append(fks, sweeper.ForeignKey{Table: t, Column: r.FromCol, OnDelete: strings.ToUpper(r.OnDelete)})
-				}
-			}
-		}
+		fks, err = db.sqliteReferences(ctx, table)
+	}
+	if err != nil {
+		return nil, err
 	}
 	for i := range fks {
 		fks[i].OnDelete = strings.ToUpper(fks[i].OnDelete)
+		fks[i].OnUpdate = strings.ToUpper(fks[i].OnUpdate)
+	}
+	return fks, nil
+}
+
+// fkColumn is one column of a foreign key as the catalogs list them, in
+// the order of the key's columns.
+type fkColumn struct {
+	Name      string
+	Referring string // the referring table
+	Col       string
+	RefCol    string
+	OnDelete  *string
+	OnUpdate  *string
+}
+
+// groupForeignKeys makes one ForeignKey of the consecutive columns of each
+// constraint.
+func groupForeignKeys(cols []fkColumn) []sweeper.ForeignKey {
+	var fks []sweeper.ForeignKey
+	for i, c := range cols {
+		if i == 0 || c.Name != cols[i-1].Name || c.Referring != cols[i-1].Referring {
+			fk := sweeper.ForeignKey{Name: c.Name, Table: c.Referring}
+			if c.OnDelete != nil {
+				fk.OnDelete = *c.OnDelete
+			}
+			if c.OnUpdate != nil {
+				fk.OnUpdate = *c.OnUpdate
+			}
+			fks = append(fks, fk)
+		}
+		fk := &fks[len(fks)-1]
+		fk.Columns = append(fk.Columns, c.Col)
+		fk.RefColumns = append(fk.RefColumns, c.RefCol)
+	}
+	return fks
+}
+
+// mysqlReferences reads the foreign keys from information_schema, which
+// shows a user only the tables it has a privilege on: it first makes sure
+// the user sees them all. MariaDB shows a constraint's rules only to a
+// user with more than SELECT on its table (KEY_COLUMN_USAGE needs SELECT,
+// REFERENTIAL_CONSTRAINTS more); the rules of the others are read from
+// SHOW CREATE TABLE, which needs SELECT.
+func (db *DB) mysqlReferences(ctx context.Context, table string) ([]sweeper.ForeignKey, error) {
+	if err := db.seesWholeSchema(ctx); err != nil {
+		return nil, err
+	}
+	var cols []struct {
+		Name     string
+		Schema   string
+		Tbl      string
+		Col      string
+		RefCol   string
+		OnDelete *string
+		OnUpdate *string
+	}
+	err := db.gorm.WithContext(ctx).Raw(`SELECT k.CONSTRAINT_NAME AS name, k.TABLE_SCHEMA AS `+"`schema`"+`, k.TABLE_NAME AS tbl,
+			k.COLUMN_NAME AS col, k.REFERENCED_COLUMN_NAME AS ref_col, r.DELETE_RULE AS on_delete, r.UPDATE_RULE AS on_update
+		FROM information_schema.KEY_COLUMN_USAGE k
+		LEFT JOIN information_schema.REFERENTIAL_CONSTRAINTS r
+		  ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND r.TABLE_NAME = k.TABLE_NAME
+		WHERE k.REFERENCED_TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME = ?
+		ORDER BY k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION`, table).Scan(&cols).Error
+	if err != nil {
+		return nil, err
+	}
+	flat := make([]fkColumn, len(cols))
+	for i, c := range cols {
+		flat[i] = fkColumn{Name: c.Name, Referring: c.Tbl, Col: c.Col, RefCol: c.RefCol, OnDelete: c.OnDelete, OnUpdate: c.OnUpdate}
+		if c.Schema != db.schema {
+			flat[i].Referring = c.Schema + "." + c.Tbl
+		}
+	}
+	fks := groupForeignKeys(flat)
+	for i := range fks {
+		if fks[i].OnDelete != "" && fks[i].OnUpdate != "" {
+			continue
+		}
+		schema, tbl, ok := strings.Cut(fks[i].Table, ".")
+		if !ok {
+			schema, tbl = db.schema, fks[i].Table
+		}
+		fks[i].OnDelete, fks[i].OnUpdate, err = db.mysqlRules(ctx, schema, tbl, fks[i].Name)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return fks, nil
+}
+
+// seesWholeSchema fails unless the database user may read every table of
+// the database, which is what makes information_schema show it every
+// table's foreign keys. The server tells it by its answer on a table that
+// does not exist: "doesn't exist" to a user with SELECT on the whole
+// database (or on every database), "command denied" to a user whose grants
+// are on single tables, roles included, as it cannot tell such a user
+// which tables exist.
+func (db *DB) seesWholeSchema(ctx context.Context) error {
+	b := make([]byte, 8)
+	rand.Read(b)
+	probe := "sweeper_probe_" + hex.EncodeToString(b)
+	err := db.gorm.WithContext(ctx).Exec("SELECT 1 FROM " + db.Quote(probe) + " LIMIT 0").Error
+	var me *gomysql.MySQLError
+	switch {
+	case errors.As(err, &me) && me.Number == erNoSuchTable:
+		return nil
+	case errors.As(err, &me) && me.Number == erTableAccessDenied:
+		return fmt.Errorf("the database user cannot see every table of %q, and so not every foreign key (the server says: %s); "+
+			"run GRANT SELECT ON %s.* for the sweeper's user (see the GRANTs in README)", db.schema, me.Message, db.Quote(db.schema))
+	case err != nil:
+		return fmt.Errorf("find out whether the database user sees every table: %w", err)
+	default:
+		return fmt.Errorf("find out whether the database user sees every table: a table named %q exists", probe)
+	}
+}
+
+// MySQL's error numbers for a missing table and for a table the user has
+// no privilege on.
+const (
+	erNoSuchTable       = 1146
+	erTableAccessDenied = 1142
+)
+
+// mysqlRules reads a constraint's ON DELETE and ON UPDATE rules from SHOW
+// CREATE TABLE, which leaves out a rule that is the default (RESTRICT).
+func (db *DB) mysqlRules(ctx context.Context, schema, table, constraint string) (onDelete, onUpdate string, err error) {
+	rows, err := db.gorm.WithContext(ctx).Raw("SHOW CREATE TABLE " + db.Quote(schema) + "." + db.Quote(table)).Rows()
+	if err != nil {
+		return "", "", fmt.Errorf("read constraint %q of %q: %w", constraint, table, err)
+	}
+	defer rows.Close()
+	var name, create string
+	if rows.Next() {
+		err = rows.Scan(&name, &create)
+	}
+	if err == nil {
+		err = rows.Err()
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("read constraint %q of %q: %w", constraint, table, err)
+	}
+	head := "CONSTRAINT " + db.Quote(constraint) + " FOREIGN KEY"
+	for _, line := range strings.Split(create, "\n") {
+		line = strings.TrimSpace(line)
+		if !strings.HasPrefix(line, head) {
+			continue
+		}
+		// Names are quoted with backticks; what they hold is no rule.
+		clause := backticked.ReplaceAllString(line, "``")
+		return fkRule(clause, "ON DELETE"), fkRule(clause, "ON UPDATE"), nil
+	}
+	return "", "", fmt.Errorf("read constraint %q of %q: SHOW CREATE TABLE does not show it", constraint, table)
+}
+
+var backticked = regexp.MustCompile("`(?:[^`]|``)*`")
+
+// fkRule finds the rule after on ("ON DELETE") in a foreign key's clause.
+func fkRule(clause, on string) string {
+	_, rest, ok := strings.Cut(clause, on+" ")
+	if !ok {
+		return "RESTRICT"
+	}
+	for _, r := range []string{"RESTRICT", "CASCADE", "SET NULL", "NO ACTION", "SET DEFAULT"} {
+		if strings.HasPrefix(rest, r) {
+			return r
+		}
+	}
+	return rest
+}
+
+// postgresReferences reads pg_catalog, which every user may read whatever
+// its grants. A constraint of a partition copies its partitioned table's;
+// only the table's own is listed.
+func (db *DB) postgresReferences(ctx context.Context, table string) ([]sweeper.ForeignKey, error) {
+	var cols []fkColumn
+	err := db.gorm.WithContext(ctx).Raw(`SELECT c.conname AS name,
+			CASE WHEN pg_table_is_visible(r.oid) THEN r.relname ELSE n.nspname || '.' || r.relname END AS referring,
+			a.attname AS col, fa.attname AS ref_col,
+			CASE c.confdeltype WHEN 'r' THEN 'RESTRICT' WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL'
+				WHEN 'd' THEN 'SET DEFAULT' ELSE 'NO ACTION' END AS on_delete,
+			CASE c.confupdtype WHEN 'r' THEN 'RESTRICT' WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL'
+				WHEN 'd' THEN 'SET DEFAULT' ELSE 'NO ACTION' END AS on_update
+		FROM pg_constraint c
+		JOIN pg_class r ON r.oid = c.conrelid
+		JOIN pg_namespace n ON n.oid = r.relnamespace
+		CROSS JOIN LATERAL unnest(c.conkey, c.confkey) WITH ORDINALITY AS k(attnum, refnum, ord)
+		JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum
+		JOIN pg_attribute fa ON fa.attrelid = c.confrelid AND fa.attnum = k.refnum
+		WHERE c.contype = 'f' AND c.conparentid = 0 AND c.confrelid = to_regclass(quote_ident(?))
+		ORDER BY 2, 1, k.ord`, table).Scan(&cols).Error
+	if err != nil {
+		return nil, err
+	}
+	return groupForeignKeys(cols), nil
+}
+
+// sqliteReferences asks every table for its foreign keys: SQLite keeps them
+// with the referring table only, and without their names.
+func (db *DB) sqliteReferences(ctx context.Context, table string) ([]sweeper.ForeignKey, error) {
+	g := db.gorm.WithContext(ctx)
+	var tables []string
+	if err := g.Raw(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).Scan(&tables).Error; err != nil {
+		return nil, err
+	}
+	// A foreign key that names no columns refers to the primary key.
+	var pk []string
+	if err := g.Raw(`SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk`, table).Scan(&pk).Error; err != nil {
+		return nil, err
+	}
+	var out []fkColumn
+	for _, t := range tables {
+		var refs []struct {
+			ID       int
+			Seq      int
+			Parent   string
+			FromCol  string
+			ToCol    *string
+			OnDelete string
+			OnUpdate string
+		}
+		if err := g.Raw(`SELECT id, seq, "table" AS parent, "from" AS from_col, "to" AS to_col, on_delete, on_update
+			FROM pragma_foreign_key_list(?) ORDER BY id, seq`, t).Scan(&refs).Error; err != nil {
+			return nil, fmt.Errorf("read foreign keys of %q: %w", t, err)
+		}
+		for _, r := range refs {
+			if !strings.EqualFold(r.Parent, table) {
+				continue
+			}
+			to := ""
+			if r.ToCol != nil {
+				to = *r.ToCol
+			} else if r.Seq < len(pk) {
+				to = pk[r.Seq]
+			}
+			out = append(out, fkColumn{Name: fmt.Sprintf("%d", r.ID), Referring: t, Col: r.FromCol, RefCol: to,
+				OnDelete: &r.OnDelete, OnUpdate: &r.OnUpdate})
+		}
+	}
+	fks := groupForeignKeys(out)
+	for i := range fks {
+		fks[i].Name = ""
 	}
 	return fks, nil
 }
