@@ -67,7 +67,8 @@ func (s *Sweeper) Check(ctx context.Context) []Finding {
 }
 
 // CheckSchema holds every enabled rule against the live schema and runs
-// its due condition once, reading at most one row and changing nothing:
+// its due condition once, reading at most one row and changing nothing,
+// and holds it against the foreign keys into the tables it changes:
 // the part of Check that decides whether the rules' runs can work at all.
 // The daemon asks it before a config takes over, so that a misspelt table
 // or column is refused then instead of failing every run. The error is a
@@ -83,6 +84,7 @@ func (s *Sweeper) CheckSchema(ctx context.Context) error {
 		if b != nil {
 			cond, args := b.dueCond(b.cutoffFor(asOf, s.Config.Sweeper.Timezone), s.Config.Sweeper.RedactText)
 			fs = append(fs, s.probeDue(ctx, b, cond, args)...)
+			fs = append(fs, referenceFindings(ctx, s.Store, b)...)
 		}
 		for _, f := range fs {
 			if f.Severity == SeverityError {

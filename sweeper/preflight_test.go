@@ -29,6 +29,15 @@ func TestSweeper_CheckSchema(t *testing.T) {
 		t.Fatalf("CheckSchema of rules that fit: %v", err)
 	}
 
+	// A cascade the rule does not list would delete rows without audit
+	// records: refused now, rather than at every run.
+	f.exec(`CREATE TABLE order_notes (id AUTO_PK, order_id INTEGER REFERENCES orders (id) ON DELETE CASCADE)`)
+	if err := f.sw.CheckSchema(t.Context()); err == nil || !strings.Contains(err.Error(), `rule "order-7y"`) ||
+		!strings.Contains(err.Error(), "order_notes") {
+		t.Errorf("CheckSchema with an unlisted cascade: got %v, want rule \"order-7y\" refused naming order_notes", err)
+	}
+	f.exec(`DROP TABLE order_notes`)
+
 	rule("complaint-1y", "complaint", "", true)
 	rule("order-status", "orders", "statu = 'done'", true)
 	rule("visit-1y", "visits", "", false)
