@@ -536,3 +536,59 @@ func sweepThroughRestart(t *testing.T, dsn string, db *sql.DB, stop, start func(
 		t.Errorf("stop: got %v after %s, want status 0 within 10 s", err, took)
 	}
 }
+
+// TestReliability_DatabaseGoesAwayDuringStartCheck: the database stops
+// while the daemon, at start, holds its config against the schema. What
+// failed then says nothing of the config: the daemon waits for the
+// database, as when it is down at start, instead of exiting as if the
+// config were wrong, and sweeps once it is back.
+func TestReliability_DatabaseGoesAwayDuringStartCheck(t *testing.T) {
+	srv := dbtest.PrivateMariaDB(t)
+	dbtest.Exec(t, srv.DSN(""), "CREATE DATABASE shop CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci")
+	dsn := srv.DSN("shop")
+	dbtest.Exec(t, dsn,
+		`CREATE TABLE orders (id BIGINT AUTO_INCREMENT PRIMARY KEY, created_at DATETIME NOT NULL, INDEX (created_at))`,
+		`INSERT INTO orders (created_at) VALUES ('2015-01-01 00:00:00')`)
+	listen := freePort(t)
+	// The check runs the rule's condition once; SLEEP holds it open long
+	// enough to stop the server under it.
+	cfg := writeFile(t, t.TempDir(), "config.toml", fmt.Sprintf(`
+[database]
+driver = "mysql"
+dsn = %q
+[sweeper]
+timezone = "Europe/Amsterdam"
+schedule = "@every 1s"
+[http]
+listen = %q
+[[rule]]
+name = "order-7y"
+table = "orders"
+age_column = "created_at"
+older_than = "7 years"
+where = "SLEEP(2) = 0"
+action = "delete"
+`, dsn, listen))
+	p := startDaemon(t, cfg, listen)
+	root := dbtest.Open(t, srv.DSN(""))
+	root.SetMaxIdleConns(0)
+	eventually(t, 15*time.Second, "the start check runs the rule's condition", func() bool {
+		var n int
+		err := root.QueryRow(`SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE '%SLEEP(2)%' AND INFO NOT LIKE '%PROCESSLIST%'`).Scan(&n)
+		return err == nil && n > 0
+	})
+	srv.Stop(t)
+	p.waitLog(15*time.Second, `"event":"db.error"`)
+	select {
+	case err := <-p.done:
+		t.Fatalf("the daemon exited when the database went away during its start check: %v\n%s", err, p.logText())
+	case <-time.After(3 * time.Second):
+	}
+	srv.Start(t)
+	p.waitLog(30*time.Second, `"event":"daemon.start"`)
+	db := dbtest.Open(t, dsn)
+	db.SetMaxIdleConns(0)
+	eventually(t, 60*time.Second, "the due order is swept once the database is back", func() bool {
+		return scalar(t, db, "SELECT COUNT(*) FROM orders") == 0
+	})
+}

@@ -267,11 +267,34 @@ func (d *daemon) connect(ctx context.Context, sw *sweeper.Sweeper, cur *sweeper.
 	}
 	errs = append(errs, sw.CheckSchema(ctx))
 	if err := errors.Join(errs...); err != nil {
+		outage := g.store.Ping(ctx) != nil
 		g.close()
-		return nil, err
+		if !outage || ctx.Err() != nil {
+			return nil, err
+		}
+		// The database went away while the config was held against it: what
+		// failed says nothing of the config. A reload is refused (the old
+		// config keeps running); at start the daemon waits, as for a database
+		// that is down when it starts.
+		if curStore != nil {
+			return nil, fmt.Errorf("the database stopped answering while the config was checked: %w", err)
+		}
+		sw.Log.Error("database unreachable, retrying", zap.String("event", "db.error"), zap.Error(err),
+			zap.Duration("retry_in", outageRetry))
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(outageRetry):
+		}
+		sw.Store, sw.Replicas = nil, nil
+		return d.connect(ctx, sw, cur, curStore, early)
 	}
 	return g, nil
 }
+
+// outageRetry is how long the daemon waits before it tries again a config
+// check the database's going away cut short at start.
+const outageRetry = 2 * time.Second
 
 // openStore connects, retrying with backoff until the database answers or
 // the daemon is stopped.
