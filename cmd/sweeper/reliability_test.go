@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -531,6 +532,13 @@ func sweepThroughRestart(t *testing.T, dsn string, db *sql.DB, stop, start func(
 	}
 	if starts := strings.Count(p.logText(), `"event":"daemon.start"`); starts != 1 {
 		t.Errorf("daemon.start logged %d times, want once: the daemon itself must not restart", starts)
+	}
+	// The log stays one JSON object per line, whatever the driver has to
+	// say about the connections the restart broke.
+	for _, line := range strings.Split(strings.TrimSpace(p.logText()), "\n") {
+		if !json.Valid([]byte(line)) {
+			t.Errorf("a log line that is not JSON: %q", line)
+		}
 	}
 	if err, took := p.stop(); err != nil || took > 10*time.Second {
 		t.Errorf("stop: got %v after %s, want status 0 within 10 s", err, took)

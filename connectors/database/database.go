@@ -111,6 +111,9 @@ func Open(ctx context.Context, driver, dsn string, opt Options) (*DB, error) {
 		if cfg.Timeout == 0 {
 			cfg.Timeout = 10 * time.Second
 		}
+		// The driver's own logger writes plain lines to stderr, in the
+		// middle of the JSON log; what it says comes back as an error too.
+		cfg.Logger = driverLogger{log: opt.Logger, red: red}
 		schema = cfg.DBName
 		target = fmt.Sprintf("%s database %q at %s as user %q", driver, cfg.DBName, cfg.Addr, cfg.User)
 		connector, err := gomysql.NewConnector(cfg)
@@ -530,6 +533,20 @@ func (l gormLogger) Trace(ctx context.Context, begin time.Time, fc func() (strin
 	}
 	l.log.Info("slow statement", zap.String("event", "db.slow"), zap.Int64("rows", rows),
 		zap.Int64("duration_ms", elapsed.Milliseconds()))
+}
+
+// driverLogger takes the MySQL driver's messages ("closing bad idle
+// connection", "unexpected EOF") into the JSON log at debug level.
+type driverLogger struct {
+	log *zap.Logger
+	red redactor
+}
+
+func (l driverLogger) Print(v ...any) {
+	if l.log == nil {
+		return
+	}
+	l.log.Debug("database driver", zap.String("event", "db.driver"), zap.String("message", l.red.text(fmt.Sprint(v...))))
 }
 
 // sqliteTable reads a table from SQLite's own pragmas. gorm's SQLite

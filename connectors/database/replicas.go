@@ -40,6 +40,8 @@ func OpenReplicas(ctx context.Context, driver string, dsns []string) (*Replicas,
 		if cfg.Timeout == 0 {
 			cfg.Timeout = 10 * time.Second
 		}
+		// What the driver would print on stderr comes back from Lag too.
+		cfg.Logger = &gomysql.NopLogger{}
 		conn, err := gomysql.NewConnector(cfg)
 		if err != nil {
 			r.Close()
