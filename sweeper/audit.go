@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // auditColumns are the columns every audit table has.
@@ -84,7 +82,7 @@ func (s *Sweeper) auditWriteColumns() []string {
 	return cols
 }
 
-func (s *Sweeper) writeAudit(tx *gorm.DB, recs []AuditRecord) error {
+func (s *Sweeper) writeAudit(ctx context.Context, tx Querier, recs []AuditRecord) error {
 	if len(recs) == 0 {
 		return nil
 	}
@@ -116,7 +114,7 @@ func (s *Sweeper) writeAudit(tx *gorm.DB, recs []AuditRecord) error {
 				args = append(args, pk)
 			}
 		}
-		if err := tx.Exec(sb.String(), args...).Error; err != nil {
+		if _, err := tx.Exec(ctx, sb.String(), args...); err != nil {
 			return fmt.Errorf("write audit records: %w", err)
 		}
 	}
@@ -126,13 +124,13 @@ func (s *Sweeper) writeAudit(tx *gorm.DB, recs []AuditRecord) error {
 // lockAndAudit locks the due rows of a batch's range and condition (within,
 // args) and writes their audit records, in one INSERT ... SELECT ... FOR
 // UPDATE, and says how many there were.
-func (s *Sweeper) lockAndAudit(tx *gorm.DB, b *boundRule, within string, args []any, runID string, at time.Time, detail string) (int, error) {
+func (s *Sweeper) lockAndAudit(ctx context.Context, tx Querier, b *boundRule, within string, args []any, runID string, at time.Time, detail string) (int, error) {
 	q, a := s.auditSelect(b, within, args, runID, at, detail)
-	res := tx.Exec(q+fmt.Sprintf(" ORDER BY %s.%s%s", b.qTable, b.qKey, b.forUpdate()), a...)
-	if res.Error != nil {
-		return 0, fmt.Errorf("lock due rows and write their audit records: %w", res.Error)
+	n, err := tx.Exec(ctx, q+fmt.Sprintf(" ORDER BY %s.%s%s", b.qTable, b.qKey, b.forUpdate()), a...)
+	if err != nil {
+		return 0, fmt.Errorf("lock due rows and write their audit records: %w", err)
 	}
-	return int(res.RowsAffected), nil
+	return int(n), nil
 }
 
 // auditSelect is the INSERT ... SELECT of the audit records of the rows of
@@ -152,7 +150,7 @@ func (s *Sweeper) auditSelect(b *boundRule, within string, args []any, runID str
 func (s *Sweeper) maxAuditID(ctx context.Context) (int64, error) {
 	var id sql.NullInt64
 	q := fmt.Sprintf("SELECT MAX(id) FROM %s", s.Store.Quote(s.Config.Sweeper.AuditTable))
-	if err := s.Store.DB().WithContext(ctx).Raw(q).Scan(&id).Error; err != nil {
+	if err := queryRow(ctx, s.Store, q, nil, &id); err != nil {
 		return 0, fmt.Errorf("read audit table: %w", err)
 	}
 	return id.Int64, nil
@@ -162,9 +160,9 @@ func (s *Sweeper) maxAuditID(ctx context.Context) (int64, error) {
 // SELECT over the batch's range and condition (within, args), before the
 // rows change: the key list does not travel to the database and back. It
 // must write exactly n records, one per locked row.
-func (s *Sweeper) auditRange(tx *gorm.DB, b *boundRule, within string, args []any, n int, runID string, at time.Time, detail string) error {
+func (s *Sweeper) auditRange(ctx context.Context, tx Querier, b *boundRule, within string, args []any, n int, runID string, at time.Time, detail string) error {
 	q, a := s.auditSelect(b, within, args, runID, at, detail)
-	if err := execInRange(tx, q, n, a...); err != nil {
+	if err := execInRange(ctx, tx, q, n, a...); err != nil {
 		return fmt.Errorf("write audit records: %w", err)
 	}
 	return nil
@@ -185,7 +183,7 @@ func (s *Sweeper) AuditRecords(ctx context.Context, runID string) ([]AuditRecord
 		args = append(args, runID)
 	}
 	q += " ORDER BY id"
-	rows, err := s.Store.DB().WithContext(ctx).Raw(q, args...).Rows()
+	rows, err := s.Store.Query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read audit table: %w", err)
 	}
@@ -393,11 +391,10 @@ func (s *Sweeper) AuditSummary(ctx context.Context, f AuditFilter) (AuditSummary
 		return sum, err
 	}
 	sum.ParentKeys = parent
-	db := s.Store.DB().WithContext(ctx)
 	qt := s.Store.Quote(s.Config.Sweeper.AuditTable)
 	if f.MaxID == 0 {
 		var maxID sql.NullInt64
-		if err := db.Raw("SELECT MAX(id) FROM " + qt).Row().Scan(&maxID); err != nil {
+		if err := queryRow(ctx, s.Store, "SELECT MAX(id) FROM "+qt, nil, &maxID); err != nil {
 			return sum, fmt.Errorf("read audit table: %w", err)
 		}
 		if !maxID.Valid {
@@ -413,7 +410,7 @@ func (s *Sweeper) AuditSummary(ctx context.Context, f AuditFilter) (AuditSummary
 	}
 	q := fmt.Sprintf("SELECT rule, action, COUNT(*), MAX(LENGTH(table_name)), MAX(LENGTH(row_key)), %s FROM %s%s GROUP BY rule, action ORDER BY rule, action",
 		parentLen, qt, where)
-	rows, err := db.Raw(q, args...).Rows()
+	rows, err := s.Store.Query(ctx, q, args...)
 	if err != nil {
 		return sum, fmt.Errorf("read audit table: %w", err)
 	}
@@ -442,7 +439,7 @@ func (s *Sweeper) EachAuditRecord(ctx context.Context, f AuditFilter, fn func(Au
 	qt := s.Store.Quote(s.Config.Sweeper.AuditTable)
 	where, args := s.auditWhere(f, parent)
 	q := fmt.Sprintf("SELECT %s FROM %s%s ORDER BY id", s.auditSelectColumns(parent), qt, where)
-	rows, err := s.Store.DB().WithContext(ctx).Raw(q, args...).Rows()
+	rows, err := s.Store.Query(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("read audit table: %w", err)
 	}

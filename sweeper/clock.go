@@ -133,7 +133,7 @@ func (s *Sweeper) passClock(ctx context.Context, asOf time.Time, force bool, run
 	}
 	detail := "forced: " + strings.Join(records, "; ")
 	rec := AuditRecord{RunID: runID, At: s.realNow(), Action: AuditClock, Detail: detail}
-	if err := s.writeAudit(s.Store.DB().WithContext(ctx), []AuditRecord{rec}); err != nil {
+	if err := s.writeAudit(ctx, s.Store, []AuditRecord{rec}); err != nil {
 		return err
 	}
 	log.Warn("run forced past the clock guard", zap.String("event", "run.forced"), zap.String("reason", reason),
@@ -146,7 +146,7 @@ func (s *Sweeper) passClock(ctx context.Context, asOf time.Time, force bool, run
 // forced run overrides the wrongly dated records before it.
 func (s *Sweeper) newestAudit(ctx context.Context) (time.Time, bool, error) {
 	qt := s.Store.Quote(s.Config.Sweeper.AuditTable)
-	rows, err := s.Store.DB().WithContext(ctx).Raw(fmt.Sprintf("SELECT at FROM %s ORDER BY id DESC LIMIT 1", qt)).Rows()
+	rows, err := s.Store.Query(ctx, fmt.Sprintf("SELECT at FROM %s ORDER BY id DESC LIMIT 1", qt))
 	if err != nil {
 		// No audit table yet: nothing to compare with.
 		if _, terr := s.Store.Table(ctx, s.Config.Sweeper.AuditTable); errors.Is(terr, ErrNoTable) {

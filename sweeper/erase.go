@@ -282,7 +282,7 @@ func (s *Sweeper) classify(ctx context.Context, b *boundRule, key string) (any, 
 		args = append(args, dargs...)
 	}
 	q := fmt.Sprintf("SELECT %s FROM %s WHERE %s.%s = ?", strings.Join(sel, ", "), b.qTable, b.qTable, b.qKey)
-	rows, err := s.Store.DB().WithContext(ctx).Raw(q, append(args, v)...).Rows()
+	rows, err := s.Store.Query(ctx, q, append(args, v)...)
 	if err != nil {
 		return nil, "", fmt.Errorf("look up %q in %q: %w", key, b.Table, scrub(err))
 	}

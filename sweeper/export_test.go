@@ -24,8 +24,7 @@ func EnsureRemindersTable(ctx context.Context, s *Sweeper) error { return s.ensu
 // the row's reminder record, calls read (where racing claims can wait until
 // each has read the same record), then claims the send for runID.
 func ClaimReminder(ctx context.Context, s *Sweeper, rule, key, ageValue, runID string, at time.Time, read func()) (bool, error) {
-	db := s.Store.DB().WithContext(ctx)
-	recs, err := s.reminderRecords(db, rule, []any{key})
+	recs, err := s.reminderRecords(ctx, s.Store, rule, []any{key})
 	read()
 	if err != nil {
 		return false, err
@@ -34,5 +33,5 @@ func ClaimReminder(ctx context.Context, s *Sweeper, rule, key, ageValue, runID s
 	if r, ok := recs[key]; ok {
 		rec = &r
 	}
-	return s.claim(db, s.Store.Quote(remindersTable), rule, key, ageValue, runID, at, rec)
+	return s.claim(ctx, s.Store, s.Store.Quote(remindersTable), rule, key, ageValue, runID, at, rec)
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"go.uber.org/zap"
-	"gorm.io/gorm"
 )
 
 // FileRemover removes the files named by swept rows. connectors/files
@@ -30,7 +29,7 @@ const filesTable = "sweeper_files"
 func (s *Sweeper) ensureFilesTable(ctx context.Context) error {
 	q := fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s (rule VARCHAR(64) NOT NULL, row_key VARCHAR(191) NOT NULL,
 		path VARCHAR(1024) NOT NULL, created_at VARCHAR(26) NOT NULL, PRIMARY KEY (rule, row_key))`, s.Store.Quote(filesTable))
-	if err := s.Store.DB().WithContext(ctx).Exec(q).Error; err != nil {
+	if _, err := s.Store.Exec(ctx, q); err != nil {
 		return fmt.Errorf("create table %s: %w", filesTable, err)
 	}
 	return nil
@@ -38,14 +37,14 @@ func (s *Sweeper) ensureFilesTable(ctx context.Context) error {
 
 // queueFiles records, inside the batch's transaction, the files of the rows
 // it deletes.
-func (s *Sweeper) queueFiles(tx *gorm.DB, rule string, rows []lockedRow, at time.Time) error {
+func (s *Sweeper) queueFiles(ctx context.Context, tx Querier, rule string, rows []lockedRow, at time.Time) error {
 	q := fmt.Sprintf("INSERT INTO %s (rule, row_key, path, created_at) VALUES (?, ?, ?, ?)", s.Store.Quote(filesTable))
 	for _, r := range rows {
 		p := stringValue(r.file)
 		if p == "" {
 			continue
 		}
-		if err := tx.Exec(q, rule, keyString(r.key), p, at.UTC().Format(auditTime)).Error; err != nil {
+		if _, err := tx.Exec(ctx, q, rule, keyString(r.key), p, at.UTC().Format(auditTime)); err != nil {
 			return fmt.Errorf("queue file removal: %w", err)
 		}
 	}
@@ -60,14 +59,9 @@ func (s *Sweeper) removeFiles(ctx context.Context, b *boundRule, runID string, l
 	if b.Files == nil || s.Files == nil {
 		return 0, nil
 	}
-	db := s.Store.DB().WithContext(ctx)
 	qt := s.Store.Quote(filesTable)
-	type pending struct {
-		RowKey string
-		Path   string
-	}
-	var ps []pending
-	if err := db.Raw(fmt.Sprintf("SELECT row_key, path FROM %s WHERE rule = ? ORDER BY row_key", qt), b.Name).Scan(&ps).Error; err != nil {
+	ps, err := s.queuedFiles(ctx, qt, b.Name)
+	if err != nil {
 		return 0, fmt.Errorf("read queued files: %w", err)
 	}
 	removed, failed := 0, 0
@@ -86,11 +80,11 @@ func (s *Sweeper) removeFiles(ctx context.Context, b *boundRule, runID string, l
 		case !existed:
 			detail = "already gone"
 		}
-		err = db.Transaction(func(tx *gorm.DB) error {
-			if err := tx.Exec(fmt.Sprintf("DELETE FROM %s WHERE rule = ? AND row_key = ?", qt), b.Name, p.RowKey).Error; err != nil {
+		err = s.Store.Tx(ctx, func(tx Querier) error {
+			if _, err := tx.Exec(ctx, fmt.Sprintf("DELETE FROM %s WHERE rule = ? AND row_key = ?", qt), b.Name, p.RowKey); err != nil {
 				return err
 			}
-			return s.writeAudit(tx, []AuditRecord{{RunID: runID, At: s.realNow().UTC(), Rule: b.Name, Table: b.Table,
+			return s.writeAudit(ctx, tx, []AuditRecord{{RunID: runID, At: s.realNow().UTC(), Rule: b.Name, Table: b.Table,
 				RowKey: p.RowKey, Action: AuditFile, Detail: detail}})
 		})
 		if err != nil {
@@ -107,6 +101,29 @@ func (s *Sweeper) removeFiles(ctx context.Context, b *boundRule, runID string, l
 		return removed, fmt.Errorf("%d files could not be removed; they are retried on the next run", failed)
 	}
 	return removed, nil
+}
+
+// queuedFile is a file of a deleted row that is still to be removed.
+type queuedFile struct {
+	RowKey string
+	Path   string
+}
+
+func (s *Sweeper) queuedFiles(ctx context.Context, qt, rule string) ([]queuedFile, error) {
+	rows, err := s.Store.Query(ctx, fmt.Sprintf("SELECT row_key, path FROM %s WHERE rule = ? ORDER BY row_key", qt), rule)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []queuedFile
+	for rows.Next() {
+		var f queuedFile
+		if err := rows.Scan(&f.RowKey, &f.Path); err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
 }
 
 func stringValue(v any) string {

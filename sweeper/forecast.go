@@ -101,7 +101,7 @@ func (s *Sweeper) forecastRule(ctx context.Context, r *Rule, asOf time.Time, mon
 	args = append(args, condArgs...)
 	args = append(args, now.bound)
 	q := fmt.Sprintf("SELECT %s FROM %s WHERE %s AND %s >= ?", strings.Join(sums, ", "), b.qTable, cond, b.ageExpr)
-	rows, err := s.Store.DB().WithContext(ctx).Raw(q, args...).Rows()
+	rows, err := s.Store.Query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("forecast rows of %q: %w", r.Table, scrub(err))
 	}

@@ -65,10 +65,10 @@ func (s *Sweeper) countBoth(ctx context.Context, a, b *Rule, asOf time.Time) (in
 	}
 	ca, argsA := ba.dueCond(ba.cutoffFor(asOf, tz), redact)
 	cb, argsB := bb.dueCond(bb.cutoffFor(asOf, tz), redact)
-	var n int64
 	q := fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE (%s) AND (%s)", ba.qTable, ca, cb)
-	if err := s.Store.DB().WithContext(ctx).Raw(q, append(argsA, argsB...)...).Scan(&n).Error; err != nil {
+	n, err := queryCount(ctx, s.Store, q, append(argsA, argsB...)...)
+	if err != nil {
 		return 0, fmt.Errorf("count the rows due under both %q and %q: %w", a.Name, b.Name, scrub(err))
 	}
-	return int(n), nil
+	return n, nil
 }

@@ -160,12 +160,12 @@ func (s *Sweeper) planRule(ctx context.Context, r *Rule, asOf time.Time, slots c
 func (s *Sweeper) upcoming(ctx context.Context, b *boundRule, asOf time.Time, cut cutoffs) (int, error) {
 	later := b.cutoffFor(asOf.AddDate(0, 0, 30), s.Config.Sweeper.Timezone)
 	cond, args := b.dueCond(later, s.Config.Sweeper.RedactText)
-	var n int64
 	q := fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE %s AND %s >= ?", b.qTable, cond, b.ageExpr)
-	if err := s.Store.DB().WithContext(ctx).Raw(q, append(args, cut.bound)...).Scan(&n).Error; err != nil {
+	n, err := queryCount(ctx, s.Store, q, append(args, cut.bound)...)
+	if err != nil {
 		return 0, fmt.Errorf("count upcoming rows of %q: %w", b.Table, scrub(err))
 	}
-	return int(n), nil
+	return n, nil
 }
 
 // planSplitMinSpan is the smallest span of integer keys whose due rows a
@@ -183,13 +183,12 @@ const planSplitMinSpan = 50000
 // one, so the parts cover every key, a row inserted meanwhile included;
 // each part is its own moment, as any count of a live shop's table is.
 func (s *Sweeper) countDue(ctx context.Context, b *boundRule, cond string, args []any, slots chan struct{}) (int, *time.Time, error) {
-	db := s.Store.DB().WithContext(ctx)
 	count := func(cond string, args []any) (n int64, oldest *time.Time, err error) {
 		slots <- struct{}{}
 		defer func() { <-slots }()
 		var raw any
 		q := fmt.Sprintf("SELECT COUNT(*), MIN(%s) FROM %s WHERE %s", b.ageExpr, b.qTable, cond)
-		if err := db.Raw(q, args...).Row().Scan(&n, &raw); err != nil {
+		if err := queryRow(ctx, s.Store, q, args, &n, &raw); err != nil {
 			return 0, nil, fmt.Errorf("count due rows of %q: %w", b.Table, scrub(err))
 		}
 		if t, ok := parseStoredTime(raw, b.AgeTimezone, b.ageKind == ageInstant); ok {
@@ -263,8 +262,7 @@ func (s *Sweeper) splitRange(ctx context.Context, b *boundRule, cond string, arg
 	if b.dialect != MySQL || !b.integerKey() {
 		return 0, 0, false
 	}
-	db := s.Store.DB().WithContext(ctx)
-	rows, err := db.Raw(fmt.Sprintf("EXPLAIN SELECT COUNT(*), MIN(%s) FROM %s WHERE %s", b.ageExpr, b.qTable, cond), args...).Rows()
+	rows, err := s.Store.Query(ctx, fmt.Sprintf("EXPLAIN SELECT COUNT(*), MIN(%s) FROM %s WHERE %s", b.ageExpr, b.qTable, cond), args...)
 	if err != nil {
 		return 0, 0, false
 	}
@@ -290,7 +288,7 @@ func (s *Sweeper) splitRange(ctx context.Context, b *boundRule, cond string, arg
 		}
 	}
 	var loText, hiText sql.NullString
-	if err := db.Raw(fmt.Sprintf("SELECT MIN(%s), MAX(%s) FROM %s", b.qKey, b.qKey, b.qTable)).Row().Scan(&loText, &hiText); err != nil {
+	if err := queryRow(ctx, s.Store, fmt.Sprintf("SELECT MIN(%s), MAX(%s) FROM %s", b.qKey, b.qKey, b.qTable), nil, &loText, &hiText); err != nil {
 		return 0, 0, false
 	}
 	lo, errLo := strconv.ParseInt(loText.String, 10, 64)

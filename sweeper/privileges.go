@@ -51,9 +51,8 @@ func (s *Sweeper) rulePrivilegeProbes(b *boundRule) []privilegeProbe {
 // (when the audit table exists; check warns about creating it otherwise).
 func (s *Sweeper) checkPrivileges(ctx context.Context, b *boundRule) []Finding {
 	var fs []Finding
-	db := s.Store.DB().WithContext(ctx)
 	for _, p := range s.rulePrivilegeProbes(b) {
-		if err := db.Exec("EXPLAIN " + p.stmt).Error; err != nil {
+		if _, err := s.Store.Exec(ctx, "EXPLAIN "+p.stmt); err != nil {
 			fs = append(fs, Finding{Severity: SeverityError, Rule: b.Name, Message: fmt.Sprintf(
 				"the database user may not %s on %q, which a sweep needs: %v (see the GRANTs in README)", p.what, p.table, scrub(err))})
 		}
@@ -68,7 +67,7 @@ func (s *Sweeper) checkAuditPrivilege(ctx context.Context) []Finding {
 	cols := s.auditWriteColumns()
 	q := fmt.Sprintf("EXPLAIN INSERT INTO %s (%s) SELECT %s FROM %s WHERE 1 = 0", s.Store.Quote(name), strings.Join(cols, ", "),
 		strings.Join(cols, ", "), s.Store.Quote(name))
-	if err := s.Store.DB().WithContext(ctx).Exec(q).Error; err != nil {
+	if _, err := s.Store.Exec(ctx, q); err != nil {
 		return []Finding{{Severity: SeverityError, Message: fmt.Sprintf(
 			"the database user may not INSERT into the audit table %q, which every sweep needs: %v (see the GRANTs in README)", name, scrub(err))}}
 	}

@@ -2,13 +2,13 @@ package sweeper
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"go.uber.org/zap"
-	"gorm.io/gorm"
 )
 
 // remindersTable is the sweeper's own record of the reminders it sent: the
@@ -41,7 +41,7 @@ func (s *Sweeper) ensureRemindersTable(ctx context.Context) error {
 	q := fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s (rule VARCHAR(64) NOT NULL, row_key VARCHAR(191) NOT NULL,
 		age_value VARCHAR(40) NOT NULL, state VARCHAR(10) NOT NULL, run_id VARCHAR(32) NOT NULL,
 		claimed_at VARCHAR(26) NOT NULL, sent_at VARCHAR(26) NULL, PRIMARY KEY (rule, row_key))`, s.Store.Quote(remindersTable))
-	if err := s.Store.DB().WithContext(ctx).Exec(q).Error; err != nil {
+	if _, err := s.Store.Exec(ctx, q); err != nil {
 		return fmt.Errorf("create table %s: %w", remindersTable, err)
 	}
 	return nil
@@ -49,7 +49,7 @@ func (s *Sweeper) ensureRemindersTable(ctx context.Context) error {
 
 // reminderRecords reads the records of keys. A missing table means no
 // reminder was ever sent: plan must work before the first sweep.
-func (s *Sweeper) reminderRecords(db *gorm.DB, rule string, keys []any) (map[string]reminderRecord, error) {
+func (s *Sweeper) reminderRecords(ctx context.Context, db Querier, rule string, keys []any) (map[string]reminderRecord, error) {
 	out := map[string]reminderRecord{}
 	if len(keys) == 0 {
 		return out, nil
@@ -58,11 +58,11 @@ func (s *Sweeper) reminderRecords(db *gorm.DB, rule string, keys []any) (map[str
 	for i, k := range keys {
 		ks[i] = keyString(k)
 	}
-	var recs []reminderRecord
 	q := fmt.Sprintf("SELECT row_key, age_value, state, run_id, claimed_at, sent_at FROM %s WHERE rule = ? AND row_key IN ?",
 		s.Store.Quote(remindersTable))
-	if err := db.Raw(q, rule, ks).Scan(&recs).Error; err != nil {
-		if _, terr := s.Store.Table(db.Statement.Context, remindersTable); errors.Is(terr, ErrNoTable) {
+	recs, err := scanReminderRecords(db.Query(ctx, q, rule, ks))
+	if err != nil {
+		if _, terr := s.Store.Table(ctx, remindersTable); errors.Is(terr, ErrNoTable) {
 			return out, nil
 		}
 		return nil, fmt.Errorf("read %s: %w", remindersTable, err)
@@ -71,6 +71,22 @@ func (s *Sweeper) reminderRecords(db *gorm.DB, rule string, keys []any) (map[str
 		out[r.RowKey] = r
 	}
 	return out, nil
+}
+
+func scanReminderRecords(rows *sql.Rows, err error) ([]reminderRecord, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var recs []reminderRecord
+	for rows.Next() {
+		var r reminderRecord
+		if err := rows.Scan(&r.RowKey, &r.AgeValue, &r.State, &r.RunID, &r.ClaimedAt, &r.SentAt); err != nil {
+			return nil, err
+		}
+		recs = append(recs, r)
+	}
+	return recs, rows.Err()
 }
 
 // ageValue is the canonical form of a row's age value, so that a reminder
@@ -137,12 +153,12 @@ func (s *Sweeper) reminderStatus(b *boundRule, age, email any, rec *reminderReco
 // reminderGate keeps, of the rows a batch locked, those the reminder rule
 // lets go: reminded for their current age value at least `before` ago, or
 // without an address (those are marked for a no-address audit record).
-func (s *Sweeper) reminderGate(tx *gorm.DB, b *boundRule, rows []lockedRow, asOf time.Time) ([]lockedRow, map[string]bool, error) {
+func (s *Sweeper) reminderGate(ctx context.Context, tx Querier, b *boundRule, rows []lockedRow, asOf time.Time) ([]lockedRow, map[string]bool, error) {
 	keys := make([]any, len(rows))
 	for i, r := range rows {
 		keys[i] = r.key
 	}
-	recs, err := s.reminderRecords(tx, b.Name, keys)
+	recs, err := s.reminderRecords(ctx, tx, b.Name, keys)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -165,13 +181,13 @@ func (s *Sweeper) reminderGate(tx *gorm.DB, b *boundRule, rows []lockedRow, asOf
 }
 
 // forgetReminders drops the records of deleted rows, inside their batch.
-func (s *Sweeper) forgetReminders(tx *gorm.DB, rule string, keys []any) error {
+func (s *Sweeper) forgetReminders(ctx context.Context, tx Querier, rule string, keys []any) error {
 	ks := make([]string, len(keys))
 	for i, k := range keys {
 		ks[i] = keyString(k)
 	}
 	q := fmt.Sprintf("DELETE FROM %s WHERE rule = ? AND row_key IN ?", s.Store.Quote(remindersTable))
-	if err := tx.Exec(q, rule, ks).Error; err != nil {
+	if _, err := tx.Exec(ctx, q, rule, ks); err != nil {
 		return fmt.Errorf("forget reminders: %w", err)
 	}
 	return nil
@@ -215,7 +231,7 @@ func (s *Sweeper) window(ctx context.Context, b *boundRule, asOf time.Time, with
 			args = append(args, last)
 		}
 		q += fmt.Sprintf(" ORDER BY %s.%s LIMIT %d", b.qTable, b.qKey, b.BatchSize)
-		rows, err := s.Store.DB().WithContext(ctx).Raw(q, args...).Rows()
+		rows, err := s.Store.Query(ctx, q, args...)
 		if err != nil {
 			return fmt.Errorf("read rows due for a reminder: %w", scrub(err))
 		}
@@ -241,7 +257,7 @@ func (s *Sweeper) window(ctx context.Context, b *boundRule, asOf time.Time, with
 		for i, r := range batch {
 			keys[i] = r.key
 		}
-		recs, err := s.reminderRecords(s.Store.DB().WithContext(ctx), b.Name, keys)
+		recs, err := s.reminderRecords(ctx, s.Store, b.Name, keys)
 		if err != nil {
 			return err
 		}
@@ -304,12 +320,12 @@ func (s *Sweeper) countReminders(ctx context.Context, b *boundRule, asOf time.Ti
 func (s *Sweeper) relatedOfKeys(ctx context.Context, rel boundRelated, batches [][]any) (int, error) {
 	total := 0
 	for _, keys := range batches {
-		var n int64
 		q := fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE %s IN ?", rel.qTable, rel.qFK)
-		if err := s.Store.DB().WithContext(ctx).Raw(q, keys).Scan(&n).Error; err != nil {
+		n, err := queryCount(ctx, s.Store, q, keys)
+		if err != nil {
 			return 0, fmt.Errorf("count related rows of %q: %w", rel.Table, scrub(err))
 		}
-		total += int(n)
+		total += n
 	}
 	return total, nil
 }
@@ -361,7 +377,6 @@ func (s *Sweeper) sendReminders(ctx context.Context, b *boundRule, asOf time.Tim
 		return run, err
 	}
 	tz := s.Config.Sweeper.Timezone
-	db := s.Store.DB().WithContext(ctx)
 	qt := s.Store.Quote(remindersTable)
 	streak := 0
 	var lastKey string
@@ -391,7 +406,7 @@ func (s *Sweeper) sendReminders(ctx context.Context, b *boundRule, asOf time.Tim
 			// the window is: the deletion waits `before` from the day the
 			// mail announces it from. The audit record has the real time.
 			at := now().UTC()
-			claimed, err := s.claim(db, qt, b.Name, key, av, runID, at, rec)
+			claimed, err := s.claim(ctx, s.Store, qt, b.Name, key, av, runID, at, rec)
 			if err != nil {
 				return err
 			}
@@ -426,12 +441,12 @@ func (s *Sweeper) sendReminders(ctx context.Context, b *boundRule, asOf time.Tim
 				continue
 			}
 			streak = 0
-			err = db.Transaction(func(tx *gorm.DB) error {
-				if err := tx.Exec(fmt.Sprintf("UPDATE %s SET state = ?, sent_at = ? WHERE rule = ? AND row_key = ? AND run_id = ?", qt),
-					stateSent, at.Format(auditTime), b.Name, key, runID).Error; err != nil {
+			err = s.Store.Tx(ctx, func(tx Querier) error {
+				if _, err := tx.Exec(ctx, fmt.Sprintf("UPDATE %s SET state = ?, sent_at = ? WHERE rule = ? AND row_key = ? AND run_id = ?", qt),
+					stateSent, at.Format(auditTime), b.Name, key, runID); err != nil {
 					return err
 				}
-				return s.writeAudit(tx, []AuditRecord{{RunID: runID, At: s.realNow(), Rule: b.Name, Table: b.Table, RowKey: key,
+				return s.writeAudit(ctx, tx, []AuditRecord{{RunID: runID, At: s.realNow(), Rule: b.Name, Table: b.Table, RowKey: key,
 					Action: AuditRemind, Detail: "deletion from " + deleteOn.In(tz).Format(time.RFC3339)}})
 			})
 			if err != nil {
@@ -458,8 +473,8 @@ func (s *Sweeper) sendReminders(ctx context.Context, b *boundRule, asOf time.Tim
 func (s *Sweeper) releaseClaim(ctx context.Context, qt, rule, key, runID string) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	if err := s.Store.DB().WithContext(ctx).Exec(fmt.Sprintf("DELETE FROM %s WHERE rule = ? AND row_key = ? AND run_id = ?", qt),
-		rule, key, runID).Error; err != nil {
+	if _, err := s.Store.Exec(ctx, fmt.Sprintf("DELETE FROM %s WHERE rule = ? AND row_key = ? AND run_id = ?", qt),
+		rule, key, runID); err != nil {
 		return fmt.Errorf("release reminder claim: %w", scrub(err))
 	}
 	return nil
@@ -467,25 +482,24 @@ func (s *Sweeper) releaseClaim(ctx context.Context, qt, rule, key, runID string)
 
 // claim marks a row's reminder as being sent by this run. It fails when
 // another run changed the record since it was read.
-func (s *Sweeper) claim(db *gorm.DB, qt, rule, key, ageValue, runID string, at time.Time, rec *reminderRecord) (bool, error) {
+func (s *Sweeper) claim(ctx context.Context, db Querier, qt, rule, key, ageValue, runID string, at time.Time, rec *reminderRecord) (bool, error) {
 	if rec == nil {
-		res := db.Exec(fmt.Sprintf("INSERT INTO %s (rule, row_key, age_value, state, run_id, claimed_at) VALUES (?, ?, ?, ?, ?, ?)", qt),
+		_, err := db.Exec(ctx, fmt.Sprintf("INSERT INTO %s (rule, row_key, age_value, state, run_id, claimed_at) VALUES (?, ?, ?, ?, ?, ?)", qt),
 			rule, key, ageValue, stateSending, runID, at.Format(auditTime))
-		if res.Error != nil {
+		if err != nil {
 			// Another sweeper inserted it first; it sends the mail.
-			var n int64
-			if err := db.Raw(fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE rule = ? AND row_key = ?", qt), rule, key).Scan(&n).Error; err == nil && n > 0 {
+			if n, cerr := queryCount(ctx, db, fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE rule = ? AND row_key = ?", qt), rule, key); cerr == nil && n > 0 {
 				return false, nil
 			}
-			return false, fmt.Errorf("claim reminder: %w", res.Error)
+			return false, fmt.Errorf("claim reminder: %w", err)
 		}
 		return true, nil
 	}
-	res := db.Exec(fmt.Sprintf(`UPDATE %s SET age_value = ?, state = ?, run_id = ?, claimed_at = ?, sent_at = NULL
+	n, err := db.Exec(ctx, fmt.Sprintf(`UPDATE %s SET age_value = ?, state = ?, run_id = ?, claimed_at = ?, sent_at = NULL
 		WHERE rule = ? AND row_key = ? AND age_value = ? AND state = ? AND run_id = ?`, qt),
 		ageValue, stateSending, runID, at.Format(auditTime), rule, key, rec.AgeValue, rec.State, rec.RunID)
-	if res.Error != nil {
-		return false, fmt.Errorf("claim reminder: %w", res.Error)
+	if err != nil {
+		return false, fmt.Errorf("claim reminder: %w", err)
 	}
-	return res.RowsAffected == 1, nil
+	return n == 1, nil
 }

@@ -19,7 +19,7 @@ const runsTable = "sweeper_runs"
 func (s *Sweeper) createRunsTable(ctx context.Context) error {
 	q := fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s (rule VARCHAR(64) NOT NULL PRIMARY KEY, run_id VARCHAR(32) NOT NULL,
 		last_success VARCHAR(26) NOT NULL)`, s.Store.Quote(runsTable))
-	if err := s.Store.DB().WithContext(ctx).Exec(q).Error; err != nil {
+	if _, err := s.Store.Exec(ctx, q); err != nil {
 		return fmt.Errorf("create table %s: %w", runsTable, err)
 	}
 	return nil
@@ -39,13 +39,11 @@ func (s *Sweeper) recordSuccess(ctx context.Context, rr RuleReport, runID string
 // table on first use. A later success already recorded (by a sweeper with
 // a clock a little ahead) stays.
 func (s *Sweeper) writeSuccess(ctx context.Context, rule, runID string, at time.Time) error {
-	db := s.Store.DB().WithContext(ctx)
 	qt := s.Store.Quote(runsTable)
 	when := at.UTC().Format(auditTime)
 	update := func() (int64, error) {
-		res := db.Exec(fmt.Sprintf("UPDATE %s SET last_success = ?, run_id = ? WHERE rule = ? AND last_success < ?", qt),
+		return s.Store.Exec(ctx, fmt.Sprintf("UPDATE %s SET last_success = ?, run_id = ? WHERE rule = ? AND last_success < ?", qt),
 			when, runID, rule, when)
-		return res.RowsAffected, res.Error
 	}
 	n, err := update()
 	if err != nil {
@@ -59,20 +57,19 @@ func (s *Sweeper) writeSuccess(ctx context.Context, rule, runID string, at time.
 	if n > 0 {
 		return nil
 	}
-	ins := db.Exec(fmt.Sprintf("INSERT INTO %s (rule, run_id, last_success) VALUES (?, ?, ?)", qt), rule, runID, when)
-	if ins.Error == nil {
+	_, insErr := s.Store.Exec(ctx, fmt.Sprintf("INSERT INTO %s (rule, run_id, last_success) VALUES (?, ?, ?)", qt), rule, runID, when)
+	if insErr == nil {
 		return nil
 	}
 	// The rule has its row already: a later success, or one another
 	// sweeper inserted a moment ago, which this one may still be after.
-	var c int64
-	if err := db.Raw(fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE rule = ?", qt), rule).Scan(&c).Error; err == nil && c > 0 {
+	if c, err := queryCount(ctx, s.Store, fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE rule = ?", qt), rule); err == nil && c > 0 {
 		if _, err := update(); err != nil {
 			return fmt.Errorf("record the last success in %s: %w", runsTable, err)
 		}
 		return nil
 	}
-	return fmt.Errorf("record the last success in %s: %w", runsTable, ins.Error)
+	return fmt.Errorf("record the last success in %s: %w", runsTable, insErr)
 }
 
 // LastSuccesses reads when each rule last ran to its end without an error,
@@ -81,7 +78,7 @@ func (s *Sweeper) writeSuccess(ctx context.Context, rule, runID string, at time.
 func (s *Sweeper) LastSuccesses(ctx context.Context) (map[string]time.Time, error) {
 	out := map[string]time.Time{}
 	q := fmt.Sprintf("SELECT rule, last_success FROM %s", s.Store.Quote(runsTable))
-	rows, err := s.Store.DB().WithContext(ctx).Raw(q).Rows()
+	rows, err := s.Store.Query(ctx, q)
 	if err != nil {
 		if _, terr := s.Store.Table(ctx, runsTable); errors.Is(terr, ErrNoTable) {
 			return out, nil

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"strings"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // Dialect names the SQL dialect of a Store.
@@ -20,12 +18,28 @@ const (
 	Postgres Dialect = "postgres"
 )
 
+// Querier runs SQL on the shop's database: the Store's pool, or one of its
+// transactions. Placeholders are written ?, whatever the database; a slice
+// argument binds as a parenthesised list of its values ("id IN ?"), so that
+// a batch's keys travel as bound values too.
+type Querier interface {
+	// Exec runs a statement and returns the number of rows it matched
+	// (found, whether or not their values changed).
+	Exec(ctx context.Context, query string, args ...any) (rowsAffected int64, err error)
+	// Query runs a query; the caller closes the rows.
+	Query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
 // Store is the shop database as the engine needs it. connectors/database
 // implements it; the engine builds its SQL itself, so that Plan can show it.
 type Store interface {
+	// Querier runs statements on the connection pool. Its sessions run in UTC.
+	Querier
+	// Tx runs fn in one transaction, committed when fn returns nil and
+	// rolled back otherwise. A batch's changes and their audit records go
+	// in one, so that neither is ever without the other.
+	Tx(ctx context.Context, fn func(tx Querier) error) error
 	Dialect() Dialect
-	// DB is the connection pool. Its sessions run in UTC.
-	DB() *gorm.DB
 	// Quote quotes an identifier that has already been checked against the schema.
 	Quote(ident string) string
 	// Table reads a table's columns, primary key and indexes from the live
@@ -37,8 +51,6 @@ type Store interface {
 	// Retryable reports whether err is a lock-wait timeout, a deadlock or a
 	// busy database, after which the same batch may simply be tried again.
 	Retryable(err error) bool
-	// TxOptions are the options for a batch transaction.
-	TxOptions() *sql.TxOptions
 	// CreateAuditTable creates the audit table.
 	CreateAuditTable(ctx context.Context, name string) error
 	// References lists every foreign key that refers to table, its own
@@ -168,3 +180,31 @@ const (
 	AuditFile      = "file"
 	AuditNoAddress = "no-address"
 )
+
+// queryRow runs a query that returns one row and scans it into dest.
+func queryRow(ctx context.Context, q Querier, query string, args []any, dest ...any) error {
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return sql.ErrNoRows
+	}
+	if err := rows.Scan(dest...); err != nil {
+		return err
+	}
+	return rows.Close()
+}
+
+// queryCount runs a SELECT COUNT(*) ... and returns the count.
+func queryCount(ctx context.Context, q Querier, query string, args ...any) (int, error) {
+	var n int64
+	if err := queryRow(ctx, q, query, args, &n); err != nil {
+		return 0, err
+	}
+	return int(n), nil
+}

@@ -19,7 +19,6 @@ import (
 	"unicode/utf8"
 
 	"go.uber.org/zap"
-	"gorm.io/gorm"
 )
 
 // Sweeper runs rules against a store. Its fields are its dependencies.
@@ -519,7 +518,7 @@ func (s *Sweeper) candidates(ctx context.Context, b *boundRule, cond string, arg
 		a = append(a, last)
 	}
 	q += fmt.Sprintf(" ORDER BY %s.%s LIMIT %d", b.qTable, b.qKey, limit)
-	keys, err := scanKeys(s.Store.DB().WithContext(ctx).Raw(q, a...))
+	keys, err := queryKeys(ctx, s.Store, q, a...)
 	if err != nil {
 		return nil, fmt.Errorf("find due rows in %q: %w", b.Table, scrub(err))
 	}
@@ -545,8 +544,9 @@ func (s *Sweeper) anyDue(ctx context.Context, b *boundRule, cond string, args []
 	return err != nil || len(keys) > 0
 }
 
-func scanKeys(q *gorm.DB) ([]any, error) {
-	rows, err := q.Rows()
+// queryKeys runs a query of one column, a key, and returns the keys.
+func queryKeys(ctx context.Context, q Querier, query string, args ...any) ([]any, error) {
+	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -562,9 +562,9 @@ func scanKeys(q *gorm.DB) ([]any, error) {
 	return keys, rows.Err()
 }
 
-// scanKeyPairs reads rows of two keys: a related row's and its parent's.
-func scanKeyPairs(q *gorm.DB) (keys, parents []any, err error) {
-	rows, err := q.Rows()
+// queryKeyPairs reads rows of two keys: a related row's and its parent's.
+func queryKeyPairs(ctx context.Context, q Querier, query string, args ...any) (keys, parents []any, err error) {
+	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -691,11 +691,11 @@ type batchOptions struct {
 func (s *Sweeper) batch(ctx context.Context, b *boundRule, cond string, args []any, keys []any,
 	runID string, at time.Time, asOf time.Time, opt batchOptions) (batchResult, error) {
 	var res batchResult
-	err := s.Store.DB().WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.Store.Tx(ctx, func(tx Querier) error {
 		var err error
-		res, err = s.batchTx(tx, b, cond, args, keys, runID, at, asOf, opt)
+		res, err = s.batchTx(ctx, tx, b, cond, args, keys, runID, at, asOf, opt)
 		return err
-	}, s.Store.TxOptions())
+	})
 	if err != nil {
 		return batchResult{}, err
 	}
@@ -730,7 +730,7 @@ func newBatchScope(b *boundRule, cond string, args []any, keys []any, opt batchO
 	return sc
 }
 
-func (s *Sweeper) batchTx(tx *gorm.DB, b *boundRule, cond string, args []any, keys []any,
+func (s *Sweeper) batchTx(ctx context.Context, tx Querier, b *boundRule, cond string, args []any, keys []any,
 	runID string, at time.Time, asOf time.Time, opt batchOptions) (batchResult, error) {
 	res := batchResult{related: make([]int, len(b.related))}
 	var hashCols []boundColumn
@@ -747,7 +747,7 @@ func (s *Sweeper) batchTx(tx *gorm.DB, b *boundRule, cond string, args []any, ke
 	if sc.wholeRange && opt.max == 0 && opt.detail == "" && b.integerKey() && len(b.related) == 0 && b.Files == nil && len(hashCols) == 0 {
 		// Nothing but the rows themselves and their records: the locking
 		// read is the audit INSERT's own SELECT.
-		n, err := s.lockAndAudit(tx, b, sc.within, sc.args, runID, at, detail)
+		n, err := s.lockAndAudit(ctx, tx, b, sc.within, sc.args, runID, at, detail)
 		if err != nil || n == 0 {
 			return res, err
 		}
@@ -755,10 +755,10 @@ func (s *Sweeper) batchTx(tx *gorm.DB, b *boundRule, cond string, args []any, ke
 			s.afterLock(b.Name)
 		}
 		res.rows = n
-		return res, s.act(tx, b, keysTarget{where: sc.within, args: sc.args, n: n}, nil, nil)
+		return res, s.act(ctx, tx, b, keysTarget{where: sc.within, args: sc.args, n: n}, nil, nil)
 	}
 
-	locked, err := s.lockRows(tx, b, sc, hashCols)
+	locked, err := s.lockRows(ctx, tx, b, sc, hashCols)
 	if err != nil {
 		return res, err
 	}
@@ -773,7 +773,7 @@ func (s *Sweeper) batchTx(tx *gorm.DB, b *boundRule, cond string, args []any, ke
 	var noAddress map[string]bool
 	if b.Reminder != nil && !opt.noReminder {
 		n := len(locked)
-		locked, noAddress, err = s.reminderGate(tx, b, locked, asOf)
+		locked, noAddress, err = s.reminderGate(ctx, tx, b, locked, asOf)
 		if err != nil {
 			return res, err
 		}
@@ -789,7 +789,7 @@ func (s *Sweeper) batchTx(tx *gorm.DB, b *boundRule, cond string, args []any, ke
 	}
 	var audit []AuditRecord
 	for i, rel := range b.related {
-		n, recs, err := s.handleRelated(tx, b, rel, keysLocked, runID, at)
+		n, recs, err := s.handleRelated(ctx, tx, b, rel, keysLocked, runID, at)
 		if err != nil {
 			return res, err
 		}
@@ -800,7 +800,7 @@ func (s *Sweeper) batchTx(tx *gorm.DB, b *boundRule, cond string, args []any, ke
 	// change, when their keys read as text the same way in SQL as here.
 	auditInSQL := sc.wholeRange && opt.detail == "" && b.integerKey()
 	if auditInSQL {
-		if err := s.auditRange(tx, b, sc.within, sc.args, len(locked), runID, at, detail); err != nil {
+		if err := s.auditRange(ctx, tx, b, sc.within, sc.args, len(locked), runID, at, detail); err != nil {
 			return res, err
 		}
 	}
@@ -808,16 +808,16 @@ func (s *Sweeper) batchTx(tx *gorm.DB, b *boundRule, cond string, args []any, ke
 	if sc.wholeRange {
 		target = keysTarget{keys: keysLocked, where: sc.within, args: sc.args, n: len(keysLocked)}
 	}
-	if err := s.act(tx, b, target, hashVals, hashCols); err != nil {
+	if err := s.act(ctx, tx, b, target, hashVals, hashCols); err != nil {
 		return res, err
 	}
 	if b.Files != nil {
-		if err := s.queueFiles(tx, b.Name, locked, at); err != nil {
+		if err := s.queueFiles(ctx, tx, b.Name, locked, at); err != nil {
 			return res, err
 		}
 	}
 	if b.Reminder != nil {
-		if err := s.forgetReminders(tx, b.Name, keysLocked); err != nil {
+		if err := s.forgetReminders(ctx, tx, b.Name, keysLocked); err != nil {
 			return res, err
 		}
 	}
@@ -837,7 +837,7 @@ func (s *Sweeper) batchTx(tx *gorm.DB, b *boundRule, cond string, args []any, ke
 			audit[i].Detail = strings.TrimPrefix(audit[i].Detail+"; "+opt.detail, "; ")
 		}
 	}
-	if err := s.writeAudit(tx, audit); err != nil {
+	if err := s.writeAudit(ctx, tx, audit); err != nil {
 		return res, err
 	}
 	res.rows = len(locked)
@@ -846,7 +846,7 @@ func (s *Sweeper) batchTx(tx *gorm.DB, b *boundRule, cond string, args []any, ke
 
 // lockRows is the locking read of a batch: the rows of its scope, with what
 // the reminder gate, the hash strategy and file removal need of them.
-func (s *Sweeper) lockRows(tx *gorm.DB, b *boundRule, sc batchScope, hashCols []boundColumn) ([]lockedRow, error) {
+func (s *Sweeper) lockRows(ctx context.Context, tx Querier, b *boundRule, sc batchScope, hashCols []boundColumn) ([]lockedRow, error) {
 	sel := []string{b.qTable + "." + b.qKey}
 	if b.Reminder != nil {
 		sel = append(sel, b.ageExpr, b.qTable+"."+b.qEmail)
@@ -859,7 +859,7 @@ func (s *Sweeper) lockRows(tx *gorm.DB, b *boundRule, sc batchScope, hashCols []
 	}
 	q := fmt.Sprintf("SELECT %s FROM %s WHERE %s ORDER BY %s.%s%s",
 		strings.Join(sel, ", "), b.qTable, sc.within, b.qTable, b.qKey, b.forUpdate())
-	rows, err := tx.Raw(q, sc.args...).Rows()
+	rows, err := tx.Query(ctx, q, sc.args...)
 	if err != nil {
 		return nil, fmt.Errorf("lock due rows: %w", err)
 	}
@@ -890,15 +890,15 @@ func (s *Sweeper) lockRows(tx *gorm.DB, b *boundRule, sc batchScope, hashCols []
 }
 
 // act deletes or anonymises the batch's rows.
-func (s *Sweeper) act(tx *gorm.DB, b *boundRule, target keysTarget, hashVals [][]any, hashCols []boundColumn) error {
+func (s *Sweeper) act(ctx context.Context, tx Querier, b *boundRule, target keysTarget, hashVals [][]any, hashCols []boundColumn) error {
 	switch b.Action {
 	case ActionDelete:
 		q, a := target.clause(fmt.Sprintf("DELETE FROM %s WHERE", b.qTable), b.qKey)
-		if err := target.exec(tx, q, a...); err != nil {
+		if err := target.exec(ctx, tx, q, a...); err != nil {
 			return fmt.Errorf("delete from %q: %w", b.Table, err)
 		}
 	case ActionAnonymise:
-		if err := s.anonymiseRows(tx, b.dialect, b.qTable, b.qKey, b.anonymise, b.keep, target, hashVals, hashCols); err != nil {
+		if err := s.anonymiseRows(ctx, tx, b.dialect, b.qTable, b.qKey, b.anonymise, b.keep, target, hashVals, hashCols); err != nil {
 			return fmt.Errorf("anonymise %q: %w", b.Table, err)
 		}
 	}
@@ -909,13 +909,13 @@ var errCountChanged = errors.New("row count changed under the lock")
 
 // execChecked runs a statement that must touch exactly want rows: anything
 // else means the rows changed under the lock, and the batch rolls back.
-func execChecked(tx *gorm.DB, q string, want int, args ...any) error {
-	res := tx.Exec(q, args...)
-	if res.Error != nil {
-		return res.Error
+func execChecked(ctx context.Context, tx Querier, q string, want int, args ...any) error {
+	n, err := tx.Exec(ctx, q, args...)
+	if err != nil {
+		return err
 	}
-	if int(res.RowsAffected) != want {
-		return fmt.Errorf("%w: touched %d rows where %d were locked; rolled back", errCountChanged, res.RowsAffected, want)
+	if int(n) != want {
+		return fmt.Errorf("%w: touched %d rows where %d were locked; rolled back", errCountChanged, n, want)
 	}
 	return nil
 }
@@ -938,25 +938,25 @@ func (t keysTarget) clause(head, qKey string) (string, []any) {
 }
 
 // exec runs q, which must touch exactly the target's rows.
-func (t keysTarget) exec(tx *gorm.DB, q string, args ...any) error {
+func (t keysTarget) exec(ctx context.Context, tx Querier, q string, args ...any) error {
 	if t.where == "" {
-		return execChecked(tx, q, len(t.keys), args...)
+		return execChecked(ctx, tx, q, len(t.keys), args...)
 	}
-	return execInRange(tx, q, t.n, args...)
+	return execInRange(ctx, tx, q, t.n, args...)
 }
 
 // execInRange is execChecked for a statement over a batch's range, where
 // another count means a row of the range became due after the lock: the
 // batch is worth another try.
-func execInRange(tx *gorm.DB, q string, want int, args ...any) error {
-	err := execChecked(tx, q, want, args...)
+func execInRange(ctx context.Context, tx Querier, q string, want int, args ...any) error {
+	err := execChecked(ctx, tx, q, want, args...)
 	if errors.Is(err, errCountChanged) {
 		return fmt.Errorf("%w: %w", errRangeMoved, err)
 	}
 	return err
 }
 
-func (s *Sweeper) anonymiseRows(tx *gorm.DB, d Dialect, qTable, qKey string, cols []boundColumn, keep []string, target keysTarget,
+func (s *Sweeper) anonymiseRows(ctx context.Context, tx Querier, d Dialect, qTable, qKey string, cols []boundColumn, keep []string, target keysTarget,
 	hashVals [][]any, hashCols []boundColumn) error {
 	keys := target.keys
 	set, setArgs := setClause(d, cols, qKey, s.Config.Sweeper.RedactText)
@@ -970,7 +970,7 @@ func (s *Sweeper) anonymiseRows(tx *gorm.DB, d Dialect, qTable, qKey string, col
 		q, a := target.clause(fmt.Sprintf("UPDATE %s SET %s WHERE", qTable, set), qKey)
 		// The connection counts matched rows, not changed ones (MySQL's
 		// CLIENT_FOUND_ROWS), so the count must equal the rows locked.
-		if err := target.exec(tx, q, append(setArgs, a...)...); err != nil {
+		if err := target.exec(ctx, tx, q, append(setArgs, a...)...); err != nil {
 			return err
 		}
 	}
@@ -980,7 +980,7 @@ func (s *Sweeper) anonymiseRows(tx *gorm.DB, d Dialect, qTable, qKey string, col
 	if len(hashVals) == 0 {
 		// Related rows: read the values to hash under the batch's lock.
 		var err error
-		hashVals, err = readValues(tx, qTable, qKey, hashCols, keys)
+		hashVals, err = readValues(ctx, tx, qTable, qKey, hashCols, keys)
 		if err != nil {
 			return err
 		}
@@ -1005,20 +1005,20 @@ func (s *Sweeper) anonymiseRows(tx *gorm.DB, d Dialect, qTable, qKey string, col
 			continue
 		}
 		q := fmt.Sprintf("UPDATE %s SET %s%s WHERE %s = ?", qTable, strings.Join(parts, ", "), keepSet, qKey)
-		if err := tx.Exec(q, append(args, k)...).Error; err != nil {
+		if _, err := tx.Exec(ctx, q, append(args, k)...); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func readValues(tx *gorm.DB, qTable, qKey string, cols []boundColumn, keys []any) ([][]any, error) {
+func readValues(ctx context.Context, tx Querier, qTable, qKey string, cols []boundColumn, keys []any) ([][]any, error) {
 	sel := make([]string, len(cols))
 	for i, c := range cols {
 		sel[i] = c.q
 	}
 	q := fmt.Sprintf("SELECT %s, %s FROM %s WHERE %s IN ?", qKey, strings.Join(sel, ", "), qTable, qKey)
-	rows, err := tx.Raw(q, keys).Rows()
+	rows, err := tx.Query(ctx, q, keys)
 	if err != nil {
 		return nil, err
 	}
@@ -1045,10 +1045,10 @@ func readValues(tx *gorm.DB, qTable, qKey string, cols []boundColumn, keys []any
 // table: one parent can have many children.
 const relatedChunk = 5000
 
-func (s *Sweeper) handleRelated(tx *gorm.DB, b *boundRule, rel boundRelated, parents []any, runID string, at time.Time) (int, []AuditRecord, error) {
+func (s *Sweeper) handleRelated(ctx context.Context, tx Querier, b *boundRule, rel boundRelated, parents []any, runID string, at time.Time) (int, []AuditRecord, error) {
 	// The foreign key comes along: each record names the row it went with.
 	q := fmt.Sprintf("SELECT %s, %s FROM %s WHERE %s IN ? ORDER BY %s%s", rel.qKey, rel.qFK, rel.qTable, rel.qFK, rel.qKey, b.forUpdate())
-	keys, fks, err := scanKeyPairs(tx.Raw(q, parents))
+	keys, fks, err := queryKeyPairs(ctx, tx, q, parents)
 	if err != nil {
 		return 0, nil, fmt.Errorf("related %q: lock rows: %w", rel.Table, err)
 	}
@@ -1060,10 +1060,10 @@ func (s *Sweeper) handleRelated(tx *gorm.DB, b *boundRule, rel boundRelated, par
 		chunk := keys[start:min(start+relatedChunk, len(keys))]
 		switch rel.Action {
 		case ActionDelete:
-			err = execChecked(tx, fmt.Sprintf("DELETE FROM %s WHERE %s IN ?", rel.qTable, rel.qKey), len(chunk), chunk)
+			err = execChecked(ctx, tx, fmt.Sprintf("DELETE FROM %s WHERE %s IN ?", rel.qTable, rel.qKey), len(chunk), chunk)
 		case ActionDetach:
 			detail = rel.ForeignKey
-			err = execChecked(tx, fmt.Sprintf("UPDATE %s SET %s = NULL%s WHERE %s IN ?", rel.qTable, rel.qFK, keepClause(rel.keep, rel.qFK), rel.qKey),
+			err = execChecked(ctx, tx, fmt.Sprintf("UPDATE %s SET %s = NULL%s WHERE %s IN ?", rel.qTable, rel.qFK, keepClause(rel.keep, rel.qFK), rel.qKey),
 				len(chunk), chunk)
 		case ActionAnonymise:
 			detail = columnNames(rel.anonymise)
@@ -1073,7 +1073,7 @@ func (s *Sweeper) handleRelated(tx *gorm.DB, b *boundRule, rel boundRelated, par
 					hashCols = append(hashCols, c)
 				}
 			}
-			err = s.anonymiseRows(tx, b.dialect, rel.qTable, rel.qKey, rel.anonymise, rel.keep, keysTarget{keys: chunk}, nil, hashCols)
+			err = s.anonymiseRows(ctx, tx, b.dialect, rel.qTable, rel.qKey, rel.anonymise, rel.keep, keysTarget{keys: chunk}, nil, hashCols)
 		}
 		if err != nil {
 			return 0, nil, fmt.Errorf("related %q: %s: %w", rel.Table, rel.Action, err)
@@ -1094,8 +1094,8 @@ func (s *Sweeper) checkFraction(ctx context.Context, b *boundRule, cond string, 
 	if err != nil {
 		return err
 	}
-	var total int64
-	if err := s.Store.DB().WithContext(ctx).Raw("SELECT COUNT(*) FROM " + b.qTable).Scan(&total).Error; err != nil {
+	total, err := queryCount(ctx, s.Store, "SELECT COUNT(*) FROM "+b.qTable)
+	if err != nil {
 		return fmt.Errorf("count rows of %q: %w", b.Table, err)
 	}
 	if total == 0 {
@@ -1110,12 +1110,12 @@ func (s *Sweeper) checkFraction(ctx context.Context, b *boundRule, cond string, 
 }
 
 func (s *Sweeper) count(ctx context.Context, b *boundRule, cond string, args []any) (int, error) {
-	var n int64
 	q := fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE %s", b.qTable, cond)
-	if err := s.Store.DB().WithContext(ctx).Raw(q, args...).Scan(&n).Error; err != nil {
+	n, err := queryCount(ctx, s.Store, q, args...)
+	if err != nil {
 		return 0, fmt.Errorf("count due rows of %q: %w", b.Table, scrub(err))
 	}
-	return int(n), nil
+	return n, nil
 }
 
 // relatedCounts counts, per related table, the rows that go with the due rows.
@@ -1132,11 +1132,11 @@ func (s *Sweeper) relatedCounts(ctx context.Context, b *boundRule, cond string, 
 }
 
 func (s *Sweeper) countRelated(ctx context.Context, b *boundRule, rel boundRelated, cond string, args []any) (int, error) {
-	var n int64
 	q := fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE %s IN (SELECT %s.%s FROM %s WHERE %s)",
 		rel.qTable, rel.qFK, b.qTable, b.qKey, b.qTable, cond)
-	if err := s.Store.DB().WithContext(ctx).Raw(q, args...).Scan(&n).Error; err != nil {
+	n, err := queryCount(ctx, s.Store, q, args...)
+	if err != nil {
 		return 0, fmt.Errorf("count related rows of %q: %w", rel.Table, scrub(err))
 	}
-	return int(n), nil
+	return n, nil
 }

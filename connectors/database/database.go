@@ -223,8 +223,36 @@ func (db *DB) Close() error { return db.sql.Close() }
 // Dialect implements sweeper.Store.
 func (db *DB) Dialect() sweeper.Dialect { return db.dialect }
 
-// DB implements sweeper.Store.
-func (db *DB) DB() *gorm.DB { return db.gorm }
+// Exec implements sweeper.Querier on the pool.
+func (db *DB) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	return gormQuerier{db.gorm}.Exec(ctx, query, args...)
+}
+
+// Query implements sweeper.Querier on the pool.
+func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return gormQuerier{db.gorm}.Query(ctx, query, args...)
+}
+
+// Tx implements sweeper.Store.
+func (db *DB) Tx(ctx context.Context, fn func(tx sweeper.Querier) error) error {
+	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(gormQuerier{tx})
+	}, db.txOptions())
+}
+
+// gormQuerier is the pool or a transaction. gorm turns the engine's ?
+// placeholders into the database's own and a slice into a list of values,
+// and its logger reports slow and failed statements without their values.
+type gormQuerier struct{ g *gorm.DB }
+
+func (q gormQuerier) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	res := q.g.WithContext(ctx).Exec(query, args...)
+	return res.RowsAffected, res.Error
+}
+
+func (q gormQuerier) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return q.g.WithContext(ctx).Raw(query, args...).Rows()
+}
 
 // Quote implements sweeper.Store.
 func (db *DB) Quote(ident string) string {
@@ -238,10 +266,10 @@ func (db *DB) Quote(ident string) string {
 	return b.String()
 }
 
-// TxOptions implements sweeper.Store. READ COMMITTED keeps InnoDB from
-// taking gap locks on rows the batch only looked at, so the shop's own
-// inserts are not held up.
-func (db *DB) TxOptions() *sql.TxOptions {
+// txOptions are the options of every transaction. READ COMMITTED keeps
+// InnoDB from taking gap locks on rows a batch only looked at, so the shop's
+// own inserts are not held up.
+func (db *DB) txOptions() *sql.TxOptions {
 	if db.dialect == sweeper.SQLite {
 		return nil
 	}
