@@ -20,7 +20,7 @@ func (f *fixture) execUTC(stmts ...string) {
 	}
 	defer conn.Close()
 	set := `SET time_zone = '+00:00'`
-	if f.dialect == sweeper.Postgres {
+	if f.dialect == dbPostgres {
 		set = `SET TIME ZONE 'UTC'`
 	}
 	for _, q := range append([]string{set}, stmts...) {
@@ -40,7 +40,7 @@ func TestSweeper_AgeSQLKind(t *testing.T) {
 	t.Run("MagentoLastLoginIsAnInstant", func(t *testing.T) {
 		// Magento's customer_log.last_login_at is a TIMESTAMP, and accounts
 		// age by their last login: a subquery over it.
-		f := setup(t, sweeper.MySQL)
+		f := setup(t, dbMySQL)
 		f.exec(`CREATE TABLE customer_entity (entity_id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, email VARCHAR(255) NULL,
 				created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
 				updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP)`,
@@ -89,7 +89,7 @@ func TestSweeper_AgeSQLKind(t *testing.T) {
 	t.Run("SaleorLastOrderIsAnInstant", func(t *testing.T) {
 		// Saleor ages an account's phone by its last order: MAX over a
 		// timestamptz column, with a cutoff in summer.
-		f := setup(t, sweeper.Postgres)
+		f := setup(t, dbPostgres)
 		f.exec(`CREATE TABLE account_user (id BIGSERIAL PRIMARY KEY, email VARCHAR(254) NOT NULL, phone VARCHAR(128) NULL,
 				date_joined TIMESTAMPTZ NOT NULL)`,
 			`CREATE TABLE order_order (id BIGSERIAL PRIMARY KEY, user_id BIGINT NULL, created_at TIMESTAMPTZ NOT NULL)`,
@@ -132,7 +132,7 @@ func TestSweeper_AgeSQLKind(t *testing.T) {
 	t.Run("AgeTimezoneOnAnInstantIsNotUsed", func(t *testing.T) {
 		// An instant has no zone: age_timezone would move its cutoff by the
 		// zone's offset, two hours early for Amsterdam in summer.
-		f := setup(t, sweeper.MySQL)
+		f := setup(t, dbMySQL)
 		f.exec(`CREATE TABLE sessions (id AUTO_PK, seen_at TIMESTAMP NULL)`)
 		f.execUTC(`INSERT INTO sessions (seen_at) VALUES ('2026-05-21 21:59:59'), ('2026-05-21 22:00:00'), ('2026-05-21 23:30:00')`)
 		f.rule(sweeper.Rule{Name: "sessions", Table: "sessions", AgeSQL: "GREATEST(seen_at, seen_at)",
@@ -145,7 +145,7 @@ func TestSweeper_AgeSQLKind(t *testing.T) {
 	t.Run("TypeThatCannotBeToldNeedsAgeTimezone", func(t *testing.T) {
 		// Text could be wall-clock time in any zone, or an instant written
 		// in UTC: the rule is refused until it says which, and nothing goes.
-		for _, d := range []sweeper.Dialect{sweeper.MySQL, sweeper.Postgres} {
+		for _, d := range []dbKind{dbMySQL, dbPostgres} {
 			t.Run(string(d), func(t *testing.T) {
 				f := setup(t, d)
 				f.exec(`CREATE TABLE posts (id AUTO_PK, post_date_gmt VARCHAR(19) NOT NULL)`,

@@ -28,7 +28,7 @@ func hasParentKey(t *Table) bool {
 // AddParentKeySQL is the statement that gives an audit table created by an
 // earlier version its parent_key column; check prints it.
 func (s *Sweeper) AddParentKeySQL() string {
-	return fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s VARCHAR(191) NULL", s.Store.Quote(s.Config.Sweeper.AuditTable), s.Store.Quote(auditParentColumn))
+	return fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s VARCHAR(191) NULL", s.quote(s.Config.Sweeper.AuditTable), s.quote(auditParentColumn))
 }
 
 // auditChunk is how many records one INSERT carries: eight bound values
@@ -45,8 +45,8 @@ func (s *Sweeper) ensureAudit(ctx context.Context) error {
 	name := s.Config.Sweeper.AuditTable
 	t, err := s.Store.Table(ctx, name)
 	if errors.Is(err, ErrNoTable) {
-		if err := s.Store.CreateAuditTable(ctx, name); err != nil {
-			return err
+		if _, err := s.Store.Exec(ctx, s.Store.Dialect().CreateAuditTable(s.quote(name))); err != nil {
+			return fmt.Errorf("create audit table %q: %w", name, err)
 		}
 		s.auditParentKey.Store(true)
 		return nil
@@ -77,7 +77,7 @@ func auditShape(t *Table) error {
 func (s *Sweeper) auditWriteColumns() []string {
 	cols := make([]string, 0, len(auditColumns)-1)
 	for _, c := range auditColumns[1:] {
-		cols = append(cols, s.Store.Quote(c))
+		cols = append(cols, s.quote(c))
 	}
 	return cols
 }
@@ -86,12 +86,12 @@ func (s *Sweeper) writeAudit(ctx context.Context, tx Querier, recs []AuditRecord
 	if len(recs) == 0 {
 		return nil
 	}
-	qt := s.Store.Quote(s.Config.Sweeper.AuditTable)
+	qt := s.quote(s.Config.Sweeper.AuditTable)
 	cols := s.auditWriteColumns()
 	values := "(?, ?, ?, ?, ?, ?, ?)"
 	parent := s.auditParentKey.Load()
 	if parent {
-		cols = append(cols, s.Store.Quote(auditParentColumn))
+		cols = append(cols, s.quote(auditParentColumn))
 		values = "(?, ?, ?, ?, ?, ?, ?, ?)"
 	}
 	head := fmt.Sprintf("INSERT INTO %s (%s) VALUES ", qt, strings.Join(cols, ", "))
@@ -126,7 +126,7 @@ func (s *Sweeper) writeAudit(ctx context.Context, tx Querier, recs []AuditRecord
 // UPDATE, and says how many there were.
 func (s *Sweeper) lockAndAudit(ctx context.Context, tx Querier, b *boundRule, within string, args []any, runID string, at time.Time, detail string) (int, error) {
 	q, a := s.auditSelect(b, within, args, runID, at, detail)
-	n, err := tx.Exec(ctx, q+fmt.Sprintf(" ORDER BY %s.%s%s", b.qTable, b.qKey, b.forUpdate()), a...)
+	n, err := tx.Exec(ctx, q+fmt.Sprintf(" ORDER BY %s.%s%s", b.qTable, b.qKey, b.sql.ForUpdate()), a...)
 	if err != nil {
 		return 0, fmt.Errorf("lock due rows and write their audit records: %w", err)
 	}
@@ -137,19 +137,15 @@ func (s *Sweeper) lockAndAudit(ctx context.Context, tx Querier, b *boundRule, wi
 // a batch's range and condition.
 func (s *Sweeper) auditSelect(b *boundRule, within string, args []any, runID string, at time.Time, detail string) (string, []any) {
 	cols := s.auditWriteColumns()
-	text := "CHAR"
-	if b.dialect != MySQL {
-		text = "TEXT"
-	}
-	q := fmt.Sprintf("INSERT INTO %s (%s) SELECT ?, ?, ?, ?, CAST(%s.%s AS %s), ?, ? FROM %s WHERE %s",
-		s.Store.Quote(s.Config.Sweeper.AuditTable), strings.Join(cols, ", "), b.qTable, b.qKey, text, b.qTable, within)
+	q := fmt.Sprintf("INSERT INTO %s (%s) SELECT ?, ?, ?, ?, %s, ?, ? FROM %s WHERE %s",
+		s.quote(s.Config.Sweeper.AuditTable), strings.Join(cols, ", "), b.sql.Text(b.qTable+"."+b.qKey), b.qTable, within)
 	return q, append([]any{runID, at.UTC().Format(auditTime), b.Name, b.Table, string(b.Action), detail}, args...)
 }
 
 // maxAuditID is the id of the newest audit record, 0 when there is none.
 func (s *Sweeper) maxAuditID(ctx context.Context) (int64, error) {
 	var id sql.NullInt64
-	q := fmt.Sprintf("SELECT MAX(id) FROM %s", s.Store.Quote(s.Config.Sweeper.AuditTable))
+	q := fmt.Sprintf("SELECT MAX(id) FROM %s", s.quote(s.Config.Sweeper.AuditTable))
 	if err := queryRow(ctx, s.Store, q, nil, &id); err != nil {
 		return 0, fmt.Errorf("read audit table: %w", err)
 	}
@@ -175,7 +171,7 @@ func (s *Sweeper) AuditRecords(ctx context.Context, runID string) ([]AuditRecord
 	if err != nil {
 		return nil, err
 	}
-	qt := s.Store.Quote(s.Config.Sweeper.AuditTable)
+	qt := s.quote(s.Config.Sweeper.AuditTable)
 	q := fmt.Sprintf("SELECT %s FROM %s", s.auditSelectColumns(parent), qt)
 	var args []any
 	if runID != "" {
@@ -303,7 +299,7 @@ func (s *Sweeper) auditWhere(f AuditFilter, parent bool) (string, []any) {
 		if len(f.Tables) > 0 {
 			own, ownArgs = "table_name IN ? AND row_key IN ?", []any{f.Tables, keys}
 		}
-		qt := s.Store.Quote(s.Config.Sweeper.AuditTable)
+		qt := s.quote(s.Config.Sweeper.AuditTable)
 		ownOf := fmt.Sprintf("SELECT %%s FROM %s WHERE %s AND %s IS NULL", qt, own, auditParentColumn)
 		conds = append(conds, fmt.Sprintf("((%s) OR (%s IN ? AND rule IN (%s) AND run_id IN (%s)))",
 			own, auditParentColumn, fmt.Sprintf(ownOf, "rule"), fmt.Sprintf(ownOf, "run_id")))
@@ -391,7 +387,7 @@ func (s *Sweeper) AuditSummary(ctx context.Context, f AuditFilter) (AuditSummary
 		return sum, err
 	}
 	sum.ParentKeys = parent
-	qt := s.Store.Quote(s.Config.Sweeper.AuditTable)
+	qt := s.quote(s.Config.Sweeper.AuditTable)
 	if f.MaxID == 0 {
 		var maxID sql.NullInt64
 		if err := queryRow(ctx, s.Store, "SELECT MAX(id) FROM "+qt, nil, &maxID); err != nil {
@@ -436,7 +432,7 @@ func (s *Sweeper) EachAuditRecord(ctx context.Context, f AuditFilter, fn func(Au
 	if err != nil {
 		return err
 	}
-	qt := s.Store.Quote(s.Config.Sweeper.AuditTable)
+	qt := s.quote(s.Config.Sweeper.AuditTable)
 	where, args := s.auditWhere(f, parent)
 	q := fmt.Sprintf("SELECT %s FROM %s%s ORDER BY id", s.auditSelectColumns(parent), qt, where)
 	rows, err := s.Store.Query(ctx, q, args...)

@@ -15,25 +15,26 @@ const auditRefusal = "the audit table refuses writes"
 // insert into it fail, as a full disk or a revoked grant would.
 func auditRefuses(t *testing.T, f *fixture) {
 	t.Helper()
-	if err := f.store.CreateAuditTable(context.Background(), f.cfg.Sweeper.AuditTable); err != nil {
+	d := f.store.Dialect()
+	if _, err := f.store.Exec(context.Background(), d.CreateAuditTable(d.Quote(f.cfg.Sweeper.AuditTable))); err != nil {
 		t.Fatal(err)
 	}
 	switch f.dialect {
-	case sweeper.MySQL:
+	case dbMySQL:
 		f.exec(`CREATE TRIGGER audit_refuses BEFORE INSERT ON sweeper_audit FOR EACH ROW
 			SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '` + auditRefusal + `'`)
-	case sweeper.Postgres:
+	case dbPostgres:
 		f.exec(`CREATE FUNCTION audit_refuses() RETURNS trigger LANGUAGE plpgsql AS $$
 			BEGIN RAISE EXCEPTION '`+auditRefusal+`'; END $$`,
 			`CREATE TRIGGER audit_refuses BEFORE INSERT ON sweeper_audit FOR EACH ROW EXECUTE FUNCTION audit_refuses()`)
-	case sweeper.SQLite:
+	case dbSQLite:
 		f.exec(`CREATE TRIGGER audit_refuses BEFORE INSERT ON sweeper_audit BEGIN SELECT RAISE(ABORT, '` + auditRefusal + `'); END`)
 	}
 }
 
 // auditAllowed drops the trigger of auditRefuses.
 func auditAllowed(f *fixture) {
-	f.exec(`DROP TRIGGER audit_refuses` + map[sweeper.Dialect]string{sweeper.Postgres: ` ON sweeper_audit`}[f.dialect])
+	f.exec(`DROP TRIGGER audit_refuses` + map[dbKind]string{dbPostgres: ` ON sweeper_audit`}[f.dialect])
 }
 
 // TestSweeper_AuditFails holds SPEC §3.10, the audit record in the same

@@ -9,32 +9,6 @@ import (
 	"time"
 )
 
-// ageKind says how the age value of a rule is stored, which decides how the
-// cutoff is written when it is compared in SQL.
-type ageKind int
-
-const (
-	// ageWall is a zone-less timestamp (MySQL DATETIME, SQLite text): a
-	// wall-clock time in the rule's age timezone.
-	ageWall ageKind = iota
-	// ageInstant is a point in time (MySQL TIMESTAMP, PostgreSQL timestamptz),
-	// which the sessions, running in UTC, compare in UTC.
-	ageInstant
-	// ageDate is a calendar day without a time: it counts as its last moment.
-	ageDate
-)
-
-func (k ageKind) String() string {
-	switch k {
-	case ageInstant:
-		return "timestamp with time zone"
-	case ageDate:
-		return "date"
-	default:
-		return "wall-clock timestamp"
-	}
-}
-
 // Severity of a check finding.
 type Severity string
 
@@ -67,15 +41,16 @@ type boundRule struct {
 	key       string // column name as the schema spells it
 	qKey      string
 	ageExpr   string
-	ageKind   ageKind
+	ageKind   TimeKind
 	anonymise []boundColumn
 	related   []boundRelated
 	// keep are the quoted columns of the table that the database writes on
 	// every UPDATE (ON UPDATE CURRENT_TIMESTAMP): each UPDATE of the sweeper
 	// assigns them to themselves, so that its change does not move the row's
 	// own clock, by which a rule may age it.
-	keep    []string
-	dialect Dialect
+	keep []string
+	// sql is the database's dialect.
+	sql Dialect
 	// qEmail and reminderCols are set for rules with a reminder, qFile for
 	// rules with files.
 	qEmail       string
@@ -142,12 +117,7 @@ var callPattern = regexp.MustCompile("(?:`([^`]+)`|\"([^\"]+)\"|([A-Za-z_][A-Za-
 // form is the same in SQL (CAST) and in keyString.
 func (b *boundRule) integerKey() bool {
 	for _, c := range b.table.Columns {
-		if c.Name != b.key {
-			continue
-		}
-		t := strings.TrimSpace(strings.TrimSuffix(c.Type, " unsigned"))
-		switch t {
-		case "tinyint", "smallint", "mediumint", "int", "integer", "bigint", "int2", "int4", "int8":
+		if c.Name == b.key && b.sql.IntegerType(c.Type) {
 			return true
 		}
 	}
@@ -173,13 +143,14 @@ func bind(ctx context.Context, st Store, r *Rule, redact string) (*boundRule, []
 		}
 		return nil, fs
 	}
-	b := &boundRule{Rule: r, table: t, qTable: st.Quote(t.Name), dialect: st.Dialect(), keep: autoUpdated(st, t)}
+	d := st.Dialect()
+	b := &boundRule{Rule: r, table: t, qTable: d.Quote(t.Name), sql: d, keep: autoUpdated(d, t)}
 
 	b.key, err = resolveKey(t, r.Key)
 	if err != nil {
 		errf("%v", err)
 	} else {
-		b.qKey = st.Quote(b.key)
+		b.qKey = d.Quote(b.key)
 	}
 
 	if r.AgeSQL != "" {
@@ -187,14 +158,14 @@ func bind(ctx context.Context, st Store, r *Rule, redact string) (*boundRule, []
 		b.ageKind = ageSQLKind(ctx, st, b, errf, warnf)
 	} else {
 		var exprs []string
-		kinds := map[ageKind][]string{}
+		kinds := map[TimeKind][]string{}
 		for _, name := range r.AgeColumns {
 			c, ok := t.Column(name)
 			if !ok {
 				errf("age_column %q is not a column of table %q", name, t.Name)
 				continue
 			}
-			k, err := columnAgeKind(st.Dialect(), c)
+			k, err := columnAgeKind(d, c)
 			if err != nil {
 				errf("age_column %q: %v", name, err)
 				continue
@@ -204,10 +175,10 @@ func bind(ctx context.Context, st Store, r *Rule, redact string) (*boundRule, []
 					"the sweeper's own updates keep it as it was, but any other change to a row starts its period again", c.Name)
 			}
 			kinds[k] = append(kinds[k], c.Name)
-			exprs = append(exprs, b.qTable+"."+st.Quote(c.Name))
+			exprs = append(exprs, b.qTable+"."+d.Quote(c.Name))
 			if !t.IndexedFirst(c.Name) {
 				warnf("age_column %q has no index: every run scans the whole table; add one with: CREATE INDEX %s ON %s (%s);",
-					c.Name, st.Quote("idx_"+t.Name+"_"+c.Name), b.qTable, st.Quote(c.Name))
+					c.Name, d.Quote("idx_"+t.Name+"_"+c.Name), b.qTable, d.Quote(c.Name))
 			}
 		}
 		if len(kinds) > 1 {
@@ -228,7 +199,7 @@ func bind(ctx context.Context, st Store, r *Rule, redact string) (*boundRule, []
 	}
 
 	b.readsOther = readsOtherTables(ctx, st, r.Where+" "+r.AgeSQL)
-	b.anonymise = bindColumns(st, t, r.Anonymise, redact, "anonymise", errf)
+	b.anonymise = bindColumns(d, t, r.Anonymise, redact, "anonymise", errf)
 
 	seen := map[string]bool{}
 	for i, rel := range r.Related {
@@ -246,27 +217,27 @@ func bind(ctx context.Context, st Store, r *Rule, redact string) (*boundRule, []
 			}
 			continue
 		}
-		br := boundRelated{Related: rel, table: rt, qTable: st.Quote(rt.Name), keep: autoUpdated(st, rt)}
+		br := boundRelated{Related: rel, table: rt, qTable: d.Quote(rt.Name), keep: autoUpdated(d, rt)}
 		fk, ok := rt.Column(rel.ForeignKey)
 		if !ok {
 			errf("%s: foreign_key %q is not a column of %q", where, rel.ForeignKey, rt.Name)
 		} else {
-			br.qFK = st.Quote(fk.Name)
+			br.qFK = d.Quote(fk.Name)
 			if rel.Action == ActionDetach && !fk.Nullable {
 				errf("%s: detach sets %s to NULL, but the column is NOT NULL; make it nullable or use delete", where, fk.Name)
 			}
 			if !rt.IndexedFirst(fk.Name) {
 				warnf("%s: foreign_key %q has no index: each batch scans %q; add one with: CREATE INDEX %s ON %s (%s);",
-					where, fk.Name, rt.Name, st.Quote("idx_"+rt.Name+"_"+fk.Name), br.qTable, st.Quote(fk.Name))
+					where, fk.Name, rt.Name, d.Quote("idx_"+rt.Name+"_"+fk.Name), br.qTable, d.Quote(fk.Name))
 			}
 		}
 		br.key, err = resolveKey(rt, rel.Key)
 		if err != nil {
 			errf("%s: %v", where, err)
 		} else {
-			br.qKey = st.Quote(br.key)
+			br.qKey = d.Quote(br.key)
 		}
-		br.anonymise = bindColumns(st, rt, rel.Anonymise, redact, where+" anonymise", errf)
+		br.anonymise = bindColumns(d, rt, rel.Anonymise, redact, where+" anonymise", errf)
 		b.related = append(b.related, br)
 	}
 
@@ -274,7 +245,7 @@ func bind(ctx context.Context, st Store, r *Rule, redact string) (*boundRule, []
 		if c, ok := t.Column(r.Reminder.EmailColumn); !ok {
 			errf("reminder.email_column %q is not a column of %q", r.Reminder.EmailColumn, t.Name)
 		} else {
-			b.qEmail = st.Quote(c.Name)
+			b.qEmail = d.Quote(c.Name)
 		}
 		for _, name := range r.Reminder.Columns {
 			if c, ok := t.Column(name); !ok {
@@ -291,7 +262,7 @@ func bind(ctx context.Context, st Store, r *Rule, redact string) (*boundRule, []
 		if c, ok := t.Column(r.Files.Column); !ok {
 			errf("files.column %q is not a column of %q", r.Files.Column, t.Name)
 		} else {
-			b.qFile = st.Quote(c.Name)
+			b.qFile = d.Quote(c.Name)
 		}
 		if r.Action != ActionDelete {
 			errf("files go with deleted rows; action must be delete")
@@ -307,11 +278,11 @@ func bind(ctx context.Context, st Store, r *Rule, redact string) (*boundRule, []
 
 // autoUpdated returns the quoted columns of t that the database writes on
 // every UPDATE that does not assign them.
-func autoUpdated(st Store, t *Table) []string {
+func autoUpdated(d Dialect, t *Table) []string {
 	var keep []string
 	for _, c := range t.Columns {
 		if c.AutoUpdate {
-			keep = append(keep, st.Quote(c.Name))
+			keep = append(keep, d.Quote(c.Name))
 		}
 	}
 	return keep
@@ -355,7 +326,7 @@ const hashPrefix = "hmac:"
 // and 16 hex digits (64 bits) of the HMAC.
 const minHashLength = int64(len(hashPrefix) + 16)
 
-func bindColumns(st Store, t *Table, cols []ColumnStrategy, redact, where string, errf func(string, ...any)) []boundColumn {
+func bindColumns(d Dialect, t *Table, cols []ColumnStrategy, redact, where string, errf func(string, ...any)) []boundColumn {
 	var out []boundColumn
 	for _, cs := range cols {
 		c, ok := t.Column(cs.Column)
@@ -372,7 +343,7 @@ func bindColumns(st Store, t *Table, cols []ColumnStrategy, redact, where string
 		if cs.Strategy == StrategyHash && c.Length > 0 && c.Length < minHashLength {
 			errf("%s: %q holds at most %d characters; a hashed value needs %d", where, c.Name, c.Length, minHashLength)
 		}
-		out = append(out, boundColumn{ColumnStrategy: ColumnStrategy{Column: c.Name, Strategy: cs.Strategy}, q: st.Quote(c.Name), length: c.Length})
+		out = append(out, boundColumn{ColumnStrategy: ColumnStrategy{Column: c.Name, Strategy: cs.Strategy}, q: d.Quote(c.Name), length: c.Length})
 	}
 	return out
 }
@@ -380,49 +351,22 @@ func bindColumns(st Store, t *Table, cols []ColumnStrategy, redact, where string
 // columnAgeKind decides from the declared type how a column's values are
 // compared with a cutoff. Types that do not hold a time are refused: an
 // integer compared with a date string gives a wrong answer, not an error.
-func columnAgeKind(d Dialect, c Column) (ageKind, error) {
-	t := c.Type
-	switch d {
-	case MySQL:
-		switch t {
-		case "datetime":
-			return ageWall, nil
-		case "timestamp":
-			return ageInstant, nil
-		case "date":
-			return ageDate, nil
-		}
-	case Postgres:
-		switch t {
-		case "timestamp", "timestamp without time zone":
-			return ageWall, nil
-		case "timestamptz", "timestamp with time zone":
-			return ageInstant, nil
-		case "date":
-			return ageDate, nil
-		}
-	case SQLite:
-		switch {
-		case t == "date":
-			return ageDate, nil
-		case strings.Contains(t, "int"), strings.Contains(t, "real"), strings.Contains(t, "blob"), strings.Contains(t, "numeric"):
-			// fall through to the error
-		default:
-			return ageWall, nil
-		}
+func columnAgeKind(d Dialect, c Column) (TimeKind, error) {
+	if k := d.TimeKind(c.Type); k != TimeNone {
+		return k, nil
 	}
-	return 0, fmt.Errorf("its type %q holds no date or time; for a Unix time write e.g. age_sql = \"FROM_UNIXTIME(%s)\" with age_timezone = \"UTC\"", t, c.Name)
+	return TimeNone, fmt.Errorf("its type %q holds no date or time; for a Unix time write e.g. age_sql = \"FROM_UNIXTIME(%s)\" with age_timezone = \"UTC\"", c.Type, c.Name)
 }
 
 // ageSQLKind asks the database what type age_sql's result is, and from it
 // how its values compare with a cutoff, as the type of an age_column
 // decides. Read as wall-clock time in sweeper.timezone, an instant (a
 // TIMESTAMP, or MAX over one) would go early by the zone's offset.
-func ageSQLKind(ctx context.Context, st Store, b *boundRule, errf, warnf func(string, ...any)) ageKind {
+func ageSQLKind(ctx context.Context, st Store, b *boundRule, errf, warnf func(string, ...any)) TimeKind {
 	rt, err := st.ResultType(ctx, fmt.Sprintf("SELECT %s FROM %s WHERE 1 = 0", b.ageExpr, b.qTable))
 	if err != nil {
 		errf("age_sql does not run: %v", scrub(err))
-		return ageWall
+		return TimeWall
 	}
 	if rt.Unknown {
 		// Text may be wall-clock time in any zone, or an instant written
@@ -432,15 +376,15 @@ func ageSQLKind(ctx context.Context, st Store, b *boundRule, errf, warnf func(st
 				"age_timezone (the zone its values are written in, or \"UTC\" for an instant written in UTC), "+
 				"or make it a date or time type (CAST(... AS DATETIME))", typeName(rt.Name))
 		}
-		return ageWall
+		return TimeWall
 	}
-	k, err := columnAgeKind(st.Dialect(), Column{Type: rt.Name})
-	if err != nil {
+	k := b.sql.TimeKind(rt.Name)
+	if k == TimeNone {
 		errf("age_sql gives %s, which holds no date or time; for a Unix time write e.g. FROM_UNIXTIME(...) "+
 			"with age_timezone = \"UTC\"", typeName(rt.Name))
-		return ageWall
+		return TimeWall
 	}
-	if k == ageInstant && b.AgeTimezoneSet {
+	if k == TimeInstant && b.AgeTimezoneSet {
 		warnf("age_timezone is not used: age_sql gives %s, an instant, which is compared as one", typeName(rt.Name))
 	}
 	return k
@@ -463,7 +407,7 @@ type cutoffs struct {
 // floorValue excludes NULL ages (SQL's comparison does that already) and
 // MySQL's zero dates, which sort before every real date.
 func (b *boundRule) floorValue() string {
-	if b.ageKind == ageDate {
+	if b.ageKind == TimeDate {
 		return "0001-01-01"
 	}
 	return "0001-01-01 00:00:00"
@@ -483,9 +427,9 @@ func (b *boundRule) bindTime(c time.Time) string {
 	// bound of "00:00:00.000000" as text does in SQLite.
 	c = c.Truncate(time.Second)
 	switch b.ageKind {
-	case ageInstant:
+	case TimeInstant:
 		return c.UTC().Format("2006-01-02 15:04:05")
-	case ageDate:
+	case TimeDate:
 		// A day counts as its last moment: it is before the cutoff only when
 		// the whole day is, i.e. when it is before the cutoff's own day.
 		return safeWall(c, b.AgeTimezone).Format("2006-01-02")

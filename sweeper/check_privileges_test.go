@@ -17,7 +17,7 @@ import (
 // needs that the database user may not run (cmd/sweeper's privilege test
 // does the same on MariaDB with README's GRANTs).
 func TestSweeper_CheckPrivilegesPostgres(t *testing.T) {
-	f := setup(t, sweeper.Postgres)
+	f := setup(t, dbPostgres)
 	f.exec(`CREATE TABLE customers (id AUTO_PK, created_at DATETIME NOT NULL)`,
 		`CREATE INDEX customers_created ON customers (created_at)`,
 		`CREATE TABLE addresses (id AUTO_PK, customer_id BIGINT NOT NULL)`,

@@ -145,7 +145,7 @@ func (s *Sweeper) passClock(ctx context.Context, asOf time.Time, force bool, run
 // one written, not the latest `at`, so that a clock record written by a
 // forced run overrides the wrongly dated records before it.
 func (s *Sweeper) newestAudit(ctx context.Context) (time.Time, bool, error) {
-	qt := s.Store.Quote(s.Config.Sweeper.AuditTable)
+	qt := s.quote(s.Config.Sweeper.AuditTable)
 	rows, err := s.Store.Query(ctx, fmt.Sprintf("SELECT at FROM %s ORDER BY id DESC LIMIT 1", qt))
 	if err != nil {
 		// No audit table yet: nothing to compare with.

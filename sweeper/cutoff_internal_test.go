@@ -20,7 +20,7 @@ var cutoffAmsterdam = func() *time.Location {
 
 const wallLayout = "2006-01-02 15:04:05"
 
-func cutoffRule(p Period, kind ageKind, ageTZ *time.Location) *boundRule {
+func cutoffRule(p Period, kind TimeKind, ageTZ *time.Location) *boundRule {
 	return &boundRule{Rule: &Rule{Name: "r", OlderThan: p, AgeTimezone: ageTZ}, ageKind: kind}
 }
 
@@ -111,7 +111,7 @@ func TestBoundRule_Cutoff(t *testing.T) {
 				time.Date(2024, 7, 5, 10, 0, 0, 0, ams), "2024-07-05 10:00:00"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				c := cutoffRule(tc.p, ageWall, ams).cutoffFor(tc.asOf, ams)
+				c := cutoffRule(tc.p, TimeWall, ams).cutoffFor(tc.asOf, ams)
 				if !c.at.Equal(tc.want) {
 					t.Errorf("cutoff: got %v, want %v", c.at, tc.want)
 				}
@@ -129,7 +129,7 @@ func TestBoundRule_Cutoff(t *testing.T) {
 		// 00:30 on 31 March in Amsterdam is still 30 March in UTC: a month
 		// before is 28 February 00:30 in Amsterdam, not 28 February 22:30 UTC.
 		asOf := time.Date(2026, 3, 31, 0, 30, 0, 0, ams)
-		c := cutoffRule(Period{Months: 1}, ageWall, time.UTC).cutoffFor(asOf, ams)
+		c := cutoffRule(Period{Months: 1}, TimeWall, time.UTC).cutoffFor(asOf, ams)
 		if want := time.Date(2026, 2, 28, 0, 30, 0, 0, ams); !c.at.Equal(want) {
 			t.Errorf("cutoff: got %v, want %v", c.at, want)
 		}
@@ -148,7 +148,7 @@ func TestBoundRule_Cutoff(t *testing.T) {
 			{time.UTC, "2026-05-21 22:00:00"},
 			{time.FixedZone("UTC-5", -5*3600), "2026-05-21 17:00:00"},
 		} {
-			c := cutoffRule(Period{Months: 6}, ageWall, tc.ageTZ).cutoffFor(asOf, ams)
+			c := cutoffRule(Period{Months: 6}, TimeWall, tc.ageTZ).cutoffFor(asOf, ams)
 			if c.bound != tc.want {
 				t.Errorf("age_timezone %v: bound got %q, want %q", tc.ageTZ, c.bound, tc.want)
 			}
@@ -159,13 +159,13 @@ func TestBoundRule_Cutoff(t *testing.T) {
 		asOf := time.Date(2026, 11, 22, 0, 0, 0, 0, ams)
 		// age_timezone does not matter for an instant: it carries its own zone.
 		for _, ageTZ := range []*time.Location{ams, time.UTC} {
-			c := cutoffRule(Period{Months: 6}, ageInstant, ageTZ).cutoffFor(asOf, ams)
+			c := cutoffRule(Period{Months: 6}, TimeInstant, ageTZ).cutoffFor(asOf, ams)
 			if want := "2026-05-21 22:00:00"; c.bound != want {
 				t.Errorf("age_timezone %v: bound got %q, want %q", ageTZ, c.bound, want)
 			}
 		}
 		// Winter: one hour.
-		c := cutoffRule(Period{Months: 1}, ageInstant, ams).cutoffFor(time.Date(2027, 2, 15, 9, 0, 0, 0, ams), ams)
+		c := cutoffRule(Period{Months: 1}, TimeInstant, ams).cutoffFor(time.Date(2027, 2, 15, 9, 0, 0, 0, ams), ams)
 		if want := "2027-01-15 08:00:00"; c.bound != want {
 			t.Errorf("winter bound: got %q, want %q", c.bound, want)
 		}
@@ -173,10 +173,10 @@ func TestBoundRule_Cutoff(t *testing.T) {
 
 	t.Run("FractionsOfASecondRoundTowardsOlder", func(t *testing.T) {
 		asOf := time.Date(2026, 11, 22, 0, 0, 0, 999_000_000, ams)
-		for _, k := range []ageKind{ageWall, ageInstant} {
+		for _, k := range []TimeKind{TimeWall, TimeInstant} {
 			c := cutoffRule(Period{Months: 6}, k, ams).cutoffFor(asOf, ams)
 			w := mustParseWall(t, c.bound)
-			if k == ageWall {
+			if k == TimeWall {
 				w = time.Date(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), 0, ams)
 			}
 			if w.After(c.at) {
@@ -190,18 +190,18 @@ func TestBoundRule_Cutoff(t *testing.T) {
 
 	t.Run("DateCountsAsItsLastMoment", func(t *testing.T) {
 		// cutoff 2026-05-22 00:00: 21 May has ended by then, 22 May has not.
-		c := cutoffRule(Period{Months: 6}, ageDate, ams).cutoffFor(time.Date(2026, 11, 22, 0, 0, 0, 0, ams), ams)
+		c := cutoffRule(Period{Months: 6}, TimeDate, ams).cutoffFor(time.Date(2026, 11, 22, 0, 0, 0, 0, ams), ams)
 		if want := "2026-05-22"; c.bound != want {
 			t.Errorf("bound at midnight: got %q, want %q", c.bound, want)
 		}
 		// cutoff 2026-05-22 15:00: 22 May has not ended yet.
-		c = cutoffRule(Period{Months: 6}, ageDate, ams).cutoffFor(time.Date(2026, 11, 22, 15, 0, 0, 0, ams), ams)
+		c = cutoffRule(Period{Months: 6}, TimeDate, ams).cutoffFor(time.Date(2026, 11, 22, 15, 0, 0, 0, ams), ams)
 		if want := "2026-05-22"; c.bound != want {
 			t.Errorf("bound in the afternoon: got %q, want %q", c.bound, want)
 		}
 		// A date in UTC: cutoff 2026-05-22 00:00 CEST is 21 May 22:00 UTC,
 		// so 21 May (UTC) has not ended yet.
-		c = cutoffRule(Period{Months: 6}, ageDate, time.UTC).cutoffFor(time.Date(2026, 11, 22, 0, 0, 0, 0, ams), ams)
+		c = cutoffRule(Period{Months: 6}, TimeDate, time.UTC).cutoffFor(time.Date(2026, 11, 22, 0, 0, 0, 0, ams), ams)
 		if want := "2026-05-21"; c.bound != want {
 			t.Errorf("bound of a UTC date: got %q, want %q", c.bound, want)
 		}
@@ -266,7 +266,7 @@ func TestBoundRule_Cutoff(t *testing.T) {
 			time.Date(2027, 1, 31, 23, 59, 59, 0, ams),
 		} {
 			for _, p := range []Period{{Days: 1}, {Months: 1}, {Months: 6}, {Years: 7}} {
-				c := cutoffRule(p, ageWall, ams).cutoffFor(asOf, ams)
+				c := cutoffRule(p, TimeWall, ams).cutoffFor(asOf, ams)
 				if want := exactCutoff(asOf, ams, p).Format(wallLayout); c.bound != want {
 					t.Errorf("as_of %v minus %s: bound got %q, want %q", asOf, p, c.bound, want)
 				}
@@ -282,7 +282,7 @@ func TestBoundRule_Cutoff(t *testing.T) {
 func checkNeverEarly(t *testing.T, what string, asOf time.Time, p Period, tz, ageTZ *time.Location) (int, int) {
 	t.Helper()
 	exact := exactCutoff(asOf, tz, p)
-	c := cutoffRule(p, ageWall, ageTZ).cutoffFor(asOf, tz)
+	c := cutoffRule(p, TimeWall, ageTZ).cutoffFor(asOf, tz)
 	if !c.at.Equal(exact) {
 		t.Errorf("%s: cutoff got %v, want %v", what, c.at, exact)
 	}
@@ -307,7 +307,7 @@ func checkNeverEarly(t *testing.T, what string, asOf time.Time, p Period, tz, ag
 		}
 	}
 
-	dc := cutoffRule(p, ageDate, ageTZ).cutoffFor(asOf, tz)
+	dc := cutoffRule(p, TimeDate, ageTZ).cutoffFor(asOf, tz)
 	db, err := time.Parse("2006-01-02", dc.bound)
 	if err != nil {
 		t.Fatalf("%s: date bound %q: %v", what, dc.bound, err)

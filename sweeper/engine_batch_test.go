@@ -252,7 +252,7 @@ func TestSweeper_SweepBatches(t *testing.T) {
 		// without, with its audit records' INSERT ... SELECT ... FOR UPDATE.
 		for _, related := range []bool{true, false} {
 			t.Run(fmt.Sprintf("related=%v", related), func(t *testing.T) {
-				rechecksUnderTheShopsLock(t, setup(t, sweeper.MySQL), related, engWhenLockingRead)
+				rechecksUnderTheShopsLock(t, setup(t, dbMySQL), related, engWhenLockingRead)
 			})
 		}
 	})
@@ -275,7 +275,7 @@ func TestSweeper_SweepBatches(t *testing.T) {
 			{"ByKeyWithSubquery", "status <> 'disputed' AND id NOT IN (SELECT customer_id FROM orders WHERE total < 0)",
 				[]int64{2}, []string{"1", "3", "4"}, 1},
 		} {
-			for _, d := range []sweeper.Dialect{sweeper.MySQL, sweeper.Postgres} {
+			for _, d := range []dbKind{dbMySQL, dbPostgres} {
 				t.Run(tc.name+"/"+string(d), func(t *testing.T) {
 					f := setup(t, d)
 					engCustomers(f)
@@ -332,15 +332,15 @@ func TestSweeper_SweepBatches(t *testing.T) {
 		// subquery without the word SELECT.
 		for _, tc := range []struct {
 			name  string
-			d     sweeper.Dialect
+			d     dbKind
 			fn    string
 			where string
 		}{
-			{"mysql", sweeper.MySQL, `CREATE FUNCTION has_dispute(cid BIGINT) RETURNS INT READS SQL DATA
+			{"mysql", dbMySQL, `CREATE FUNCTION has_dispute(cid BIGINT) RETURNS INT READS SQL DATA
 				RETURN (SELECT COUNT(*) FROM disputes WHERE customer_id = cid) > 0`, "NOT has_dispute(id)"},
-			{"postgres", sweeper.Postgres, `CREATE FUNCTION has_dispute(cid BIGINT) RETURNS BOOLEAN LANGUAGE sql STABLE
+			{"postgres", dbPostgres, `CREATE FUNCTION has_dispute(cid BIGINT) RETURNS BOOLEAN LANGUAGE sql STABLE
 				AS $$ SELECT EXISTS (SELECT 1 FROM disputes WHERE customer_id = cid) $$`, "NOT has_dispute(id)"},
-			{"postgres/TableSubquery", sweeper.Postgres, "", "id NOT IN (TABLE disputes)"},
+			{"postgres/TableSubquery", dbPostgres, "", "id NOT IN (TABLE disputes)"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				f := setup(t, tc.d)
@@ -568,7 +568,7 @@ func TestSweeper_SweepBatches(t *testing.T) {
 	})
 
 	t.Run("BatchIsAtomic", func(t *testing.T) {
-		f := setup(t, sweeper.MySQL)
+		f := setup(t, dbMySQL)
 		engBatchIsAtomic(t, f, asOf, "DATETIME",
 			// Customer 3, in the middle of the batch, cannot be deleted.
 			`CREATE TRIGGER customers_hold BEFORE DELETE ON customers FOR EACH ROW
@@ -787,7 +787,7 @@ func TestSweeper_SweepBatches(t *testing.T) {
 			}
 		}
 		t.Run("mysql", func(t *testing.T) {
-			f := setup(t, sweeper.MySQL)
+			f := setup(t, dbMySQL)
 			seed(f)
 			conn, err := f.raw.Conn(ctx)
 			if err != nil {
@@ -810,7 +810,7 @@ func TestSweeper_SweepBatches(t *testing.T) {
 			}
 		})
 		t.Run("sqlite", func(t *testing.T) {
-			f := setup(t, sweeper.SQLite)
+			f := setup(t, dbSQLite)
 			seed(f)
 			release, ok, err := f.store.TryLock(ctx, "rule:account-idle-5y")
 			if err != nil || !ok {
@@ -864,7 +864,7 @@ func TestSweeper_SweepBatches(t *testing.T) {
 	})
 
 	t.Run("LockWaitTimeout", func(t *testing.T) {
-		f := setup(t, sweeper.MySQL)
+		f := setup(t, dbMySQL)
 		logs, recorded := observer.New(zap.DebugLevel)
 		f.sw.Log = zap.New(logs)
 		// The store logs slow and failed statements: here, each attempt's lock wait.
@@ -952,7 +952,7 @@ func TestSweeper_SweepBatches(t *testing.T) {
 				sb.WriteString(strings.Join(engTables(f), ",") + "\n")
 				for _, tb := range []string{"customers", "addresses", "orders", "contacts"} {
 					sb.WriteString(engDump(f, tb))
-					if f.dialect == sweeper.MySQL {
+					if f.dialect == dbMySQL {
 						rows, err := f.raw.Query("CHECKSUM TABLE " + tb)
 						if err != nil {
 							t.Fatal(err)
@@ -1009,7 +1009,7 @@ func TestSweeper_SweepBatches(t *testing.T) {
 
 	t.Run("DryRunAndPlanNeedOnlySelect", func(t *testing.T) {
 		// A database user that may only read: any write would fail.
-		f := setup(t, sweeper.MySQL)
+		f := setup(t, dbMySQL)
 		engCustomers(f)
 		f.exec(`INSERT INTO customers (email, created_at) VALUES ('a@example.com', '2015-01-01 00:00:00')`)
 		engAccountRule(f)

@@ -227,13 +227,13 @@ func TestSweeper_Check(t *testing.T) {
 
 	t.Run("AgeColumnsOfOneKind", func(t *testing.T) {
 		t.Run("mysql", func(t *testing.T) {
-			f := setup(t, sweeper.MySQL)
+			f := setup(t, dbMySQL)
 			f.exec(`CREATE TABLE mixed (id AUTO_PK, last_seen TIMESTAMP NULL, created_at DATETIME NOT NULL)`)
 			f.rule(sweeper.Rule{Name: "mixed", Table: "mixed", AgeColumns: []string{"last_seen", "created_at"}, OlderThan: years(1), Action: sweeper.ActionDelete})
 			engWantFinding(t, engCheck(f), sweeper.SeverityError, "mixed", "last_seen", "created_at", "mixes")
 		})
 		t.Run("sqlite", func(t *testing.T) {
-			f := setup(t, sweeper.SQLite)
+			f := setup(t, dbSQLite)
 			f.exec(`CREATE TABLE mixed (id AUTO_PK, ended_on DATE NULL, created_at DATETIME NOT NULL)`)
 			f.rule(sweeper.Rule{Name: "mixed", Table: "mixed", AgeColumns: []string{"ended_on", "created_at"}, OlderThan: years(1), Action: sweeper.ActionDelete})
 			engWantFinding(t, engCheck(f), sweeper.SeverityError, "mixed", "ended_on", "created_at", "mixes")
@@ -321,7 +321,7 @@ func TestSweeper_Check(t *testing.T) {
 	t.Run("NamesStayInTheShopsDatabase", func(t *testing.T) {
 		// A dotted name is one identifier, not database.table: a rule must
 		// not reach another database on the same server.
-		f := setup(t, sweeper.MySQL)
+		f := setup(t, dbMySQL)
 		other := dbtest.MySQL(t)
 		dbtest.Exec(t, other,
 			`CREATE TABLE customers (id BIGINT AUTO_INCREMENT PRIMARY KEY, created_at DATETIME NOT NULL)`,
@@ -343,7 +343,7 @@ func TestSweeper_Check(t *testing.T) {
 // A partial unique index covers only some rows; the others may share a
 // key, so it must not make a column a usable key.
 func TestSweeper_CheckPartialUniqueIndexIsNoKey(t *testing.T) {
-	f := setup(t, sweeper.SQLite)
+	f := setup(t, dbSQLite)
 	f.exec(`CREATE TABLE contacts (id AUTO_PK, ref VARCHAR(20) NOT NULL, created_at DATETIME NOT NULL)`,
 		`CREATE UNIQUE INDEX contacts_ref_live ON contacts (ref) WHERE created_at > '2020-01-01'`,
 		`CREATE INDEX contacts_created ON contacts (created_at)`)

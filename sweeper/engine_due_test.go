@@ -87,7 +87,7 @@ func TestSweeper_SweepDue(t *testing.T) {
 	})
 
 	t.Run("NeverSweepsZeroDates", func(t *testing.T) {
-		f := setup(t, sweeper.MySQL)
+		f := setup(t, dbMySQL)
 		f.exec(`CREATE TABLE a (id AUTO_PK, created_at DATETIME NULL)`,
 			`CREATE TABLE b (id AUTO_PK, last_login_at DATETIME NULL, created_at DATETIME NULL)`,
 			`CREATE TABLE c (id AUTO_PK, born DATE NULL)`)
@@ -218,7 +218,7 @@ func TestSweeper_SweepDue(t *testing.T) {
 	})
 
 	t.Run("TimestampColumnIsAnInstant", func(t *testing.T) {
-		f := setup(t, sweeper.MySQL)
+		f := setup(t, dbMySQL)
 		// Stored and read in UTC: 21:59:59 UTC is 23:59:59 CEST, one second
 		// before the cutoff.
 		f.exec(`CREATE TABLE sessions (id AUTO_PK, seen_at TIMESTAMP NULL)`)

@@ -49,7 +49,7 @@ func engRule(t *testing.T, rep *sweeper.Report, name string) sweeper.RuleReport 
 func engTables(f *fixture) []string {
 	f.t.Helper()
 	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`
-	if f.dialect == sweeper.MySQL {
+	if f.dialect == dbMySQL {
 		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()`
 	}
 	rows, err := f.raw.Query(q)
@@ -194,7 +194,7 @@ func engConcat(f *fixture, table string, cols ...string) string {
 	for i, c := range cols {
 		parts[i] = "COALESCE(" + c + ", 'NULL')"
 	}
-	if f.dialect == sweeper.MySQL {
+	if f.dialect == dbMySQL {
 		return "SELECT CONCAT_WS('|', " + strings.Join(parts, ", ") + ") FROM " + table + " ORDER BY id"
 	}
 	return "SELECT " + strings.Join(parts, " || '|' || ") + " FROM " + table + " ORDER BY id"

@@ -129,7 +129,7 @@ func TestSweeper_Plan(t *testing.T) {
 			{"SignedMinToMax", "BIGINT", [6]string{"-9223372036854775808", "-2", "0", "1", "9223372036854775806", "9223372036854775807"}},
 		} {
 			t.Run(c.name, func(t *testing.T) {
-				f := setup(t, sweeper.MySQL)
+				f := setup(t, dbMySQL)
 				f.exec(`CREATE TABLE visits (id `+c.keyType+` NOT NULL PRIMARY KEY, ip VARCHAR(40) NULL, created_at DATETIME NOT NULL)`,
 					fmt.Sprintf(`INSERT INTO visits (id, ip, created_at) VALUES
 						(%s, '192.0.2.1', '2025-01-01 00:00:00'),
@@ -168,7 +168,7 @@ func TestSweeper_Plan(t *testing.T) {
 	})
 
 	t.Run("ViewWithoutShowViewCountsWhole", func(t *testing.T) {
-		f := setup(t, sweeper.MySQL)
+		f := setup(t, dbMySQL)
 		const span = 4 * sweeper.PlanSplitMinSpan
 		f.exec(`CREATE TABLE visits (id BIGINT NOT NULL PRIMARY KEY, ip VARCHAR(40) NULL, created_at DATETIME NOT NULL)`,
 			`CREATE TABLE blocked (ip VARCHAR(40) NOT NULL)`,
@@ -239,7 +239,7 @@ func TestSweeper_Plan(t *testing.T) {
 			rp, splits := planVisits(t, f, asOf)
 			// The parts are what this test is about: on MariaDB it must
 			// have split, and nowhere else.
-			wantSplit := f.dialect == sweeper.MySQL
+			wantSplit := f.dialect == dbMySQL
 			if (len(splits) == 1) != wantSplit || len(splits) > 1 {
 				t.Fatalf("plan.split log entries: got %d, want %v on %s", len(splits), wantSplit, f.dialect)
 			}

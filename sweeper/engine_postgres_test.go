@@ -70,7 +70,7 @@ func pgWhenWaitingForLock(f *fixture, timeout time.Duration, fn func() error) er
 // TestPostgres_AgeColumnWithoutIndex is TestSweeper_Check/AgeColumnWithoutIndex
 // with PostgreSQL's identifier quoting.
 func TestPostgres_AgeColumnWithoutIndex(t *testing.T) {
-	f := setup(t, sweeper.Postgres)
+	f := setup(t, dbPostgres)
 	f.exec(`CREATE TABLE visits (id AUTO_PK, seen_at TIMESTAMP NOT NULL)`)
 	f.rule(sweeper.Rule{Name: "visits", Table: "visits", AgeColumns: []string{"seen_at"}, OlderThan: years(1), Action: sweeper.ActionDelete})
 	fs := engCheck(f)
@@ -94,7 +94,7 @@ func TestPostgres_Schema(t *testing.T) {
 
 	t.Run("UniqueConstraintMakesAKey", func(t *testing.T) {
 		t.Parallel()
-		f := setup(t, sweeper.Postgres)
+		f := setup(t, dbPostgres)
 		f.exec(`CREATE TABLE contacts (id AUTO_PK, ext_id VARCHAR(20) NOT NULL CONSTRAINT contacts_ext_id UNIQUE, phone VARCHAR(30) NULL, created_at TIMESTAMP NOT NULL)`,
 			`CREATE INDEX contacts_created_at ON contacts (created_at)`)
 		f.rule(sweeper.Rule{Name: "contacts", Table: "contacts", Key: "ext_id", AgeColumns: []string{"created_at"}, OlderThan: years(1),
@@ -108,7 +108,7 @@ func TestPostgres_Schema(t *testing.T) {
 		t.Parallel()
 		// Unique only among the rows the predicate selects: two rows may share
 		// the value, and one of them may not be due.
-		f := setup(t, sweeper.Postgres)
+		f := setup(t, dbPostgres)
 		f.exec(`CREATE TABLE contacts (id AUTO_PK, email VARCHAR(100) NOT NULL, deleted BOOLEAN NOT NULL DEFAULT false, phone VARCHAR(30) NULL, created_at TIMESTAMP NOT NULL)`,
 			`CREATE UNIQUE INDEX contacts_email ON contacts (email) WHERE NOT deleted`,
 			`INSERT INTO contacts (email, deleted, phone, created_at) VALUES
@@ -126,7 +126,7 @@ func TestPostgres_Schema(t *testing.T) {
 		t.Parallel()
 		// created_at comes first in the table but second in the index, which
 		// cannot serve a range scan on it.
-		f := setup(t, sweeper.Postgres)
+		f := setup(t, dbPostgres)
 		f.exec(`CREATE TABLE visits (id AUTO_PK, created_at TIMESTAMP NOT NULL, status VARCHAR(20) NOT NULL)`,
 			`CREATE INDEX visits_status_created_at ON visits (status, created_at)`)
 		f.rule(sweeper.Rule{Name: "visits", Table: "visits", AgeColumns: []string{"created_at"}, OlderThan: years(1), Action: sweeper.ActionDelete})
@@ -139,7 +139,7 @@ func TestPostgres_Schema(t *testing.T) {
 
 	t.Run("CompositePrimaryKeyInKeyOrder", func(t *testing.T) {
 		t.Parallel()
-		f := setup(t, sweeper.Postgres)
+		f := setup(t, dbPostgres)
 		f.exec(`CREATE TABLE order_lines (order_id BIGINT NOT NULL, line_no INT NOT NULL, created_at TIMESTAMP NOT NULL, PRIMARY KEY (line_no, order_id))`)
 		f.rule(sweeper.Rule{Name: "lines", Table: "order_lines", AgeColumns: []string{"created_at"}, OlderThan: years(1), Action: sweeper.ActionDelete})
 		engWantFinding(t, engCheck(f), sweeper.SeverityError, "lines", "primary key of 2 columns (line_no, order_id)")
@@ -149,7 +149,7 @@ func TestPostgres_Schema(t *testing.T) {
 		t.Parallel()
 		// A dotted name is one identifier, not schema.table: a rule must not
 		// reach another schema of the database.
-		f := setup(t, sweeper.Postgres)
+		f := setup(t, dbPostgres)
 		f.exec(`CREATE SCHEMA other`,
 			`CREATE TABLE other.customers (id BIGSERIAL PRIMARY KEY, created_at TIMESTAMP NOT NULL)`,
 			`INSERT INTO other.customers (created_at) VALUES ('2015-01-01 00:00:00')`)
@@ -166,7 +166,7 @@ func TestPostgres_Schema(t *testing.T) {
 		// The sweeper's SQL names tables unqualified, so the table it reads
 		// the schema of is the one the search path finds, here in a schema
 		// before public.
-		f := setup(t, sweeper.Postgres)
+		f := setup(t, dbPostgres)
 		f.exec(`CREATE SCHEMA shop`,
 			`CREATE TABLE public.customers (id BIGSERIAL PRIMARY KEY, created_at TIMESTAMP NOT NULL)`,
 			`CREATE TABLE shop.customers (uid BIGSERIAL PRIMARY KEY, seen_at TIMESTAMP NOT NULL)`,
@@ -203,7 +203,7 @@ func TestPostgres_AgeKinds(t *testing.T) {
 
 	t.Run("TimestamptzIsAnInstant", func(t *testing.T) {
 		t.Parallel()
-		f := setup(t, sweeper.Postgres)
+		f := setup(t, dbPostgres)
 		// 21:59:59 UTC is 23:59:59 CEST, one second before the cutoff.
 		f.exec(`CREATE TABLE sessions (id AUTO_PK, seen_at TIMESTAMPTZ NULL)`,
 			`INSERT INTO sessions (seen_at) VALUES ('2026-05-21 21:59:59+00'), ('2026-05-21 22:00:00+00'), ('2026-05-21 22:00:01+00'), ('2026-05-21 23:30:00+00'), (NULL)`)
@@ -225,7 +225,7 @@ func TestPostgres_AgeKinds(t *testing.T) {
 
 	t.Run("TimestampIsWallClock", func(t *testing.T) {
 		t.Parallel()
-		f := setup(t, sweeper.Postgres)
+		f := setup(t, dbPostgres)
 		f.exec(`CREATE TABLE sessions (id AUTO_PK, seen_at TIMESTAMP WITHOUT TIME ZONE NULL)`,
 			`INSERT INTO sessions (seen_at) VALUES ('2026-05-21 23:59:59'), ('2026-05-22 00:00:00'), ('2026-05-22 00:00:01')`)
 		f.rule(sweeper.Rule{Name: "sessions", Table: "sessions", AgeColumns: []string{"seen_at"},
@@ -236,7 +236,7 @@ func TestPostgres_AgeKinds(t *testing.T) {
 
 	t.Run("AgeColumnsOfOneKind", func(t *testing.T) {
 		t.Parallel()
-		f := setup(t, sweeper.Postgres)
+		f := setup(t, dbPostgres)
 		f.exec(`CREATE TABLE mixed (id AUTO_PK, last_seen TIMESTAMPTZ NULL, created_at TIMESTAMP NOT NULL)`)
 		f.rule(sweeper.Rule{Name: "mixed", Table: "mixed", AgeColumns: []string{"last_seen", "created_at"}, OlderThan: years(1), Action: sweeper.ActionDelete})
 		engWantFinding(t, engCheck(f), sweeper.SeverityError, "mixed", "last_seen", "created_at", "mixes")
@@ -244,7 +244,7 @@ func TestPostgres_AgeKinds(t *testing.T) {
 
 	t.Run("AgeColumnMustHoldATime", func(t *testing.T) {
 		t.Parallel()
-		f := setup(t, sweeper.Postgres)
+		f := setup(t, dbPostgres)
 		f.exec(`CREATE TABLE wp_users (id AUTO_PK, registered BIGINT NOT NULL, note TEXT NULL)`)
 		f.rule(sweeper.Rule{Name: "unix", Table: "wp_users", AgeColumns: []string{"registered"}, OlderThan: years(1), Action: sweeper.ActionDelete})
 		f.rule(sweeper.Rule{Name: "text", Table: "wp_users", AgeColumns: []string{"note"}, OlderThan: years(1), Action: sweeper.ActionDelete})
@@ -279,12 +279,12 @@ func TestPostgres_Batches(t *testing.T) {
 
 	t.Run("RechecksUnderTheShopsLock", func(t *testing.T) {
 		t.Parallel()
-		rechecksUnderTheShopsLock(t, setup(t, sweeper.Postgres), true, pgWhenWaitingForLock)
+		rechecksUnderTheShopsLock(t, setup(t, dbPostgres), true, pgWhenWaitingForLock)
 	})
 
 	t.Run("LockWaitTimeout", func(t *testing.T) {
 		t.Parallel()
-		f := setup(t, sweeper.Postgres)
+		f := setup(t, dbPostgres)
 		logs, recorded := observer.New(zap.DebugLevel)
 		f.sw.Log = zap.New(logs)
 		engReopen(t, f, time.Second, f.sw.Log)
@@ -337,7 +337,7 @@ func TestPostgres_Batches(t *testing.T) {
 
 	t.Run("NamedLock", func(t *testing.T) {
 		t.Parallel()
-		f := setup(t, sweeper.Postgres)
+		f := setup(t, dbPostgres)
 		engCustomers(f)
 		f.exec(`INSERT INTO customers (email, created_at) VALUES ('a@example.com', '2015-01-01 00:00:00'), ('b@example.com', '2015-01-01 00:00:00')`)
 		engAccountRule(f)
@@ -374,7 +374,7 @@ func TestPostgres_Batches(t *testing.T) {
 
 	t.Run("BatchIsAtomic", func(t *testing.T) {
 		t.Parallel()
-		f := setup(t, sweeper.Postgres)
+		f := setup(t, dbPostgres)
 		engBatchIsAtomic(t, f, asOf, "TIMESTAMP",
 			// Customer 3, in the middle of the batch, cannot be deleted.
 			`CREATE FUNCTION customers_hold() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -389,7 +389,7 @@ func TestPostgres_Batches(t *testing.T) {
 
 	t.Run("DryRunAndPlanNeedOnlySelect", func(t *testing.T) {
 		t.Parallel()
-		f := setup(t, sweeper.Postgres)
+		f := setup(t, dbPostgres)
 		engCustomers(f)
 		f.exec(`INSERT INTO customers (email, created_at) VALUES ('a@example.com', '2015-01-01 00:00:00')`)
 		engAccountRule(f)

@@ -33,5 +33,5 @@ func ClaimReminder(ctx context.Context, s *Sweeper, rule, key, ageValue, runID s
 	if r, ok := recs[key]; ok {
 		rec = &r
 	}
-	return s.claim(ctx, s.Store, s.Store.Quote(remindersTable), rule, key, ageValue, runID, at, rec)
+	return s.claim(ctx, s.Store, s.quote(remindersTable), rule, key, ageValue, runID, at, rec)
 }

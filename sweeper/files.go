@@ -27,9 +27,7 @@ var ErrOutsideRoot = errors.New("path resolves outside files.root")
 const filesTable = "sweeper_files"
 
 func (s *Sweeper) ensureFilesTable(ctx context.Context) error {
-	q := fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s (rule VARCHAR(64) NOT NULL, row_key VARCHAR(191) NOT NULL,
-		path VARCHAR(1024) NOT NULL, created_at VARCHAR(26) NOT NULL, PRIMARY KEY (rule, row_key))`, s.Store.Quote(filesTable))
-	if _, err := s.Store.Exec(ctx, q); err != nil {
+	if _, err := s.Store.Exec(ctx, s.Store.Dialect().CreateFilesTable(s.quote(filesTable))); err != nil {
 		return fmt.Errorf("create table %s: %w", filesTable, err)
 	}
 	return nil
@@ -38,7 +36,7 @@ func (s *Sweeper) ensureFilesTable(ctx context.Context) error {
 // queueFiles records, inside the batch's transaction, the files of the rows
 // it deletes.
 func (s *Sweeper) queueFiles(ctx context.Context, tx Querier, rule string, rows []lockedRow, at time.Time) error {
-	q := fmt.Sprintf("INSERT INTO %s (rule, row_key, path, created_at) VALUES (?, ?, ?, ?)", s.Store.Quote(filesTable))
+	q := fmt.Sprintf("INSERT INTO %s (rule, row_key, path, created_at) VALUES (?, ?, ?, ?)", s.quote(filesTable))
 	for _, r := range rows {
 		p := stringValue(r.file)
 		if p == "" {
@@ -59,7 +57,7 @@ func (s *Sweeper) removeFiles(ctx context.Context, b *boundRule, runID string, l
 	if b.Files == nil || s.Files == nil {
 		return 0, nil
 	}
-	qt := s.Store.Quote(filesTable)
+	qt := s.quote(filesTable)
 	ps, err := s.queuedFiles(ctx, qt, b.Name)
 	if err != nil {
 		return 0, fmt.Errorf("read queued files: %w", err)

@@ -17,11 +17,21 @@ import (
 	"github.com/sweeperd/sweeper/sweeper"
 )
 
+// dbKind names the database a test runs against.
+type dbKind string
+
+// The databases the tests run against.
+const (
+	dbMySQL    dbKind = "mysql"
+	dbSQLite   dbKind = "sqlite"
+	dbPostgres dbKind = "postgres"
+)
+
 // fixture is one fresh shop database with the sweeper pointed at it, plus a
 // connection of the test's own to seed and inspect it, as the shop would.
 type fixture struct {
 	t       *testing.T
-	dialect sweeper.Dialect
+	dialect dbKind
 	store   *database.DB
 	raw     *sql.DB
 	cfg     *sweeper.Config
@@ -68,9 +78,9 @@ func dialects(t *testing.T, fn func(t *testing.T, f *fixture)) {
 	if _, ok := notOnPostgres[t.Name()+"/postgres"]; !ok {
 		pg = dbtest.PostgresAhead(t, t.Name()+"/postgres")
 	}
-	for _, d := range []sweeper.Dialect{sweeper.MySQL, sweeper.SQLite, sweeper.Postgres} {
+	for _, d := range []dbKind{dbMySQL, dbSQLite, dbPostgres} {
 		t.Run(string(d), func(t *testing.T) {
-			if d != sweeper.Postgres {
+			if d != dbPostgres {
 				fn(t, setup(t, d))
 				return
 			}
@@ -91,10 +101,10 @@ var notOnPostgres = map[string]string{
 }
 
 // setup creates an empty database of the dialect and a config with no rules.
-func setup(t *testing.T, d sweeper.Dialect) *fixture {
+func setup(t *testing.T, d dbKind) *fixture {
 	t.Helper()
 	var pgDSN string
-	if d == sweeper.Postgres {
+	if d == dbPostgres {
 		pgDSN = dbtest.Postgres(t)
 	}
 	return setupOn(t, d, pgDSN)
@@ -103,18 +113,18 @@ func setup(t *testing.T, d sweeper.Dialect) *fixture {
 // setupOn is setup on the empty database at dsn: on PostgreSQL always, on
 // MariaDB when dsn is not "" (a server of the test's own); otherwise a new
 // database on the shared server.
-func setupOn(t *testing.T, d sweeper.Dialect, dsn string) *fixture {
+func setupOn(t *testing.T, d dbKind, dsn string) *fixture {
 	t.Helper()
 	var driver string
 	var raw *sql.DB
 	switch d {
-	case sweeper.MySQL:
+	case dbMySQL:
 		driver = "mysql"
 		if dsn == "" {
 			dsn = dbtest.MySQL(t)
 		}
 		raw = dbtest.Open(t, dsn)
-	case sweeper.SQLite:
+	case dbSQLite:
 		driver, dsn = "sqlite", dbtest.SQLite(t)
 		var err error
 		raw, err = sql.Open("sqlite", dsn+"?_pragma=busy_timeout(10000)")
@@ -122,7 +132,7 @@ func setupOn(t *testing.T, d sweeper.Dialect, dsn string) *fixture {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { raw.Close() })
-	case sweeper.Postgres:
+	case dbPostgres:
 		driver = "postgres"
 		raw = dbtest.OpenPostgres(t, dsn)
 		// engTables (engine_helpers_test.go) reads sqlite_master on every
@@ -167,14 +177,14 @@ func (f *fixture) exec(stmts ...string) {
 	f.t.Helper()
 	pk := "INTEGER PRIMARY KEY AUTOINCREMENT"
 	switch f.dialect {
-	case sweeper.MySQL:
+	case dbMySQL:
 		pk = "BIGINT AUTO_INCREMENT PRIMARY KEY"
-	case sweeper.Postgres:
+	case dbPostgres:
 		pk = "BIGSERIAL PRIMARY KEY"
 	}
 	for _, s := range stmts {
 		s = strings.ReplaceAll(s, "AUTO_PK", pk)
-		if f.dialect == sweeper.Postgres {
+		if f.dialect == dbPostgres {
 			s = pgDatetime.ReplaceAllString(s, "TIMESTAMP")
 		}
 		if _, err := f.raw.Exec(s); err != nil {

@@ -60,7 +60,7 @@ var hosKeptKeys = []hosKey{
 func hosKeys(f *fixture, keys []hosKey) []string {
 	var out []string
 	for _, k := range keys {
-		if k.nul && f.dialect == sweeper.Postgres {
+		if k.nul && f.dialect == dbPostgres {
 			continue
 		}
 		out = append(out, k.k)
@@ -76,7 +76,7 @@ func hosInsert(f *fixture, table string, cols []string, suffix string, rows ...[
 		ph := make([]string, len(r))
 		for i := range r {
 			ph[i] = "?"
-			if f.dialect == sweeper.Postgres {
+			if f.dialect == dbPostgres {
 				ph[i] = fmt.Sprintf("$%d", i+1)
 			}
 		}
@@ -202,7 +202,7 @@ func TestHostile_Anonymise(t *testing.T) {
 		f.exec(`CREATE TABLE hostile (k VARCHAR(100) NOT NULL PRIMARY KEY, name VARCHAR(100) NULL, email VARCHAR(191) NULL,
 				phone VARCHAR(30) NULL, note TEXT NULL, blurb TEXT NULL, created_at DATETIME NOT NULL)`,
 			`CREATE UNIQUE INDEX hostile_email ON hostile (email)`)
-		pg := f.dialect == sweeper.Postgres
+		pg := f.dialect == dbPostgres
 		cols := []string{"name", "email", "phone", "note", "blurb"}
 		// A long note: 60,000 characters (60,009 bytes), with emoji, quotes and, where the
 		// database can hold one, a NUL byte; under MySQL's 65,535-byte TEXT.
@@ -314,7 +314,7 @@ func TestHostile_DeleteWithRelated(t *testing.T) {
 			`CREATE TABLE prefs (pk VARCHAR(120) NOT NULL PRIMARY KEY, account_k VARCHAR(100) NOT NULL, email VARCHAR(191) NULL,
 				label TEXT NULL, token VARCHAR(100) NULL)`,
 			`CREATE INDEX prefs_account ON prefs (account_k)`)
-		pg := f.dialect == sweeper.Postgres
+		pg := f.dialect == dbPostgres
 		nul := "\x00"
 		if pg {
 			nul = ""

@@ -109,7 +109,7 @@ func TestSweeper_SweepDueAtMonthEnd(t *testing.T) {
 				// MariaDB's FROM_UNIXTIME gives the session's wall clock, which
 				// the TIMESTAMP column turns back into the instant.
 				switch f.dialect {
-				case sweeper.MySQL:
+				case dbMySQL:
 					f.exec(`CREATE TABLE logins (id AUTO_PK, at_utc TIMESTAMP NULL)`)
 					monthEndInsert(f, "logins", "at_utc", func(v string) string {
 						at, err := time.ParseInLocation(time.DateTime, v, time.UTC)
@@ -118,11 +118,11 @@ func TestSweeper_SweepDueAtMonthEnd(t *testing.T) {
 						}
 						return fmt.Sprintf("FROM_UNIXTIME(%d)", at.Unix())
 					}, c.instantGone, c.instantKept)
-				case sweeper.Postgres:
+				case dbPostgres:
 					f.exec(`CREATE TABLE logins (id AUTO_PK, at_utc TIMESTAMPTZ NULL)`)
 					monthEndInsert(f, "logins", "at_utc", func(v string) string { return "'" + v + "+00'" }, c.instantGone, c.instantKept)
 				}
-				if f.dialect != sweeper.SQLite {
+				if f.dialect != dbSQLite {
 					f.rule(sweeper.Rule{Name: "logins", Table: "logins", AgeColumns: []string{"at_utc"}, OlderThan: c.period, Action: sweeper.ActionDelete})
 					rules["logins"] = [2]int{len(c.instantGone), len(c.instantKept)}
 				}

@@ -15,7 +15,7 @@ import (
 // Otherwise the sweeper's own update would restart the period of a rule
 // that ages rows by it. check warns about such a rule.
 func TestSweeper_KeepsOnUpdateColumns(t *testing.T) {
-	f := setup(t, sweeper.MySQL)
+	f := setup(t, dbMySQL)
 	const updated = "2020-03-04 05:06:07"
 	f.exec(`CREATE TABLE customer_entity (entity_id BIGINT AUTO_INCREMENT PRIMARY KEY, email VARCHAR(255) NOT NULL,
 			created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -191,7 +190,7 @@ func (s *Sweeper) countDue(ctx context.Context, b *boundRule, cond string, args 
 		if err := queryRow(ctx, s.Store, q, args, &n, &raw); err != nil {
 			return 0, nil, fmt.Errorf("count due rows of %q: %w", b.Table, scrub(err))
 		}
-		if t, ok := parseStoredTime(raw, b.AgeTimezone, b.ageKind == ageInstant); ok {
+		if t, ok := parseStoredTime(raw, b.AgeTimezone, b.ageKind == TimeInstant); ok {
 			t = t.In(s.Config.Sweeper.Timezone)
 			oldest = &t
 		}
@@ -251,41 +250,19 @@ func (s *Sweeper) countDue(ctx context.Context, b *boundRule, cond string, args 
 }
 
 // splitRange reports whether the due count is worth splitting into key
-// ranges, and the key range to split: on MariaDB or MySQL, for an integer
-// key spanning at least planSplitMinSpan values, when the server's plan for
-// the count reads the table's rows rather than an index alone. PostgreSQL
-// splits a big scan across workers itself; SQLite has one connection.
-// Whatever this cannot find out (EXPLAIN of a view needs SHOW VIEW, which a
-// read-only user may lack; an unsigned key beyond int64; an empty table)
-// leaves the count whole, which is always right, only slower.
+// ranges, and the key range to split: for an integer key spanning at least
+// planSplitMinSpan values, when the dialect says the count is quicker in
+// parts (on MariaDB and MySQL: when the server's plan for it reads the
+// table's rows rather than an index alone). Whatever this cannot find out
+// (an unsigned key beyond int64; an empty table) leaves the count whole,
+// which is always right, only slower.
 func (s *Sweeper) splitRange(ctx context.Context, b *boundRule, cond string, args []any) (lo, hi int64, ok bool) {
-	if b.dialect != MySQL || !b.integerKey() {
+	if !b.integerKey() {
 		return 0, 0, false
 	}
-	rows, err := s.Store.Query(ctx, fmt.Sprintf("EXPLAIN SELECT COUNT(*), MIN(%s) FROM %s WHERE %s", b.ageExpr, b.qTable, cond), args...)
-	if err != nil {
+	count := fmt.Sprintf("SELECT COUNT(*), MIN(%s) FROM %s WHERE %s", b.ageExpr, b.qTable, cond)
+	if !b.sql.SplitCount(ctx, s.Store, count, args) {
 		return 0, 0, false
-	}
-	cols, err := rows.Columns()
-	extra := slices.IndexFunc(cols, func(c string) bool { return strings.EqualFold(c, "Extra") })
-	if err != nil || extra < 0 || !rows.Next() {
-		rows.Close()
-		return 0, 0, false
-	}
-	vals := make([]sql.NullString, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	err = rows.Scan(ptrs...)
-	rows.Close()
-	if err != nil {
-		return 0, 0, false
-	}
-	for _, e := range strings.Split(vals[extra].String, ";") {
-		if strings.TrimSpace(e) == "Using index" {
-			return 0, 0, false // the index alone answers
-		}
 	}
 	var loText, hiText sql.NullString
 	if err := queryRow(ctx, s.Store, fmt.Sprintf("SELECT MIN(%s), MAX(%s) FROM %s", b.qKey, b.qKey, b.qTable), nil, &loText, &hiText); err != nil {

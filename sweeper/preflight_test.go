@@ -16,7 +16,7 @@ import (
 // run included; a disabled rule is not scheduled and not held against the
 // schema; nothing is created or changed.
 func TestSweeper_CheckSchema(t *testing.T) {
-	f := setup(t, sweeper.SQLite)
+	f := setup(t, dbSQLite)
 	f.exec(`CREATE TABLE orders (id AUTO_PK, status VARCHAR(10), created_at DATETIME NOT NULL)`,
 		`INSERT INTO orders (status, created_at) VALUES ('done', '2015-01-01 00:00:00')`)
 	rule := func(name, table, where string, enabled bool) {
@@ -70,7 +70,7 @@ func TestSweeper_CheckSchema(t *testing.T) {
 // broken one is named, and the runs mail with the templates that were
 // checked, whatever happens to the file afterwards.
 func TestSweeper_LoadTemplates(t *testing.T) {
-	f := setup(t, sweeper.SQLite)
+	f := setup(t, dbSQLite)
 	f.exec(`CREATE TABLE customers (id AUTO_PK, email VARCHAR(100), first_name VARCHAR(50), created_at DATETIME NOT NULL)`,
 		`INSERT INTO customers (email, first_name, created_at) VALUES ('anne@example.com', 'Anne', '2015-01-01 00:00:00')`)
 	dir := t.TempDir()

@@ -52,7 +52,7 @@ func (s *Sweeper) rulePrivilegeProbes(b *boundRule) []privilegeProbe {
 func (s *Sweeper) checkPrivileges(ctx context.Context, b *boundRule) []Finding {
 	var fs []Finding
 	for _, p := range s.rulePrivilegeProbes(b) {
-		if _, err := s.Store.Exec(ctx, "EXPLAIN "+p.stmt); err != nil {
+		if _, err := s.Store.Exec(ctx, s.Store.Dialect().Explain(p.stmt)); err != nil {
 			fs = append(fs, Finding{Severity: SeverityError, Rule: b.Name, Message: fmt.Sprintf(
 				"the database user may not %s on %q, which a sweep needs: %v (see the GRANTs in README)", p.what, p.table, scrub(err))})
 		}
@@ -65,8 +65,8 @@ func (s *Sweeper) checkPrivileges(ctx context.Context, b *boundRule) []Finding {
 func (s *Sweeper) checkAuditPrivilege(ctx context.Context) []Finding {
 	name := s.Config.Sweeper.AuditTable
 	cols := s.auditWriteColumns()
-	q := fmt.Sprintf("EXPLAIN INSERT INTO %s (%s) SELECT %s FROM %s WHERE 1 = 0", s.Store.Quote(name), strings.Join(cols, ", "),
-		strings.Join(cols, ", "), s.Store.Quote(name))
+	q := s.Store.Dialect().Explain(fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM %s WHERE 1 = 0", s.quote(name), strings.Join(cols, ", "),
+		strings.Join(cols, ", "), s.quote(name)))
 	if _, err := s.Store.Exec(ctx, q); err != nil {
 		return []Finding{{Severity: SeverityError, Message: fmt.Sprintf(
 			"the database user may not INSERT into the audit table %q, which every sweep needs: %v (see the GRANTs in README)", name, scrub(err))}}

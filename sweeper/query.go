@@ -61,7 +61,7 @@ func (b *boundRule) anonymisedCond(redact string) (string, []any) {
 			// only looks like a placeholder is not taken for one, and
 			// SQLite's LIKE, which stops at a NUL byte, is not relied on.
 			parts = append(parts, fmt.Sprintf("(%s IS NULL OR %s = %s)", col, col,
-				concat(b.dialect, "'"+emailPrefix+"'", b.qTable+"."+b.qKey, "'"+emailSuffix+"'")))
+				b.sql.Concat("'"+emailPrefix+"'", b.qTable+"."+b.qKey, "'"+emailSuffix+"'")))
 		}
 	}
 	return strings.Join(parts, " AND "), args
@@ -85,7 +85,7 @@ func setClause(d Dialect, cols []boundColumn, qKey, redact string) (string, []an
 			args = append(args, redact)
 		case StrategyEmail:
 			parts = append(parts, fmt.Sprintf("%s = CASE WHEN %s IS NULL THEN NULL ELSE %s END", c.q, c.q,
-				concat(d, "'"+emailPrefix+"'", qKey, "'"+emailSuffix+"'")))
+				d.Concat("'"+emailPrefix+"'", qKey, "'"+emailSuffix+"'")))
 		}
 	}
 	return strings.Join(parts, ", "), args
@@ -103,18 +103,6 @@ func keepClause(keep []string, set ...string) string {
 		}
 	}
 	return sb.String()
-}
-
-func concat(d Dialect, parts ...string) string {
-	if d == MySQL {
-		return "CONCAT(" + strings.Join(parts, ", ") + ")"
-	}
-	for i, p := range parts {
-		if !strings.HasPrefix(p, "'") {
-			parts[i] = "CAST(" + p + " AS TEXT)"
-		}
-	}
-	return strings.Join(parts, " || ")
 }
 
 // hashValue is the pseudonym the hash strategy writes: an HMAC of the value,
@@ -145,14 +133,6 @@ func columnNames(cols []boundColumn) string {
 		names[i] = c.Column
 	}
 	return strings.Join(names, ",")
-}
-
-func (b *boundRule) forUpdate() string {
-	if b.dialect == SQLite {
-		// A SQLite transaction that writes holds the whole database already.
-		return ""
-	}
-	return " FOR UPDATE"
 }
 
 // quotedValue matches the MySQL errors that quote a row's value: "Duplicate

@@ -151,7 +151,7 @@ func TestSweeper_ForeignKeys(t *testing.T) {
 				tc.rule(f)
 				want := append([]string{}, tc.want...)
 				// SQLite keeps no names of foreign keys.
-				if tc.fkNamed != "" && f.dialect != sweeper.SQLite {
+				if tc.fkNamed != "" && f.dialect != dbSQLite {
 					want = append(want, tc.fkNamed)
 				}
 				refWantRefused(t, f, "account", tc.tables, want...)

@@ -232,7 +232,7 @@ func relWaitOrdersLock(f *fixture, customer int64, timeout time.Duration) (int64
 // stay committed, and the next sweep finishes the job, each row once.
 func TestReliability_KilledConnection(t *testing.T) {
 	ctx := context.Background()
-	f := setup(t, sweeper.MySQL)
+	f := setup(t, dbMySQL)
 	// A lock wait longer than the test needs to find and kill the waiter.
 	engReopen(t, f, 20*time.Second, zaptest.NewLogger(t))
 	s := relSeed(f, 1000)
@@ -307,7 +307,7 @@ func TestReliability_KilledConnection(t *testing.T) {
 // who has logged in, and keeps it. Either way nothing is half done.
 func TestReliability_Deadlock(t *testing.T) {
 	ctx := context.Background()
-	f := setup(t, sweeper.MySQL)
+	f := setup(t, dbMySQL)
 	logs, recorded := observer.New(zap.DebugLevel)
 	log := zap.New(zapcore.NewTee(logs, zaptest.NewLogger(t).Core()))
 	f.sw.Log = log

@@ -38,10 +38,7 @@ type reminderRecord struct {
 }
 
 func (s *Sweeper) ensureRemindersTable(ctx context.Context) error {
-	q := fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s (rule VARCHAR(64) NOT NULL, row_key VARCHAR(191) NOT NULL,
-		age_value VARCHAR(40) NOT NULL, state VARCHAR(10) NOT NULL, run_id VARCHAR(32) NOT NULL,
-		claimed_at VARCHAR(26) NOT NULL, sent_at VARCHAR(26) NULL, PRIMARY KEY (rule, row_key))`, s.Store.Quote(remindersTable))
-	if _, err := s.Store.Exec(ctx, q); err != nil {
+	if _, err := s.Store.Exec(ctx, s.Store.Dialect().CreateRemindersTable(s.quote(remindersTable))); err != nil {
 		return fmt.Errorf("create table %s: %w", remindersTable, err)
 	}
 	return nil
@@ -59,7 +56,7 @@ func (s *Sweeper) reminderRecords(ctx context.Context, db Querier, rule string, 
 		ks[i] = keyString(k)
 	}
 	q := fmt.Sprintf("SELECT row_key, age_value, state, run_id, claimed_at, sent_at FROM %s WHERE rule = ? AND row_key IN ?",
-		s.Store.Quote(remindersTable))
+		s.quote(remindersTable))
 	recs, err := scanReminderRecords(db.Query(ctx, q, rule, ks))
 	if err != nil {
 		if _, terr := s.Store.Table(ctx, remindersTable); errors.Is(terr, ErrNoTable) {
@@ -93,7 +90,7 @@ func scanReminderRecords(rows *sql.Rows, err error) ([]reminderRecord, error) {
 // is tied to the value it was sent for: a login changes it and voids the
 // reminder.
 func (b *boundRule) ageValue(v any) (string, time.Time, bool) {
-	t, ok := parseStoredTime(v, b.AgeTimezone, b.ageKind == ageInstant)
+	t, ok := parseStoredTime(v, b.AgeTimezone, b.ageKind == TimeInstant)
 	if !ok {
 		return "", time.Time{}, false
 	}
@@ -186,7 +183,7 @@ func (s *Sweeper) forgetReminders(ctx context.Context, tx Querier, rule string, 
 	for i, k := range keys {
 		ks[i] = keyString(k)
 	}
-	q := fmt.Sprintf("DELETE FROM %s WHERE rule = ? AND row_key IN ?", s.Store.Quote(remindersTable))
+	q := fmt.Sprintf("DELETE FROM %s WHERE rule = ? AND row_key IN ?", s.quote(remindersTable))
 	if _, err := tx.Exec(ctx, q, rule, ks); err != nil {
 		return fmt.Errorf("forget reminders: %w", err)
 	}
@@ -215,7 +212,7 @@ func (s *Sweeper) window(ctx context.Context, b *boundRule, asOf time.Time, with
 		fmt.Sprintf("CASE WHEN %s < ? THEN 1 ELSE 0 END", b.ageExpr)}
 	if withValues {
 		for _, c := range b.reminderCols {
-			sel = append(sel, b.qTable+"."+s.Store.Quote(c))
+			sel = append(sel, b.qTable+"."+s.quote(c))
 		}
 	}
 	cond := fmt.Sprintf("%s >= ? AND %s < ?", b.ageExpr, b.ageExpr)
@@ -377,7 +374,7 @@ func (s *Sweeper) sendReminders(ctx context.Context, b *boundRule, asOf time.Tim
 		return run, err
 	}
 	tz := s.Config.Sweeper.Timezone
-	qt := s.Store.Quote(remindersTable)
+	qt := s.quote(remindersTable)
 	streak := 0
 	var lastKey string
 	var lastErr error

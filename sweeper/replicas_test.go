@@ -44,7 +44,7 @@ func (l *lagScript) Lag(context.Context) (time.Duration, bool, error) {
 var _ sweeper.ReplicaMonitor = (*lagScript)(nil)
 
 func TestSweeper_ReplicaLag(t *testing.T) {
-	f := setup(t, sweeper.SQLite)
+	f := setup(t, dbSQLite)
 	f.exec(`CREATE TABLE orders (id AUTO_PK, created_at DATETIME NOT NULL)`)
 	for i := 0; i < 30; i++ {
 		f.exec(`INSERT INTO orders (created_at) VALUES ('2015-01-01 00:00:00')`)

@@ -17,9 +17,7 @@ import (
 const runsTable = "sweeper_runs"
 
 func (s *Sweeper) createRunsTable(ctx context.Context) error {
-	q := fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s (rule VARCHAR(64) NOT NULL PRIMARY KEY, run_id VARCHAR(32) NOT NULL,
-		last_success VARCHAR(26) NOT NULL)`, s.Store.Quote(runsTable))
-	if _, err := s.Store.Exec(ctx, q); err != nil {
+	if _, err := s.Store.Exec(ctx, s.Store.Dialect().CreateRunsTable(s.quote(runsTable))); err != nil {
 		return fmt.Errorf("create table %s: %w", runsTable, err)
 	}
 	return nil
@@ -39,7 +37,7 @@ func (s *Sweeper) recordSuccess(ctx context.Context, rr RuleReport, runID string
 // table on first use. A later success already recorded (by a sweeper with
 // a clock a little ahead) stays.
 func (s *Sweeper) writeSuccess(ctx context.Context, rule, runID string, at time.Time) error {
-	qt := s.Store.Quote(runsTable)
+	qt := s.quote(runsTable)
 	when := at.UTC().Format(auditTime)
 	update := func() (int64, error) {
 		return s.Store.Exec(ctx, fmt.Sprintf("UPDATE %s SET last_success = ?, run_id = ? WHERE rule = ? AND last_success < ?", qt),
@@ -77,7 +75,7 @@ func (s *Sweeper) writeSuccess(ctx context.Context, rule, runID string, at time.
 // table, and no entry.
 func (s *Sweeper) LastSuccesses(ctx context.Context) (map[string]time.Time, error) {
 	out := map[string]time.Time{}
-	q := fmt.Sprintf("SELECT rule, last_success FROM %s", s.Store.Quote(runsTable))
+	q := fmt.Sprintf("SELECT rule, last_success FROM %s", s.quote(runsTable))
 	rows, err := s.Store.Query(ctx, q)
 	if err != nil {
 		if _, terr := s.Store.Table(ctx, runsTable); errors.Is(terr, ErrNoTable) {

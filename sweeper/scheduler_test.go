@@ -22,7 +22,7 @@ import (
 // keeps running afterwards. With cron v3.0.1 the chain order matters: a
 // recovered panic must not make the job skip forever (robfig/cron#366).
 func TestScheduler(t *testing.T) {
-	f := setup(t, sweeper.SQLite)
+	f := setup(t, dbSQLite)
 	f.exec(`CREATE TABLE orders (id AUTO_PK, created_at DATETIME NOT NULL)`,
 		`INSERT INTO orders (created_at) VALUES ('2015-01-01 00:00:00')`)
 	r := f.rule(sweeper.Rule{Name: "order-7y", Table: "orders", AgeColumns: []string{"created_at"},
@@ -78,7 +78,7 @@ func TestScheduler(t *testing.T) {
 // from the future (an earlier version dated records by --as-of); a forced
 // sweep accepts the clock, and the schedule goes on by itself.
 func TestScheduler_RefusedRun(t *testing.T) {
-	f := setup(t, sweeper.SQLite)
+	f := setup(t, dbSQLite)
 	f.exec(`CREATE TABLE orders (id AUTO_PK, created_at DATETIME NOT NULL)`)
 	r := f.rule(sweeper.Rule{Name: "order-7y", Table: "orders", AgeColumns: []string{"created_at"},
 		OlderThan: years(7), Action: sweeper.ActionDelete})
@@ -126,7 +126,7 @@ func TestScheduler_RefusedRun(t *testing.T) {
 // has no series until it does. After each run it takes a success that
 // another sweeper of the database recorded.
 func TestScheduler_LastSuccess(t *testing.T) {
-	f := setup(t, sweeper.SQLite)
+	f := setup(t, dbSQLite)
 	now := time.Now().Add(-3 * time.Hour).Truncate(time.Second)
 	f.sw.Now = func() time.Time { return now }
 	f.exec(`CREATE TABLE orders (id AUTO_PK, created_at DATETIME NOT NULL)`,
@@ -176,7 +176,7 @@ func TestScheduler_AwaitingReminder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := setup(t, sweeper.SQLite)
+	f := setup(t, dbSQLite)
 	f.exec(`CREATE TABLE customers (id AUTO_PK, email VARCHAR(100) NULL, first_name VARCHAR(50), created_at DATETIME NOT NULL)`,
 		`INSERT INTO customers (email, first_name, created_at) VALUES
 			('anne@example.com', 'Anne', '2015-01-01 00:00:00'), ('bram@example.com', 'Bram', '2015-01-01 00:00:00'),
@@ -260,7 +260,7 @@ func metricValue(t *testing.T, reg *prometheus.Registry, name string, labels map
 // says when it has, and cannot be started again: its runs belong to a
 // config that was replaced.
 func TestScheduler_Retire(t *testing.T) {
-	f := setup(t, sweeper.SQLite)
+	f := setup(t, dbSQLite)
 	f.exec(`CREATE TABLE orders (id AUTO_PK, created_at DATETIME NOT NULL)`,
 		`INSERT INTO orders (created_at) VALUES ('2015-01-01 00:00:00'), ('2015-01-02 00:00:00')`)
 	r := f.rule(sweeper.Rule{Name: "order-7y", Table: "orders", AgeColumns: []string{"created_at"},

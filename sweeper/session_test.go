@@ -64,7 +64,7 @@ func TestSweeper_SessionsInUTC(t *testing.T) {
 		t.Parallel()
 		srv := dbtest.PrivateMariaDB(t, "--default-time-zone=-05:00")
 		dbtest.Exec(t, srv.DSN(""), "CREATE DATABASE shop CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci")
-		f := setupOn(t, sweeper.MySQL, srv.DSN("shop"))
+		f := setupOn(t, dbMySQL, srv.DSN("shop"))
 		var zone string
 		if err := f.raw.QueryRow(`SELECT @@session.time_zone`).Scan(&zone); err != nil {
 			t.Fatal(err)
@@ -92,7 +92,7 @@ func TestSweeper_SessionsInUTC(t *testing.T) {
 		if _, err := dbtest.OpenPostgres(t, srv.DSN("")).Exec("CREATE DATABASE shop"); err != nil {
 			t.Fatal(err)
 		}
-		f := setupOn(t, sweeper.Postgres, srv.DSN("shop"))
+		f := setupOn(t, dbPostgres, srv.DSN("shop"))
 		var zone string
 		if err := f.raw.QueryRow(`SHOW timezone`).Scan(&zone); err != nil {
 			t.Fatal(err)

@@ -8,16 +8,6 @@ import (
 	"time"
 )
 
-// Dialect names the SQL dialect of a Store.
-type Dialect string
-
-// The dialects the sweeper speaks.
-const (
-	MySQL    Dialect = "mysql"
-	SQLite   Dialect = "sqlite"
-	Postgres Dialect = "postgres"
-)
-
 // Querier runs SQL on the shop's database: the Store's pool, or one of its
 // transactions. Placeholders are written ?, whatever the database; a slice
 // argument binds as a parenthesised list of its values ("id IN ?"), so that
@@ -39,9 +29,8 @@ type Store interface {
 	// rolled back otherwise. A batch's changes and their audit records go
 	// in one, so that neither is ever without the other.
 	Tx(ctx context.Context, fn func(tx Querier) error) error
+	// Dialect is how the database spells what differs between databases.
 	Dialect() Dialect
-	// Quote quotes an identifier that has already been checked against the schema.
-	Quote(ident string) string
 	// Table reads a table's columns, primary key and indexes from the live
 	// schema. A missing table is an error wrapping ErrNoTable.
 	Table(ctx context.Context, name string) (*Table, error)
@@ -51,8 +40,6 @@ type Store interface {
 	// Retryable reports whether err is a lock-wait timeout, a deadlock or a
 	// busy database, after which the same batch may simply be tried again.
 	Retryable(err error) bool
-	// CreateAuditTable creates the audit table.
-	CreateAuditTable(ctx context.Context, name string) error
 	// References lists every foreign key that refers to table, its own
 	// included. It fails rather than return a partial list, such as one the
 	// database user's privileges cut short: the rows a hidden foreign key
@@ -208,3 +195,6 @@ func queryCount(ctx context.Context, q Querier, query string, args ...any) (int,
 	}
 	return int(n), nil
 }
+
+// quote quotes an identifier the sweeper checked or chose itself.
+func (s *Sweeper) quote(ident string) string { return s.Store.Dialect().Quote(ident) }

@@ -858,7 +858,7 @@ func (s *Sweeper) lockRows(ctx context.Context, tx Querier, b *boundRule, sc bat
 		sel = append(sel, b.qTable+"."+c.q)
 	}
 	q := fmt.Sprintf("SELECT %s FROM %s WHERE %s ORDER BY %s.%s%s",
-		strings.Join(sel, ", "), b.qTable, sc.within, b.qTable, b.qKey, b.forUpdate())
+		strings.Join(sel, ", "), b.qTable, sc.within, b.qTable, b.qKey, b.sql.ForUpdate())
 	rows, err := tx.Query(ctx, q, sc.args...)
 	if err != nil {
 		return nil, fmt.Errorf("lock due rows: %w", err)
@@ -898,7 +898,7 @@ func (s *Sweeper) act(ctx context.Context, tx Querier, b *boundRule, target keys
 			return fmt.Errorf("delete from %q: %w", b.Table, err)
 		}
 	case ActionAnonymise:
-		if err := s.anonymiseRows(ctx, tx, b.dialect, b.qTable, b.qKey, b.anonymise, b.keep, target, hashVals, hashCols); err != nil {
+		if err := s.anonymiseRows(ctx, tx, b.sql, b.qTable, b.qKey, b.anonymise, b.keep, target, hashVals, hashCols); err != nil {
 			return fmt.Errorf("anonymise %q: %w", b.Table, err)
 		}
 	}
@@ -1047,7 +1047,7 @@ const relatedChunk = 5000
 
 func (s *Sweeper) handleRelated(ctx context.Context, tx Querier, b *boundRule, rel boundRelated, parents []any, runID string, at time.Time) (int, []AuditRecord, error) {
 	// The foreign key comes along: each record names the row it went with.
-	q := fmt.Sprintf("SELECT %s, %s FROM %s WHERE %s IN ? ORDER BY %s%s", rel.qKey, rel.qFK, rel.qTable, rel.qFK, rel.qKey, b.forUpdate())
+	q := fmt.Sprintf("SELECT %s, %s FROM %s WHERE %s IN ? ORDER BY %s%s", rel.qKey, rel.qFK, rel.qTable, rel.qFK, rel.qKey, b.sql.ForUpdate())
 	keys, fks, err := queryKeyPairs(ctx, tx, q, parents)
 	if err != nil {
 		return 0, nil, fmt.Errorf("related %q: lock rows: %w", rel.Table, err)
@@ -1073,7 +1073,7 @@ func (s *Sweeper) handleRelated(ctx context.Context, tx Querier, b *boundRule, r
 					hashCols = append(hashCols, c)
 				}
 			}
-			err = s.anonymiseRows(ctx, tx, b.dialect, rel.qTable, rel.qKey, rel.anonymise, rel.keep, keysTarget{keys: chunk}, nil, hashCols)
+			err = s.anonymiseRows(ctx, tx, b.sql, rel.qTable, rel.qKey, rel.anonymise, rel.keep, keysTarget{keys: chunk}, nil, hashCols)
 		}
 		if err != nil {
 			return 0, nil, fmt.Errorf("related %q: %s: %w", rel.Table, rel.Action, err)
