@@ -121,27 +121,6 @@ func (s *Sweeper) writeAudit(ctx context.Context, tx Querier, recs []AuditRecord
 	return nil
 }
 
-// lockAndAudit locks the due rows of a batch's range and condition (within,
-// args) and writes their audit records, in one INSERT ... SELECT ... FOR
-// UPDATE, and says how many there were.
-func (s *Sweeper) lockAndAudit(ctx context.Context, tx Querier, b *boundRule, within string, args []any, runID string, at time.Time, detail string) (int, error) {
-	q, a := s.auditSelect(b, within, args, runID, at, detail)
-	n, err := tx.Exec(ctx, q+fmt.Sprintf(" ORDER BY %s.%s%s", b.qTable, b.qKey, b.sql.ForUpdate()), a...)
-	if err != nil {
-		return 0, fmt.Errorf("lock due rows and write their audit records: %w", err)
-	}
-	return int(n), nil
-}
-
-// auditSelect is the INSERT ... SELECT of the audit records of the rows of
-// a batch's range and condition.
-func (s *Sweeper) auditSelect(b *boundRule, within string, args []any, runID string, at time.Time, detail string) (string, []any) {
-	cols := s.auditWriteColumns()
-	q := fmt.Sprintf("INSERT INTO %s (%s) SELECT ?, ?, ?, ?, %s, ?, ? FROM %s WHERE %s",
-		s.quote(s.Config.Sweeper.AuditTable), strings.Join(cols, ", "), b.sql.Text(b.qTable+"."+b.qKey), b.qTable, within)
-	return q, append([]any{runID, at.UTC().Format(auditTime), b.Name, b.Table, string(b.Action), detail}, args...)
-}
-
 // maxAuditID is the id of the newest audit record, 0 when there is none.
 func (s *Sweeper) maxAuditID(ctx context.Context) (int64, error) {
 	var id sql.NullInt64
@@ -150,18 +129,6 @@ func (s *Sweeper) maxAuditID(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("read audit table: %w", err)
 	}
 	return id.Int64, nil
-}
-
-// auditRange writes the audit records of a batch's rows with one INSERT ...
-// SELECT over the batch's range and condition (within, args), before the
-// rows change: the key list does not travel to the database and back. It
-// must write exactly n records, one per locked row.
-func (s *Sweeper) auditRange(ctx context.Context, tx Querier, b *boundRule, within string, args []any, n int, runID string, at time.Time, detail string) error {
-	q, a := s.auditSelect(b, within, args, runID, at, detail)
-	if err := execInRange(ctx, tx, q, n, a...); err != nil {
-		return fmt.Errorf("write audit records: %w", err)
-	}
-	return nil
 }
 
 // AuditRecords reads the audit records of a run, or all of them when runID

@@ -2,6 +2,7 @@ package sweeper
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -85,147 +86,162 @@ func (s *Sweeper) Erase(ctx context.Context, opt EraseOptions) (*EraseResult, er
 		return nil, err
 	}
 	r := rules[0]
-	res := &EraseResult{RunID: newRunID(), Rule: r.Name, Table: r.Table, Action: r.Action, DryRun: opt.DryRun}
-	detail := opt.Detail
-	if detail == "" {
-		detail = "on request"
+	inv := s.newInvocation(time.Time{}, opt.DryRun, opt.Force)
+	inv.onRequest = opt.Detail
+	if inv.onRequest == "" {
+		inv.onRequest = "on request"
 	}
-	log := s.logger().With(zap.String("run_id", res.RunID), zap.Bool("dry_run", opt.DryRun),
-		zap.String("rule", r.Name), zap.String("table", r.Table))
+	res := &EraseResult{RunID: inv.id, Rule: r.Name, Table: r.Table, Action: r.Action, DryRun: opt.DryRun}
+	log := inv.log.With(zap.String("rule", r.Name), zap.String("table", r.Table))
 
-	b, findings := bind(ctx, s.Store, r, s.Config.Sweeper.RedactText)
-	if b == nil {
-		return res, fmt.Errorf("rule %q: %w", r.Name, findingsError(findings))
-	}
-	if err := refuseUnaudited(ctx, s.Store, b); err != nil {
+	// The keys are looked up before anything is locked or created: a
+	// request for rows that are not there, or a dry run, writes nothing.
+	run, err := s.openRun(ctx, inv, r, log, false)
+	if err != nil {
+		if run.boundRule == nil {
+			return res, fmt.Errorf("rule %q: %w", r.Name, err)
+		}
 		return nil, fmt.Errorf("rule %q: %w", r.Name, err)
 	}
-	cond, condArgs := b.eraseCond(s.Config.Sweeper.RedactText)
-
-	// Each key is looked up on its own: a request names a few rows, and the
-	// database's own comparison (collation, numeric keys) decides which row
-	// a key names.
-	seen := map[string]bool{}
-	var eligible []any          // the keys as the database holds them
-	byDBKey := map[string]int{} // keyString of the database's key → index in res.Keys
-	sameRow := map[int]int{}    // a key naming the same row as an earlier one ("05", "5")
-	for _, k := range opt.Keys {
-		if seen[k] {
-			continue
-		}
-		seen[k] = true
-		i := len(res.Keys)
-		res.Keys = append(res.Keys, KeyResult{Key: k})
-		dbKey, reason, err := s.classify(ctx, b, k)
-		if err != nil {
-			return res, err
-		}
-		if reason != "" {
-			res.Keys[i].Reason = reason
-			continue
-		}
-		if first, ok := byDBKey[keyString(dbKey)]; ok {
-			sameRow[i] = first
-			continue
-		}
-		eligible = append(eligible, dbKey)
-		byDBKey[keyString(dbKey)] = i
-	}
-	defer func() {
-		for i, first := range sameRow {
-			res.Keys[i].Erased, res.Keys[i].Reason = res.Keys[first].Erased, res.Keys[first].Reason
-		}
-	}()
-	res.Related = make([]RelatedCount, len(b.related))
-	for i, rel := range b.related {
-		res.Related[i] = RelatedCount{Table: rel.Table, Action: rel.Action}
-	}
-
-	if opt.DryRun || len(eligible) == 0 {
-		for _, idx := range byDBKey {
-			res.Keys[idx].Erased = true
-		}
-		if len(eligible) > 0 {
-			for i, rel := range b.related {
-				n, err := s.relatedOfKeys(ctx, rel, chunks(eligible, b.BatchSize))
-				if err != nil {
-					return res, err
-				}
-				res.Related[i].Rows = n
-			}
-		}
-		return res, nil
-	}
-
-	if err := s.passClock(ctx, time.Time{}, opt.Force, res.RunID, log); err != nil {
-		return nil, err
-	}
-	release, ok, err := s.Store.TryLock(ctx, "rule:"+r.Name)
+	ks, err := run.lookUp(ctx, opt.Keys, res)
 	if err != nil {
 		return res, err
 	}
-	if !ok {
-		return res, fmt.Errorf("rule %q: another sweeper holds this rule's lock; nothing was erased, try again when it is done", r.Name)
+	defer ks.sameRows(res)
+	res.Related = make([]RelatedCount, len(run.related))
+	for i, rel := range run.related {
+		res.Related[i] = RelatedCount{Table: rel.Table, Action: rel.Action}
 	}
-	defer release()
-	if err := s.ensureAudit(ctx); err != nil {
+	if opt.DryRun || len(ks.eligible) == 0 {
+		return res, run.eraseDry(ctx, ks, res)
+	}
+
+	if err := s.passGuard(ctx, inv, log); err != nil {
+		return nil, err
+	}
+	if err := run.begin(ctx); err != nil {
+		if errors.Is(err, errLockHeld) {
+			return res, fmt.Errorf("rule %q: another sweeper holds this rule's lock; nothing was erased, try again when it is done", r.Name)
+		}
 		return res, err
 	}
+	defer run.close()
 	// This run's records come after every record there is now: reading them
 	// back walks the primary key from here, however long the table.
 	startID, err := s.maxAuditID(ctx)
 	if err != nil {
 		return res, err
 	}
-	if b.Files != nil {
-		if err := s.ensureFilesTable(ctx); err != nil {
-			return res, err
-		}
-	}
-	if b.Reminder != nil {
-		// The batch forgets the reminders of deleted rows.
-		if err := s.ensureRemindersTable(ctx); err != nil {
-			return res, err
-		}
-	}
-
-	tz := s.Config.Sweeper.Timezone
-	var batchErr error
-	for _, keys := range chunks(eligible, b.BatchSize) {
-		if s.beforeLock != nil {
-			s.beforeLock(r.Name, keys)
-		}
-		now := s.realNow()
-		br, err := s.batchWithRetry(ctx, b, cond, condArgs, keys, res.RunID, now.UTC(), now.In(tz), log,
-			batchOptions{noReminder: true, detail: detail})
-		if err != nil {
+	batchErr := run.eraseBatches(ctx, ks.eligible, res)
+	if run.Files != nil {
+		if _, err := run.removeFiles(ctx); err != nil && batchErr == nil {
 			batchErr = err
-			break
+		}
+	}
+	if err := run.outcome(ctx, startID, ks, res, batchErr); err != nil {
+		return res, err
+	}
+	log.Info("erase done", zap.String("event", "erase.done"), zap.Int("rows", res.Erased()),
+		zap.Int("refused", len(res.Keys)-res.Erased()))
+	return res, batchErr
+}
+
+// eraseKeys are the requested keys of an erasure and the rows they name.
+type eraseKeys struct {
+	eligible []any          // the keys as the database holds them
+	byDBKey  map[string]int // keyString of the database's key → index in EraseResult.Keys
+	sameRow  map[int]int    // a key naming the same row as an earlier one ("05", "5")
+}
+
+// lookUp looks each requested key up on its own: a request names a few
+// rows, and the database's own comparison (collation, numeric keys)
+// decides which row a key names. Every key gets its entry in res.
+func (run *ruleRun) lookUp(ctx context.Context, keys []string, res *EraseResult) (eraseKeys, error) {
+	ks := eraseKeys{byDBKey: map[string]int{}, sameRow: map[int]int{}}
+	seen := map[string]bool{}
+	for _, k := range keys {
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		i := len(res.Keys)
+		res.Keys = append(res.Keys, KeyResult{Key: k})
+		dbKey, reason, err := run.classify(ctx, k)
+		if err != nil {
+			return ks, err
+		}
+		if reason != "" {
+			res.Keys[i].Reason = reason
+			continue
+		}
+		if first, ok := ks.byDBKey[keyString(dbKey)]; ok {
+			ks.sameRow[i] = first
+			continue
+		}
+		ks.eligible = append(ks.eligible, dbKey)
+		ks.byDBKey[keyString(dbKey)] = i
+	}
+	return ks, nil
+}
+
+// sameRows gives the keys that named a row named before the outcome of
+// that one.
+func (ks eraseKeys) sameRows(res *EraseResult) {
+	for i, first := range ks.sameRow {
+		res.Keys[i].Erased, res.Keys[i].Reason = res.Keys[first].Erased, res.Keys[first].Reason
+	}
+}
+
+// eraseDry says what an erasure would do: every row found is erased, with
+// the related rows that go with it.
+func (run *ruleRun) eraseDry(ctx context.Context, ks eraseKeys, res *EraseResult) error {
+	for _, idx := range ks.byDBKey {
+		res.Keys[idx].Erased = true
+	}
+	if len(ks.eligible) == 0 {
+		return nil
+	}
+	for i, rel := range run.related {
+		n, err := run.s.relatedOfKeys(ctx, rel, chunks(ks.eligible, run.BatchSize))
+		if err != nil {
+			return err
+		}
+		res.Related[i].Rows = n
+	}
+	return nil
+}
+
+// eraseBatches erases the rows in batches of the rule's batch size, by
+// key: the same batch transaction as a sweep's, without the age.
+func (run *ruleRun) eraseBatches(ctx context.Context, eligible []any, res *EraseResult) error {
+	for _, keys := range chunks(eligible, run.BatchSize) {
+		br, err := run.batch(ctx, keys, 0)
+		if err != nil {
+			return err
 		}
 		for i := range res.Related {
 			res.Related[i].Rows += br.related[i]
 		}
 	}
-	if b.Files != nil {
-		if _, err := s.removeFiles(ctx, b, res.RunID, log); err != nil && batchErr == nil {
-			batchErr = err
-		}
-	}
+	return nil
+}
 
-	// The audit records of this run say which rows were erased.
-	f := AuditFilter{RunID: res.RunID, Tables: []string{b.Table}, AfterID: startID}
-	err = s.EachAuditRecord(ctx, f, func(rec AuditRecord) error {
-		if idx, ok := byDBKey[rec.RowKey]; ok && rec.Action == string(b.Action) {
+// outcome reads which rows were erased from the run's audit records, and
+// says of every other row why not. A row that changed between the look-up
+// and the lock (a sweep took it, the shop changed it so that where no
+// longer holds) says so.
+func (run *ruleRun) outcome(ctx context.Context, startID int64, ks eraseKeys, res *EraseResult, batchErr error) error {
+	f := AuditFilter{RunID: res.RunID, Tables: []string{run.Table}, AfterID: startID}
+	err := run.s.EachAuditRecord(ctx, f, func(rec AuditRecord) error {
+		if idx, ok := ks.byDBKey[rec.RowKey]; ok && rec.Action == string(run.Action) {
 			res.Keys[idx].Erased = true
 		}
 		return nil
 	})
 	if err != nil {
-		return res, err
+		return err
 	}
-	// A row that changed between the look-up and the lock (a sweep took it,
-	// the shop changed it so that where no longer holds) says so.
-	for _, idx := range byDBKey {
+	for _, idx := range ks.byDBKey {
 		kr := &res.Keys[idx]
 		if kr.Erased {
 			continue
@@ -234,18 +250,16 @@ func (s *Sweeper) Erase(ctx context.Context, opt EraseOptions) (*EraseResult, er
 			kr.Reason = "not reached: " + batchErr.Error()
 			continue
 		}
-		_, reason, err := s.classify(ctx, b, kr.Key)
+		_, reason, err := run.classify(ctx, kr.Key)
 		if err != nil {
-			return res, err
+			return err
 		}
 		if reason == "" {
 			reason = "changed while it was being erased; try again"
 		}
 		kr.Reason = reason
 	}
-	log.Info("erase done", zap.String("event", "erase.done"), zap.Int("rows", res.Erased()),
-		zap.Int("refused", len(res.Keys)-res.Erased()))
-	return res, batchErr
+	return nil
 }
 
 // eraseCond is the condition a row must meet to be erased on request: the
@@ -266,7 +280,8 @@ func (b *boundRule) eraseCond(redact string) (string, []any) {
 
 // classify looks one requested key up: the row's key as the database holds
 // it, or the reason it cannot be erased.
-func (s *Sweeper) classify(ctx context.Context, b *boundRule, key string) (any, string, error) {
+func (run *ruleRun) classify(ctx context.Context, key string) (any, string, error) {
+	s, b := run.s, run.boundRule
 	v, ok := b.keyValue(key)
 	if !ok {
 		return nil, ReasonNoSuchRow, nil

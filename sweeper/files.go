@@ -53,7 +53,8 @@ func (s *Sweeper) queueFiles(ctx context.Context, tx Querier, rule string, rows 
 // record. A path outside the root is refused and its record dropped, so it
 // is logged once, not every night; any other failure keeps the record for
 // the next run.
-func (s *Sweeper) removeFiles(ctx context.Context, b *boundRule, runID string, log *zap.Logger) (int, error) {
+func (run *ruleRun) removeFiles(ctx context.Context) (int, error) {
+	s, b, log := run.s, run.boundRule, run.log
 	if b.Files == nil || s.Files == nil {
 		return 0, nil
 	}
@@ -82,7 +83,7 @@ func (s *Sweeper) removeFiles(ctx context.Context, b *boundRule, runID string, l
 			if _, err := tx.Exec(ctx, fmt.Sprintf("DELETE FROM %s WHERE rule = ? AND row_key = ?", qt), b.Name, p.RowKey); err != nil {
 				return err
 			}
-			return s.writeAudit(ctx, tx, []AuditRecord{{RunID: runID, At: s.realNow().UTC(), Rule: b.Name, Table: b.Table,
+			return s.writeAudit(ctx, tx, []AuditRecord{{RunID: run.inv.id, At: s.realNow().UTC(), Rule: b.Name, Table: b.Table,
 				RowKey: p.RowKey, Action: AuditFile, Detail: detail}})
 		})
 		if err != nil {

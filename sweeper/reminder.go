@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"go.uber.org/zap"
 )
 
 // remindersTable is the sweeper's own record of the reminders it sent: the
@@ -150,12 +148,12 @@ func (s *Sweeper) reminderStatus(b *boundRule, age, email any, rec *reminderReco
 // reminderGate keeps, of the rows a batch locked, those the reminder rule
 // lets go: reminded for their current age value at least `before` ago, or
 // without an address (those are marked for a no-address audit record).
-func (s *Sweeper) reminderGate(ctx context.Context, tx Querier, b *boundRule, rows []lockedRow, asOf time.Time) ([]lockedRow, map[string]bool, error) {
+func (run *ruleRun) reminderGate(ctx context.Context, tx Querier, rows []lockedRow) ([]lockedRow, map[string]bool, error) {
 	keys := make([]any, len(rows))
 	for i, r := range rows {
 		keys[i] = r.key
 	}
-	recs, err := s.reminderRecords(ctx, tx, b.Name, keys)
+	recs, err := run.s.reminderRecords(ctx, tx, run.Name, keys)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -166,7 +164,7 @@ func (s *Sweeper) reminderGate(ctx context.Context, tx Querier, b *boundRule, ro
 		if v, ok := recs[keyString(r.key)]; ok {
 			rec = &v
 		}
-		if s.reminderStatus(b, r.age, r.email, rec, asOf) != statusDeletable {
+		if run.s.reminderStatus(run.boundRule, r.age, r.email, rec, run.inv.asOf) != statusDeletable {
 			continue
 		}
 		if noAddress(r.email) {
@@ -325,178 +323,4 @@ func (s *Sweeper) relatedOfKeys(ctx context.Context, rel boundRelated, batches [
 		total += n
 	}
 	return total, nil
-}
-
-// maxMailFailures is how many reminders in a row may fail before a rule
-// stops sending for the run: against a mail server that is down or hangs,
-// every further mail would cost mail.timeout, hours over a backlog, and
-// fail all the same.
-const maxMailFailures = 3
-
-// reminderRun is what sendReminders did.
-type reminderRun struct {
-	sent, failed int
-	// notSent is the reminders due that were not tried once sending had
-	// stopped after maxMailFailures failures in a row.
-	notSent int
-}
-
-// err is the rule's error for reminders that did not go out, nil when all did.
-func (r reminderRun) err() error {
-	switch {
-	case r.notSent == 1:
-		return fmt.Errorf("%d reminders could not be sent, and after %d failures in a row 1 more was not tried; "+
-			"their rows are kept and the mails go on the next run", r.failed, maxMailFailures)
-	case r.notSent > 0:
-		return fmt.Errorf("%d reminders could not be sent, and after %d failures in a row %d more were not tried; "+
-			"their rows are kept and the mails go on the next run", r.failed, maxMailFailures, r.notSent)
-	case r.failed == 1:
-		return errors.New("1 reminder could not be sent; its row is kept and the mail retried on the next run")
-	case r.failed > 0:
-		return fmt.Errorf("%d reminders could not be sent; their rows are kept and the mails retried on the next run", r.failed)
-	}
-	return nil
-}
-
-// sendReminders mails every row in the reminder window that has no valid
-// reminder for its current age value. Each send is claimed first in the
-// sweeper's table, so two sweepers never mail the same row in one cycle. A
-// failed or stopped send removes the claim: the row is kept and the mail
-// sent on the next run. After maxMailFailures failures in a row the rest
-// are only counted.
-func (s *Sweeper) sendReminders(ctx context.Context, b *boundRule, asOf time.Time, runID string,
-	now func() time.Time, log *zap.Logger) (run reminderRun, err error) {
-	if s.Mailer == nil {
-		return run, errors.New("rule has a reminder but no mailer is configured: add a [mail] table")
-	}
-	tmpl, err := s.template(b.Rule)
-	if err != nil {
-		return run, err
-	}
-	tz := s.Config.Sweeper.Timezone
-	qt := s.quote(remindersTable)
-	streak := 0
-	var lastKey string
-	var lastErr error
-	err = s.window(ctx, b, asOf, true, func(rows []windowRow, recs map[string]reminderRecord) error {
-		for _, r := range rows {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			key := keyString(r.key)
-			var rec *reminderRecord
-			if v, ok := recs[key]; ok {
-				rec = &v
-			}
-			if s.reminderStatus(b, r.age, r.email, rec, asOf) != statusNeedsReminder {
-				continue
-			}
-			av, ageT, ok := b.ageValue(r.age)
-			if !ok {
-				continue
-			}
-			if streak >= maxMailFailures {
-				run.notSent++
-				continue
-			}
-			// The claim and the send are dated by the run's as-of clock, as
-			// the window is: the deletion waits `before` from the day the
-			// mail announces it from. The audit record has the real time.
-			at := now().UTC()
-			claimed, err := s.claim(ctx, s.Store, qt, b.Name, key, av, runID, at, rec)
-			if err != nil {
-				return err
-			}
-			if !claimed {
-				continue
-			}
-			deleteOn := b.OlderThan.After(ageT.In(tz))
-			if d := b.Reminder.Before.After(at.In(tz)); d.After(deleteOn) {
-				deleteOn = d
-			}
-			row := map[string]any{}
-			for i, c := range b.reminderCols {
-				row[c] = normKey(r.values[i])
-			}
-			subject, body, err := tmpl.Render(ReminderData{DeleteOn: deleteOn.In(tz), Rule: b.Name, Row: row})
-			if err == nil {
-				err = s.Mailer.Send(ctx, Message{To: strings.TrimSpace(stringValue(r.email)), Subject: subject, Body: body})
-			}
-			if err != nil {
-				if rerr := s.releaseClaim(ctx, qt, b.Name, key, runID); rerr != nil {
-					return rerr
-				}
-				if ctx.Err() != nil {
-					return ctx.Err()
-				}
-				run.failed++
-				streak++
-				lastKey, lastErr = key, err
-				if streak < maxMailFailures {
-					log.Error("reminder not sent", zap.String("event", "reminder.error"), zap.String("row_key", key), zap.Error(err))
-				}
-				continue
-			}
-			streak = 0
-			err = s.Store.Tx(ctx, func(tx Querier) error {
-				if _, err := tx.Exec(ctx, fmt.Sprintf("UPDATE %s SET state = ?, sent_at = ? WHERE rule = ? AND row_key = ? AND run_id = ?", qt),
-					stateSent, at.Format(auditTime), b.Name, key, runID); err != nil {
-					return err
-				}
-				return s.writeAudit(ctx, tx, []AuditRecord{{RunID: runID, At: s.realNow(), Rule: b.Name, Table: b.Table, RowKey: key,
-					Action: AuditRemind, Detail: "deletion from " + deleteOn.In(tz).Format(time.RFC3339)}})
-			})
-			if err != nil {
-				return fmt.Errorf("record sent reminder: %w", err)
-			}
-			run.sent++
-			log.Info("reminder sent", zap.String("event", "reminder.sent"), zap.String("row_key", key),
-				zap.Time("delete_on", deleteOn))
-		}
-		return nil
-	})
-	if streak >= maxMailFailures {
-		// One line for the stop, with what it left: not one per row.
-		log.Error(fmt.Sprintf("reminders stopped after %d failures in a row; the rest wait for the next run", maxMailFailures),
-			zap.String("event", "reminder.error"), zap.String("row_key", lastKey), zap.Int("failed", run.failed),
-			zap.Int("not_sent", run.notSent), zap.Error(lastErr))
-	}
-	return run, err
-}
-
-// releaseClaim drops this run's claim on a reminder it did not send, also
-// when the run is being stopped: left behind, the claim would hold the
-// reminder back for staleClaim.
-func (s *Sweeper) releaseClaim(ctx context.Context, qt, rule, key, runID string) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	if _, err := s.Store.Exec(ctx, fmt.Sprintf("DELETE FROM %s WHERE rule = ? AND row_key = ? AND run_id = ?", qt),
-		rule, key, runID); err != nil {
-		return fmt.Errorf("release reminder claim: %w", scrub(err))
-	}
-	return nil
-}
-
-// claim marks a row's reminder as being sent by this run. It fails when
-// another run changed the record since it was read.
-func (s *Sweeper) claim(ctx context.Context, db Querier, qt, rule, key, ageValue, runID string, at time.Time, rec *reminderRecord) (bool, error) {
-	if rec == nil {
-		_, err := db.Exec(ctx, fmt.Sprintf("INSERT INTO %s (rule, row_key, age_value, state, run_id, claimed_at) VALUES (?, ?, ?, ?, ?, ?)", qt),
-			rule, key, ageValue, stateSending, runID, at.Format(auditTime))
-		if err != nil {
-			// Another sweeper inserted it first; it sends the mail.
-			if n, cerr := queryCount(ctx, db, fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE rule = ? AND row_key = ?", qt), rule, key); cerr == nil && n > 0 {
-				return false, nil
-			}
-			return false, fmt.Errorf("claim reminder: %w", err)
-		}
-		return true, nil
-	}
-	n, err := db.Exec(ctx, fmt.Sprintf(`UPDATE %s SET age_value = ?, state = ?, run_id = ?, claimed_at = ?, sent_at = NULL
-		WHERE rule = ? AND row_key = ? AND age_value = ? AND state = ? AND run_id = ?`, qt),
-		ageValue, stateSending, runID, at.Format(auditTime), rule, key, rec.AgeValue, rec.State, rec.RunID)
-	if err != nil {
-		return false, fmt.Errorf("claim reminder: %w", err)
-	}
-	return n == 1, nil
 }

@@ -1,0 +1,549 @@
+package sweeper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.uber.org/zap"
+)
+
+// A batch is one transaction of a run: it locks the rows of its keys that
+// are still due, keeps those the reminder rule lets go, handles their
+// related rows, then the rows themselves, and writes an audit record of
+// each, so that no change is ever without its record (SPEC §3.10).
+
+type batchResult struct {
+	rows    int
+	related []int
+	held    int // locked rows the reminder held back
+}
+
+// batchOptions are what a run's batches do beyond a sweep's.
+type batchOptions struct {
+	noReminder bool   // skip the reminder gate: a request is not announced
+	detail     string // appended to the detail of every audit record
+	// byRange takes the batch as the due rows from the first to the last of
+	// the keys (a sweep's keyset walk) rather than as exactly those keys
+	// (an erasure's list). One range read is much cheaper than a thousand
+	// key look-ups, on every statement of the batch.
+	byRange bool
+}
+
+// maxAttempts bounds retries of a batch after lock-wait timeouts and
+// deadlocks; after that the rule fails and the next run tries again.
+const maxAttempts = 3
+
+// errRangeMoved is a statement over a batch's key range that touched
+// other rows than the batch locked: a row in the range became due after
+// the locking read. The batch rolls back and is tried again.
+var errRangeMoved = errors.New("rows in the batch's key range changed after they were locked")
+
+func (s *Sweeper) retryable(err error) bool {
+	return errors.Is(err, errRangeMoved) || s.Store.Retryable(err)
+}
+
+// batch runs one batch of keys in a transaction of its own, tried again
+// after a lock-wait timeout, a deadlock or a range that moved. max, when
+// not zero, is the most rows it may take: rows of a range that became due
+// after its keys were read must not carry a run past max_rows_per_run.
+func (run *ruleRun) batch(ctx context.Context, keys []any, max int) (batchResult, error) {
+	s := run.s
+	if s.beforeLock != nil {
+		s.beforeLock(run.Name, keys)
+	}
+	at := s.realNow().UTC()
+	var err error
+	attempt := 1
+	for ; attempt <= maxAttempts; attempt++ {
+		var res batchResult
+		err = s.Store.Tx(ctx, func(tx Querier) error {
+			var err error
+			res, err = run.batchTx(ctx, tx, keys, at, max)
+			return err
+		})
+		if err == nil {
+			return res, nil
+		}
+		if !s.retryable(err) || ctx.Err() != nil || attempt == maxAttempts {
+			break
+		}
+		run.log.Warn("batch rolled back, retrying", zap.String("event", "rule.retry"), zap.Int("attempt", attempt), zap.Error(scrub(err)))
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Duration(attempt) * 200 * time.Millisecond):
+		}
+	}
+	if s.retryable(err) {
+		return batchResult{}, fmt.Errorf("batch on %q rolled back after %d attempts: %w", run.Table, min(attempt, maxAttempts), scrub(err))
+	}
+	return batchResult{}, fmt.Errorf("batch on %q rolled back: %w", run.Table, scrub(err))
+}
+
+// batchScope is the rows a batch works on: within (with its args) selects
+// them, by key list or by key range, and always with the run's condition.
+type batchScope struct {
+	within string
+	args   []any
+	// wholeRange: every statement may use within instead of the key list.
+	// That holds when no reminder holds rows back and the condition reads
+	// only the row itself. Then a statement over the range and the condition
+	// touches the locked rows and, should a row of the range have become due
+	// since, more: the exact count checks roll that back. A condition with a
+	// subquery or a stored function could also turn a locked row not due
+	// through another table, and with one row turning each way the counts
+	// still agree; those rules go by key.
+	wholeRange bool
+}
+
+func (run *ruleRun) scope(keys []any) batchScope {
+	sc := batchScope{within: fmt.Sprintf("%s.%s IN ?", run.qTable, run.qKey), args: []any{keys}}
+	if run.opt.byRange {
+		sc.within = fmt.Sprintf("%s.%s >= ? AND %s.%s <= ?", run.qTable, run.qKey, run.qTable, run.qKey)
+		sc.args = []any{keys[0], keys[len(keys)-1]}
+	}
+	sc.within += " AND " + run.cond
+	sc.args = append(sc.args, run.args...)
+	sc.wholeRange = run.opt.byRange && run.Reminder == nil && !run.readsOther
+	return sc
+}
+
+// batchTx is one attempt of a batch in its transaction tx; at dates its
+// audit records.
+func (run *ruleRun) batchTx(ctx context.Context, tx Querier, keys []any, at time.Time, max int) (batchResult, error) {
+	res := batchResult{related: make([]int, len(run.related))}
+	sc := run.scope(keys)
+	if sc.wholeRange && max == 0 && run.opt.detail == "" && run.integerKey() && len(run.related) == 0 &&
+		run.Files == nil && len(hashed(run.anonymise)) == 0 {
+		// Nothing but the rows themselves and their records: the locking
+		// read is the audit INSERT's own SELECT.
+		n, err := run.lockAndAudit(ctx, tx, sc, at)
+		if err != nil || n == 0 {
+			return res, err
+		}
+		if run.s.afterLock != nil {
+			run.s.afterLock(run.Name)
+		}
+		res.rows = n
+		return res, run.act(ctx, tx, keysTarget{where: sc.within, args: sc.args, n: n}, nil)
+	}
+	locked, err := run.lockRows(ctx, tx, sc)
+	if err != nil {
+		return res, err
+	}
+	if max > 0 && run.opt.byRange && len(locked) > max {
+		// The rest stay locked until the commit, untouched.
+		locked = locked[:max]
+		sc.args[1] = locked[len(locked)-1].key
+	}
+	if run.s.afterLock != nil {
+		run.s.afterLock(run.Name)
+	}
+	var noAddress map[string]bool
+	if run.Reminder != nil && !run.opt.noReminder {
+		n := len(locked)
+		locked, noAddress, err = run.reminderGate(ctx, tx, locked)
+		if err != nil {
+			return res, err
+		}
+		res.held = n - len(locked)
+	}
+	if len(locked) == 0 {
+		return res, nil
+	}
+	if err := run.change(ctx, tx, sc, locked, noAddress, at, res.related); err != nil {
+		return res, err
+	}
+	res.rows = len(locked)
+	return res, nil
+}
+
+// change handles the locked rows of a batch: their related rows (counted
+// into related), the rows themselves, their files and reminders, and the
+// audit record of each. noAddress marks the rows deleted without a
+// reminder for want of an address.
+func (run *ruleRun) change(ctx context.Context, tx Querier, sc batchScope, locked []lockedRow, noAddress map[string]bool,
+	at time.Time, related []int) error {
+	keys := make([]any, len(locked))
+	hashVals := make([][]any, len(locked))
+	for i, r := range locked {
+		keys[i], hashVals[i] = r.key, r.hash
+	}
+	var audit []AuditRecord
+	for i, rel := range run.related {
+		n, recs, err := run.relatedRows(ctx, tx, rel, keys, at)
+		if err != nil {
+			return err
+		}
+		related[i] = n
+		audit = append(audit, recs...)
+	}
+	// The rows' own records come from the rows themselves, before they
+	// change, when their keys read as text the same way in SQL as here.
+	auditInSQL := sc.wholeRange && run.opt.detail == "" && run.integerKey()
+	if auditInSQL {
+		if err := run.auditRange(ctx, tx, sc, len(locked), at); err != nil {
+			return err
+		}
+	}
+	target := keysTarget{keys: keys}
+	if sc.wholeRange {
+		target = keysTarget{keys: keys, where: sc.within, args: sc.args, n: len(keys)}
+	}
+	if err := run.act(ctx, tx, target, hashVals); err != nil {
+		return err
+	}
+	if run.Files != nil {
+		if err := run.s.queueFiles(ctx, tx, run.Name, locked, at); err != nil {
+			return err
+		}
+	}
+	if run.Reminder != nil {
+		if err := run.s.forgetReminders(ctx, tx, run.Name, keys); err != nil {
+			return err
+		}
+	}
+	if !auditInSQL {
+		audit = append(audit, run.ownRecords(keys, noAddress, at)...)
+	}
+	if run.opt.detail != "" {
+		for i := range audit {
+			audit[i].Detail = strings.TrimPrefix(audit[i].Detail+"; "+run.opt.detail, "; ")
+		}
+	}
+	return run.s.writeAudit(ctx, tx, audit)
+}
+
+// ownRecords are the audit records of the rule's own rows of a batch.
+func (run *ruleRun) ownRecords(keys []any, noAddress map[string]bool, at time.Time) []AuditRecord {
+	var out []AuditRecord
+	for _, k := range keys {
+		ks := keyString(k)
+		if noAddress[ks] {
+			out = append(out, AuditRecord{RunID: run.inv.id, At: at, Rule: run.Name, Table: run.Table,
+				RowKey: ks, Action: AuditNoAddress, Detail: "deleted without a reminder: no address"})
+		}
+		out = append(out, AuditRecord{RunID: run.inv.id, At: at, Rule: run.Name, Table: run.Table,
+			RowKey: ks, Action: string(run.Action), Detail: run.actionDetail()})
+	}
+	return out
+}
+
+// actionDetail is the detail of the record of a row the rule acted on:
+// the columns an anonymise overwrote.
+func (b *boundRule) actionDetail() string {
+	if b.Action == ActionAnonymise {
+		return columnNames(b.anonymise)
+	}
+	return ""
+}
+
+// lockedRow is a row the batch's locking read found still due, with what
+// the reminder gate, the hash strategy and file removal need of it.
+type lockedRow struct {
+	key   any
+	age   any
+	email any
+	file  any
+	hash  []any
+}
+
+// lockRows is the locking read of a batch: the rows of its scope, with what
+// the reminder gate, the hash strategy and file removal need of them.
+func (run *ruleRun) lockRows(ctx context.Context, tx Querier, sc batchScope) ([]lockedRow, error) {
+	sel := []string{run.qTable + "." + run.qKey}
+	if run.Reminder != nil {
+		sel = append(sel, run.ageExpr, run.qTable+"."+run.qEmail)
+	}
+	if run.Files != nil {
+		sel = append(sel, run.qTable+"."+run.qFile)
+	}
+	for _, c := range hashed(run.anonymise) {
+		sel = append(sel, run.qTable+"."+c.q)
+	}
+	q := fmt.Sprintf("SELECT %s FROM %s WHERE %s ORDER BY %s.%s%s",
+		strings.Join(sel, ", "), run.qTable, sc.within, run.qTable, run.qKey, run.sql.ForUpdate())
+	rows, err := tx.Query(ctx, q, sc.args...)
+	if err != nil {
+		return nil, fmt.Errorf("lock due rows: %w", err)
+	}
+	defer rows.Close()
+	var locked []lockedRow
+	for rows.Next() {
+		dst, err := scanValues(rows, len(sel))
+		if err != nil {
+			return nil, fmt.Errorf("lock due rows: %w", err)
+		}
+		lr := lockedRow{key: normKey(dst[0])}
+		i := 1
+		if run.Reminder != nil {
+			lr.age, lr.email = dst[1], dst[2]
+			i = 3
+		}
+		if run.Files != nil {
+			lr.file = dst[i]
+			i++
+		}
+		lr.hash = dst[i:]
+		locked = append(locked, lr)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("lock due rows: %w", err)
+	}
+	return locked, nil
+}
+
+// lockAndAudit locks the due rows of a batch's scope and writes their
+// audit records, in one INSERT ... SELECT ... FOR UPDATE, and says how
+// many there were.
+func (run *ruleRun) lockAndAudit(ctx context.Context, tx Querier, sc batchScope, at time.Time) (int, error) {
+	q, a := run.auditSelect(sc, at)
+	n, err := tx.Exec(ctx, q+fmt.Sprintf(" ORDER BY %s.%s%s", run.qTable, run.qKey, run.sql.ForUpdate()), a...)
+	if err != nil {
+		return 0, fmt.Errorf("lock due rows and write their audit records: %w", err)
+	}
+	return int(n), nil
+}
+
+// auditRange writes the audit records of a batch's rows with one INSERT
+// ... SELECT over the batch's scope, before the rows change: the key list
+// does not travel to the database and back. It must write exactly n
+// records, one per locked row.
+func (run *ruleRun) auditRange(ctx context.Context, tx Querier, sc batchScope, n int, at time.Time) error {
+	q, a := run.auditSelect(sc, at)
+	if err := execInRange(ctx, tx, q, n, a...); err != nil {
+		return fmt.Errorf("write audit records: %w", err)
+	}
+	return nil
+}
+
+// auditSelect is the INSERT ... SELECT of the audit records of the rows of
+// a batch's scope.
+func (run *ruleRun) auditSelect(sc batchScope, at time.Time) (string, []any) {
+	s := run.s
+	q := fmt.Sprintf("INSERT INTO %s (%s) SELECT ?, ?, ?, ?, %s, ?, ? FROM %s WHERE %s",
+		s.quote(s.Config.Sweeper.AuditTable), strings.Join(s.auditWriteColumns(), ", "), run.sql.Text(run.qTable+"."+run.qKey),
+		run.qTable, sc.within)
+	return q, append([]any{run.inv.id, at.UTC().Format(auditTime), run.Name, run.Table, string(run.Action), run.actionDetail()}, sc.args...)
+}
+
+// act deletes or anonymises the batch's rows.
+func (run *ruleRun) act(ctx context.Context, tx Querier, target keysTarget, hashVals [][]any) error {
+	switch run.Action {
+	case ActionDelete:
+		q, a := target.clause(fmt.Sprintf("DELETE FROM %s WHERE", run.qTable), run.qKey)
+		if err := target.exec(ctx, tx, q, a...); err != nil {
+			return fmt.Errorf("delete from %q: %w", run.Table, err)
+		}
+	case ActionAnonymise:
+		t := anonTable{qTable: run.qTable, qKey: run.qKey, cols: run.anonymise, keep: run.keep}
+		if err := run.anonymiseRows(ctx, tx, t, target, hashVals); err != nil {
+			return fmt.Errorf("anonymise %q: %w", run.Table, err)
+		}
+	}
+	return nil
+}
+
+var errCountChanged = errors.New("row count changed under the lock")
+
+// execChecked runs a statement that must touch exactly want rows: anything
+// else means the rows changed under the lock, and the batch rolls back.
+func execChecked(ctx context.Context, tx Querier, q string, want int, args ...any) error {
+	n, err := tx.Exec(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	if int(n) != want {
+		return fmt.Errorf("%w: touched %d rows where %d were locked; rolled back", errCountChanged, n, want)
+	}
+	return nil
+}
+
+// execInRange is execChecked for a statement over a batch's range, where
+// another count means a row of the range became due after the lock: the
+// batch is worth another try.
+func execInRange(ctx context.Context, tx Querier, q string, want int, args ...any) error {
+	err := execChecked(ctx, tx, q, want, args...)
+	if errors.Is(err, errCountChanged) {
+		return fmt.Errorf("%w: %w", errRangeMoved, err)
+	}
+	return err
+}
+
+// keysTarget is the rows a batch statement acts on: the locked keys, or,
+// when where is set, the batch's range and condition that locked n rows.
+type keysTarget struct {
+	keys  []any
+	where string
+	args  []any
+	n     int
+}
+
+// clause completes head ("DELETE FROM t WHERE") with the target's rows.
+func (t keysTarget) clause(head, qKey string) (string, []any) {
+	if t.where != "" {
+		return head + " " + t.where, t.args
+	}
+	return fmt.Sprintf("%s %s IN ?", head, qKey), []any{t.keys}
+}
+
+// exec runs q, which must touch exactly the target's rows.
+func (t keysTarget) exec(ctx context.Context, tx Querier, q string, args ...any) error {
+	if t.where == "" {
+		return execChecked(ctx, tx, q, len(t.keys), args...)
+	}
+	return execInRange(ctx, tx, q, t.n, args...)
+}
+
+// anonTable is a table whose columns an anonymise action overwrites: the
+// rule's own or a related one.
+type anonTable struct {
+	qTable, qKey string
+	cols         []boundColumn
+	keep         []string // see boundRule.keep
+}
+
+// anonymiseRows overwrites the target's columns: all in one UPDATE, then
+// the hashed ones row by row. hashVals are the values to hash, as the
+// locking read found them; nil reads them first.
+func (run *ruleRun) anonymiseRows(ctx context.Context, tx Querier, t anonTable, target keysTarget, hashVals [][]any) error {
+	keys := target.keys
+	set, setArgs := setClause(run.sql, t.cols, t.qKey, run.s.Config.Sweeper.RedactText)
+	assigned := make([]string, len(t.cols))
+	for i, c := range t.cols {
+		assigned[i] = c.q
+	}
+	keepSet := keepClause(t.keep, assigned...)
+	if set != "" {
+		set += keepSet
+		q, a := target.clause(fmt.Sprintf("UPDATE %s SET %s WHERE", t.qTable, set), t.qKey)
+		// The connection counts matched rows, not changed ones (MySQL's
+		// CLIENT_FOUND_ROWS), so the count must equal the rows locked.
+		if err := target.exec(ctx, tx, q, append(setArgs, a...)...); err != nil {
+			return err
+		}
+	}
+	hashCols := hashed(t.cols)
+	if len(hashCols) == 0 {
+		return nil
+	}
+	if len(hashVals) == 0 {
+		// Related rows: read the values to hash under the batch's lock.
+		var err error
+		hashVals, err = readValues(ctx, tx, t.qTable, t.qKey, hashCols, keys)
+		if err != nil {
+			return err
+		}
+	}
+	key := []byte(run.s.Config.Sweeper.HashKey)
+	for i, k := range keys {
+		var parts []string
+		var args []any
+		for j, c := range hashCols {
+			v := hashVals[i][j]
+			if v == nil {
+				continue
+			}
+			sv := fmt.Sprint(normKey(v))
+			if strings.HasPrefix(sv, hashPrefix) {
+				continue
+			}
+			parts = append(parts, c.q+" = ?")
+			args = append(args, hashValue(key, sv, c.length))
+		}
+		if len(parts) == 0 {
+			continue
+		}
+		q := fmt.Sprintf("UPDATE %s SET %s%s WHERE %s = ?", t.qTable, strings.Join(parts, ", "), keepSet, t.qKey)
+		if _, err := tx.Exec(ctx, q, append(args, k)...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// hashed are the columns of cols with the hash strategy.
+func hashed(cols []boundColumn) []boundColumn {
+	var out []boundColumn
+	for _, c := range cols {
+		if c.Strategy == StrategyHash {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func readValues(ctx context.Context, tx Querier, qTable, qKey string, cols []boundColumn, keys []any) ([][]any, error) {
+	sel := make([]string, len(cols))
+	for i, c := range cols {
+		sel[i] = c.q
+	}
+	q := fmt.Sprintf("SELECT %s, %s FROM %s WHERE %s IN ?", qKey, strings.Join(sel, ", "), qTable, qKey)
+	rows, err := tx.Query(ctx, q, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byKey := map[string][]any{}
+	for rows.Next() {
+		dst, err := scanValues(rows, 1+len(cols))
+		if err != nil {
+			return nil, err
+		}
+		byKey[keyString(normKey(dst[0]))] = dst[1:]
+	}
+	out := make([][]any, len(keys))
+	for i, k := range keys {
+		out[i] = byKey[keyString(k)]
+		if out[i] == nil {
+			out[i] = make([]any, len(cols))
+		}
+	}
+	return out, rows.Err()
+}
+
+// relatedChunk bounds the bound parameters of one statement on a related
+// table: one parent can have many children.
+const relatedChunk = 5000
+
+// relatedRows locks, and deletes, detaches or anonymises, the rows of a
+// related table that go with parents, and returns how many and their
+// audit records.
+func (run *ruleRun) relatedRows(ctx context.Context, tx Querier, rel boundRelated, parents []any, at time.Time) (int, []AuditRecord, error) {
+	// The foreign key comes along: each record names the row it went with.
+	q := fmt.Sprintf("SELECT %s, %s FROM %s WHERE %s IN ? ORDER BY %s%s", rel.qKey, rel.qFK, rel.qTable, rel.qFK, rel.qKey, run.sql.ForUpdate())
+	keys, fks, err := queryKeyPairs(ctx, tx, q, parents)
+	if err != nil {
+		return 0, nil, fmt.Errorf("related %q: lock rows: %w", rel.Table, err)
+	}
+	if len(keys) == 0 {
+		return 0, nil, nil
+	}
+	detail := ""
+	for start := 0; start < len(keys); start += relatedChunk {
+		chunk := keys[start:min(start+relatedChunk, len(keys))]
+		switch rel.Action {
+		case ActionDelete:
+			err = execChecked(ctx, tx, fmt.Sprintf("DELETE FROM %s WHERE %s IN ?", rel.qTable, rel.qKey), len(chunk), chunk)
+		case ActionDetach:
+			detail = rel.ForeignKey
+			err = execChecked(ctx, tx, fmt.Sprintf("UPDATE %s SET %s = NULL%s WHERE %s IN ?", rel.qTable, rel.qFK, keepClause(rel.keep, rel.qFK), rel.qKey),
+				len(chunk), chunk)
+		case ActionAnonymise:
+			detail = columnNames(rel.anonymise)
+			t := anonTable{qTable: rel.qTable, qKey: rel.qKey, cols: rel.anonymise, keep: rel.keep}
+			err = run.anonymiseRows(ctx, tx, t, keysTarget{keys: chunk}, nil)
+		}
+		if err != nil {
+			return 0, nil, fmt.Errorf("related %q: %s: %w", rel.Table, rel.Action, err)
+		}
+	}
+	recs := make([]AuditRecord, len(keys))
+	for i, k := range keys {
+		recs[i] = AuditRecord{RunID: run.inv.id, At: at, Rule: run.Name, Table: rel.Table, RowKey: keyString(k),
+			Action: string(rel.Action), Detail: detail, ParentKey: keyString(fks[i])}
+	}
+	return len(keys), recs, nil
+}
