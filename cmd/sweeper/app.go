@@ -249,31 +249,50 @@ func (e *environment) openFailed(err error) error {
 	return &exitError{code: exitFailed, err: err}
 }
 
-// newSweeper opens everything a command needs and wires the sweeper. The
-// mailer is built only when the config has a [mail] table; a rule with a
-// reminder then fails on its own, loudly, instead of every command.
+// wireSweeper is the one place the engine is wired to its connectors, for
+// every command and the daemon: the config, the logger, the file remover,
+// and the mailer when the config has a [mail] table (a rule with a
+// reminder then fails on its own, loudly, instead of every command). The
+// database and its replicas are attached once they answer (attach).
+func wireSweeper(cfg *sweeper.Config, log *zap.Logger) (*sweeper.Sweeper, error) {
+	s := &sweeper.Sweeper{Config: cfg, Log: log, Files: files.Remover{}}
+	if cfg.Mail.Host == "" {
+		return s, nil
+	}
+	m, err := mail.New(cfg.Mail)
+	if err != nil {
+		return s, &exitError{code: exitInvalid, err: fmt.Errorf("mail: %w", err)}
+	}
+	s.Mailer = m
+	return s, nil
+}
+
+// attach attaches the open database, and the replicas when there are
+// any, to a wired sweeper.
+func attach(s *sweeper.Sweeper, store *database.DB, replicas *database.Replicas) {
+	s.Store = store
+	if replicas != nil {
+		s.Replicas = replicas
+	}
+}
+
+// newSweeper opens everything a command needs and wires the sweeper.
 func (e *environment) newSweeper(ctx context.Context) (*sweeper.Sweeper, func(), error) {
 	cfg, log, db, err := e.open(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	s := &sweeper.Sweeper{Config: cfg, Store: db, Log: log, Files: files.Remover{}}
-	if cfg.Mail.Host != "" {
-		m, err := mail.New(cfg.Mail)
-		if err != nil {
-			db.Close()
-			return nil, nil, &exitError{code: exitInvalid, err: fmt.Errorf("mail: %w", err)}
-		}
-		s.Mailer = m
+	s, err := wireSweeper(cfg, log)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
 	}
 	replicas, err := database.OpenReplicas(ctx, cfg.Database.Driver, cfg.Database.Replicas)
 	if err != nil {
 		db.Close()
 		return nil, nil, e.openFailed(err)
 	}
-	if replicas != nil {
-		s.Replicas = replicas
-	}
+	attach(s, db, replicas)
 	return s, func() { replicas.Close(); db.Close(); log.Sync() }, nil
 }
 

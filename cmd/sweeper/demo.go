@@ -54,7 +54,11 @@ func (e *environment) demo(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	s := &sweeper.Sweeper{Config: cfg, Store: db, Log: log}
+	s, err := wireSweeper(cfg, log)
+	if err != nil {
+		return err
+	}
+	attach(s, db, nil)
 	p, err := s.Plan(ctx, sweeper.PlanOptions{})
 	if err != nil {
 		return fmt.Errorf("demo: plan: %w", err)

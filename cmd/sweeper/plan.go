@@ -39,82 +39,125 @@ markdown; html always has 12 months).
 var planFormats = []string{"text", "json", "csv", "markdown", "html"}
 
 func (e *environment) plan(ctx context.Context, args []string) error {
-	fs := e.flagSet("plan", planUsage)
-	var rules stringList
-	fs.Var(&rules, "rule", "rule to plan (repeatable; default: every enabled rule)")
-	asOf := fs.String("as-of", "", asOfHelp)
-	format := fs.String("format", "", strings.Join(planFormats, ", ")+" (default: from -o's extension, else text)")
-	forecast := fs.String("forecast", "", "add the rows becoming due per month for this many months: 12m, 6m, 1y")
-	out := fs.String("o", "", "write the report to this file instead of standard output")
-	verbose := fs.Bool("v", false, "show the SQL each rule runs (text and markdown)")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if *format == "" {
-		f, err := formatFromFile(*out)
-		if err != nil {
-			return err
-		}
-		*format = f
-	}
-	if !slices.Contains(planFormats, *format) {
-		return usageErrorf("plan: --format %q is not one of %s", *format, strings.Join(planFormats, ", "))
-	}
-	months, err := parseForecast(*forecast)
+	pf, err := e.planFlags(args)
 	if err != nil {
 		return err
-	}
-	if months == 0 && *format == "html" {
-		months = 12
 	}
 	s, done, err := e.newSweeper(ctx)
 	if err != nil {
 		return err
 	}
 	defer done()
-	at, err := parseAsOf(*asOf, s.Config.Sweeper.Timezone)
+	at, err := parseAsOf(pf.asOf, s.Config.Sweeper.Timezone)
 	if err != nil {
 		return err
 	}
-	p, planErr := s.Plan(ctx, sweeper.PlanOptions{Rules: rules, AsOf: at})
-	var pe *sweeper.PartialError
-	if planErr != nil && !errors.As(planErr, &pe) {
-		return planErr
+	p, pe, err := planAndForecast(ctx, s, sweeper.PlanOptions{Rules: pf.rules, AsOf: at}, pf.months)
+	if err != nil {
+		return err
 	}
-	if months > 0 {
-		if err := s.Forecast(ctx, p, months); err != nil {
-			var fe *sweeper.PartialError
-			if !errors.As(err, &fe) {
-				return err
-			}
-			if pe == nil {
-				pe = fe
-			} else {
-				pe.Failed = append(pe.Failed, fe.Failed...)
-			}
+	if err := e.writePlan(p, s.Config, pf); err != nil {
+		return err
+	}
+	if pe != nil {
+		return &exitError{code: exitFailed, err: fmt.Errorf("%d of %s could not be planned: %w", len(pe.Failed), plural(len(p.Rules), "rule"), pe)}
+	}
+	return nil
+}
+
+// planCommand is plan's command line.
+type planCommand struct {
+	rules   stringList
+	asOf    string
+	format  string
+	months  int // --forecast; html has 12
+	out     string
+	verbose bool
+}
+
+func (e *environment) planFlags(args []string) (planCommand, error) {
+	var pf planCommand
+	fs := e.flagSet("plan", planUsage)
+	fs.Var(&pf.rules, "rule", "rule to plan (repeatable; default: every enabled rule)")
+	fs.StringVar(&pf.asOf, "as-of", "", asOfHelp)
+	fs.StringVar(&pf.format, "format", "", strings.Join(planFormats, ", ")+" (default: from -o's extension, else text)")
+	forecast := fs.String("forecast", "", "add the rows becoming due per month for this many months: 12m, 6m, 1y")
+	fs.StringVar(&pf.out, "o", "", "write the report to this file instead of standard output")
+	fs.BoolVar(&pf.verbose, "v", false, "show the SQL each rule runs (text and markdown)")
+	if err := parseFlags(fs, args); err != nil {
+		return pf, err
+	}
+	if pf.format == "" {
+		f, err := formatFromFile(pf.out)
+		if err != nil {
+			return pf, err
+		}
+		pf.format = f
+	}
+	if !slices.Contains(planFormats, pf.format) {
+		return pf, usageErrorf("plan: --format %q is not one of %s", pf.format, strings.Join(planFormats, ", "))
+	}
+	months, err := parseForecast(*forecast)
+	if err != nil {
+		return pf, err
+	}
+	if months == 0 && pf.format == "html" {
+		months = 12
+	}
+	pf.months = months
+	return pf, nil
+}
+
+// planAndForecast plans, and forecasts months ahead when months > 0. The
+// rules that could not be planned or forecast come back together as pe;
+// err is a failure of the whole.
+func planAndForecast(ctx context.Context, s *sweeper.Sweeper, opt sweeper.PlanOptions, months int) (p *sweeper.Plan, pe *sweeper.PartialError, err error) {
+	p, err = s.Plan(ctx, opt)
+	if err != nil && !errors.As(err, &pe) {
+		return nil, nil, err
+	}
+	if months == 0 {
+		return p, pe, nil
+	}
+	if err := s.Forecast(ctx, p, months); err != nil {
+		var fe *sweeper.PartialError
+		if !errors.As(err, &fe) {
+			return nil, nil, err
+		}
+		if pe == nil {
+			pe = fe
+		} else {
+			pe.Failed = append(pe.Failed, fe.Failed...)
 		}
 	}
+	return p, pe, nil
+}
+
+// writePlan writes the plan in its format to standard output or -o.
+func (e *environment) writePlan(p *sweeper.Plan, cfg *sweeper.Config, pf planCommand) error {
 	w := e.stdout
 	var f *os.File
-	if *out != "" {
-		f, err = os.Create(*out)
+	if pf.out != "" {
+		var err error
+		f, err = os.Create(pf.out)
 		if err != nil {
 			return fmt.Errorf("plan: %w", err)
 		}
 		defer f.Close()
 		w = f
 	}
-	switch *format {
+	var err error
+	switch pf.format {
 	case "json":
 		err = writePlanJSON(w, p)
 	case "csv":
 		err = writePlanCSV(w, p)
 	case "markdown":
-		err = writePlanMarkdown(w, p, *verbose)
+		err = writePlanMarkdown(w, p, pf.verbose)
 	case "html":
-		err = writePlanHTML(w, p, s.Config, time.Now())
+		err = writePlanHTML(w, p, cfg, time.Now())
 	default:
-		err = writePlanText(w, p, *verbose)
+		err = writePlanText(w, p, pf.verbose)
 	}
 	if err == nil && f != nil {
 		err = f.Close()
@@ -123,10 +166,7 @@ func (e *environment) plan(ctx context.Context, args []string) error {
 		return fmt.Errorf("plan: write report: %w", err)
 	}
 	if f != nil {
-		fmt.Fprintf(e.stderr, "plan: wrote the %s report to %s\n", *format, *out)
-	}
-	if pe != nil {
-		return &exitError{code: exitFailed, err: fmt.Errorf("%d of %s could not be planned: %w", len(pe.Failed), plural(len(p.Rules), "rule"), pe)}
+		fmt.Fprintf(e.stderr, "plan: wrote the %s report to %s\n", pf.format, pf.out)
 	}
 	return nil
 }

@@ -19,8 +19,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/sweeperd/sweeper/connectors/database"
-	"github.com/sweeperd/sweeper/connectors/files"
-	"github.com/sweeperd/sweeper/connectors/mail"
 	"github.com/sweeperd/sweeper/sweeper"
 )
 
@@ -155,20 +153,8 @@ func countEnabled(cfg *sweeper.Config) int {
 // sweeper comes back even when that fails, so that a reload can report
 // these problems together with those the database shows.
 func (d *daemon) wire(cfg *sweeper.Config, log *zap.Logger) (*sweeper.Sweeper, error) {
-	s := &sweeper.Sweeper{Config: cfg, Log: log, Files: files.Remover{}}
-	var errs []error
-	if cfg.Mail.Host != "" {
-		m, err := mail.New(cfg.Mail)
-		if err != nil {
-			errs = append(errs, &exitError{code: exitInvalid, err: fmt.Errorf("mail: %w", err)})
-		} else {
-			s.Mailer = m
-		}
-	}
-	if err := s.LoadTemplates(); err != nil {
-		errs = append(errs, err)
-	}
-	return s, errors.Join(errs...)
+	s, err := wireSweeper(cfg, log)
+	return s, errors.Join(err, s.LoadTemplates())
 }
 
 // generation is a config ready to take over from the running one: its
@@ -257,14 +243,13 @@ func (d *daemon) connect(ctx context.Context, sw *sweeper.Sweeper, cur *sweeper.
 		}
 		g.store, g.ownStore = store, true
 	}
-	sw.Store = g.store
 	errs := []error{early}
 	replicas, err := database.OpenReplicas(ctx, cfg.Database.Driver, cfg.Database.Replicas)
 	if err != nil {
 		errs = append(errs, err)
-	} else if replicas != nil {
-		g.replicas, sw.Replicas = replicas, replicas
 	}
+	g.replicas = replicas
+	attach(sw, g.store, replicas)
 	errs = append(errs, sw.CheckSchema(ctx))
 	if err := errors.Join(errs...); err != nil {
 		outage := g.store.Ping(ctx) != nil
