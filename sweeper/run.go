@@ -20,6 +20,7 @@ type invocation struct {
 	requested time.Time
 	dryRun    bool
 	force     bool
+	countLeft bool // see SweepOptions.CountLeft
 	// onRequest is, for an erasure, what its audit records' detail says;
 	// "" for a sweep.
 	onRequest string
@@ -252,14 +253,20 @@ func (run *ruleRun) walk(ctx context.Context) error {
 			return err
 		}
 		keys, end, err := ks.read(ctx, limit, size)
-		if err != nil || len(keys) == 0 {
+		if err != nil {
 			return err
+		}
+		if len(keys) == 0 {
+			run.ranOut()
+			return nil
 		}
 		start := time.Now()
 		res, err := run.batch(ctx, keys, run.maxRows(limit))
 		if err != nil {
+			run.countLeft(ctx, &ks)
 			return err
 		}
+		ks.reached = keys[len(keys)-1]
 		run.add(res)
 		took := time.Since(start)
 		size = nextBatchSize(size, len(keys), took, run.s.Config.Sweeper.BatchTime)
@@ -269,9 +276,30 @@ func (run *ruleRun) walk(ctx context.Context) error {
 			return err
 		}
 		if end {
+			run.ranOut()
 			return nil
 		}
 	}
+}
+
+// ranOut records that the run took every row that was due.
+func (run *ruleRun) ranOut() {
+	run.rep.Left, run.rep.LeftKnown = 0, true
+}
+
+// countLeft counts, when the invocation asks, the due rows after the last
+// key the run reached, and reports whether there are any. Without the
+// count, it asks the database whether one is left.
+func (run *ruleRun) countLeft(ctx context.Context, ks *keyset) bool {
+	if !run.inv.countLeft {
+		return ks.anyDue(ctx)
+	}
+	n, err := ks.left(ctx)
+	if err != nil {
+		return true
+	}
+	run.rep.Left, run.rep.LeftKnown = n, true
+	return n > 0
 }
 
 // budget is how many rows the next batch may take: size, less what
@@ -285,13 +313,13 @@ func (run *ruleRun) budget(ctx context.Context, keys *keyset, size int) (int, er
 	if run.MaxRowsPerRun > 0 {
 		left := run.MaxRowsPerRun - run.rep.Rows
 		if left <= 0 {
-			run.rep.Capped = keys.anyDue(ctx)
+			run.rep.Capped = run.countLeft(ctx, keys)
 			return 0, nil
 		}
 		limit = min(limit, left)
 	}
 	if !run.deadline.IsZero() && time.Now().After(run.deadline) {
-		run.rep.Capped = keys.anyDue(ctx)
+		run.rep.Capped = run.countLeft(ctx, keys)
 		return 0, nil
 	}
 	return limit, nil
@@ -418,8 +446,10 @@ func (run *ruleRun) checkFraction(ctx context.Context) error {
 // costs the batch nothing.
 type keyset struct {
 	run  *ruleRun
-	last any
-	next <-chan candidateRead
+	last any // the last key read
+	// reached is the last key of the last batch that committed.
+	reached any
+	next    <-chan candidateRead
 }
 
 // candidateRead is the outcome of a read of at most limit keys.
@@ -476,6 +506,22 @@ func (w *keyset) close() {
 func (w *keyset) anyDue(ctx context.Context) bool {
 	c := w.candidates(ctx, w.last, 1)
 	return c.err != nil || len(c.keys) > 0
+}
+
+// left counts the due rows after the last key a batch reached.
+func (w *keyset) left(ctx context.Context) (int, error) {
+	run := w.run
+	q := fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE %s AND %s.%s IS NOT NULL", run.qTable, run.cond, run.qTable, run.qKey)
+	a := append([]any{}, run.args...)
+	if w.reached != nil {
+		q += fmt.Sprintf(" AND %s.%s > ?", run.qTable, run.qKey)
+		a = append(a, w.reached)
+	}
+	n, err := queryCount(ctx, run.s.Store, q, a...)
+	if err != nil {
+		return 0, fmt.Errorf("count the due rows left in %q: %w", run.Table, scrub(err))
+	}
+	return n, nil
 }
 
 // candidates finds the next keys of due rows after last, without locking:

@@ -135,7 +135,7 @@ func (sc *Scheduler) Retire() <-chan struct{} {
 }
 
 func (sc *Scheduler) runRule(name string) {
-	rep, err := sc.sweeper.Sweep(sc.ctx, SweepOptions{Rules: []string{name}})
+	rep, err := sc.sweeper.Sweep(sc.ctx, SweepOptions{Rules: []string{name}, CountLeft: true})
 	if rep == nil {
 		// Refused before any rule ran (the clock guard): a failure of this
 		// rule's run all the same, for sweeper_rule_errors_total and alerts.
@@ -157,23 +157,19 @@ func (sc *Scheduler) runRule(name string) {
 	}
 	// When this run was skipped, another sweeper may have run the rule.
 	sc.loadLastSuccess()
-	// The backlog after the run, for sweeper_due_rows, and the rows held
-	// back by their reminder.
-	if p, err := sc.sweeper.Plan(sc.ctx, PlanOptions{Rules: []string{name}}); err == nil && len(p.Rules) == 1 {
-		sc.metrics.SetDue(name, p.Rules[0].Due)
-		if sc.hasReminder(name) {
-			sc.metrics.SetAwaitingReminder(name, p.Rules[0].AwaitingReminder)
+	// The backlog the run left, for sweeper_due_rows, and the rows its
+	// batches held back for their reminder, from the run's own counts: a
+	// run that does not know (skipped, or failed before its first batch)
+	// leaves the gauges as they were.
+	for _, rr := range rep.Rules {
+		if !rr.LeftKnown {
+			continue
+		}
+		sc.metrics.SetDue(rr.Name, rr.Left)
+		if rr.Reminder {
+			sc.metrics.SetAwaitingReminder(rr.Name, rr.AwaitingReminder)
 		}
 	}
-}
-
-func (sc *Scheduler) hasReminder(rule string) bool {
-	for _, r := range sc.sweeper.Config.Rules {
-		if r.Name == rule {
-			return r.Reminder != nil
-		}
-	}
-	return false
 }
 
 // cronLogger turns cron's own messages into the sweeper's log events.

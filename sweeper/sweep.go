@@ -58,6 +58,9 @@ type SweepOptions struct {
 	DryRun bool
 	// Force runs past the max_fraction circuit breaker and the clock guard.
 	Force bool
+	// CountLeft has a run that a cap or a failed batch stopped count the
+	// due rows it left (RuleReport.Left): the daemon's backlog gauge.
+	CountLeft bool
 }
 
 // Report is what a sweep did.
@@ -94,6 +97,15 @@ type RuleReport struct {
 	Reminder bool
 	// Ended is when the rule's run ended, by the real clock.
 	Ended time.Time
+	// Left is the number of due rows the run left for the next one, when
+	// LeftKnown: 0 when it ran out of due rows (a row that became due while
+	// it ran is the next run's); when a cap (max_rows_per_run,
+	// max_run_time) or a failed batch stopped it, the due rows after the
+	// last key it reached, counted then if SweepOptions.CountLeft asked. A
+	// run that was skipped or stopped, or failed before its first batch,
+	// does not know.
+	Left      int
+	LeftKnown bool
 }
 
 // RelatedCount is the number of rows of a related table an action touched.
@@ -199,6 +211,7 @@ func (s *Sweeper) Sweep(ctx context.Context, opt SweepOptions) (*Report, error) 
 		return nil, err
 	}
 	inv := s.newInvocation(opt.AsOf, opt.DryRun, opt.Force)
+	inv.countLeft = opt.CountLeft
 	if !opt.DryRun {
 		if err := s.passGuard(ctx, inv, inv.log); err != nil {
 			return nil, err

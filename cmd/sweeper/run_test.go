@@ -261,7 +261,7 @@ func TestDaemon_SweepsOnSchedule(t *testing.T) {
 	if code, out, stderr := runCLI(t, "-c", cfg, "healthcheck"); code != exitOK || !strings.Contains(out, "ok") {
 		t.Errorf("healthcheck: got exit %d (%q %q), want 0 and ok", code, out, stderr)
 	}
-	// The backlog gauge is set just after the counters, by a plan at the end of the run.
+	// The backlog gauge is set just after the counters, from the run's own counts.
 	eventually(t, 5*time.Second, "metrics count the rows", func() bool {
 		_, body := p.get("/metrics")
 		return strings.Contains(body, `sweeper_rows_total{action="delete",rule="order-7y"} 300`) &&
