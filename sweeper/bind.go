@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -124,156 +125,182 @@ func (b *boundRule) integerKey() bool {
 	return false
 }
 
+// findings collects the problems found with one rule.
+type findings struct {
+	rule string
+	fs   []Finding
+}
+
+func (f *findings) errf(format string, a ...any) {
+	f.fs = append(f.fs, Finding{Severity: SeverityError, Rule: f.rule, Message: fmt.Sprintf(format, a...)})
+}
+
+func (f *findings) warnf(format string, a ...any) {
+	f.fs = append(f.fs, Finding{Severity: SeverityWarning, Rule: f.rule, Message: fmt.Sprintf(format, a...)})
+}
+
+// failed reports whether any finding is an error.
+func (f *findings) failed() bool {
+	return slices.ContainsFunc(f.fs, func(x Finding) bool { return x.Severity == SeverityError })
+}
+
 // bind holds the rule against the live schema. Problems come back as
 // findings; bound is nil when any of them is an error.
 func bind(ctx context.Context, st Store, r *Rule, redact string) (*boundRule, []Finding) {
-	var fs []Finding
-	errf := func(format string, a ...any) {
-		fs = append(fs, Finding{Severity: SeverityError, Rule: r.Name, Message: fmt.Sprintf(format, a...)})
-	}
-	warnf := func(format string, a ...any) {
-		fs = append(fs, Finding{Severity: SeverityWarning, Rule: r.Name, Message: fmt.Sprintf(format, a...)})
-	}
+	f := &findings{rule: r.Name}
 	t, err := st.Table(ctx, r.Table)
 	if err != nil {
 		if errors.Is(err, ErrNoTable) {
-			errf("table %q does not exist in the database", r.Table)
+			f.errf("table %q does not exist in the database", r.Table)
 		} else {
-			errf("read table %q: %v", r.Table, err)
+			f.errf("read table %q: %v", r.Table, err)
 		}
-		return nil, fs
+		return nil, f.fs
 	}
 	d := st.Dialect()
 	b := &boundRule{Rule: r, table: t, qTable: d.Quote(t.Name), sql: d, keep: autoUpdated(d, t)}
-
 	b.key, err = resolveKey(t, r.Key)
 	if err != nil {
-		errf("%v", err)
+		f.errf("%v", err)
 	} else {
 		b.qKey = d.Quote(b.key)
 	}
-
 	if r.AgeSQL != "" {
 		b.ageExpr = "(" + r.AgeSQL + ")"
-		b.ageKind = ageSQLKind(ctx, st, b, errf, warnf)
+		b.ageKind = ageSQLKind(ctx, st, b, f.errf, f.warnf)
 	} else {
-		var exprs []string
-		kinds := map[TimeKind][]string{}
-		for _, name := range r.AgeColumns {
-			c, ok := t.Column(name)
-			if !ok {
-				errf("age_column %q is not a column of table %q", name, t.Name)
-				continue
-			}
-			k, err := columnAgeKind(d, c)
-			if err != nil {
-				errf("age_column %q: %v", name, err)
-				continue
-			}
-			if c.AutoUpdate {
-				warnf("age_column %q is written by the database on every UPDATE of its row (ON UPDATE CURRENT_TIMESTAMP): "+
-					"the sweeper's own updates keep it as it was, but any other change to a row starts its period again", c.Name)
-			}
-			kinds[k] = append(kinds[k], c.Name)
-			exprs = append(exprs, b.qTable+"."+d.Quote(c.Name))
-			if !t.IndexedFirst(c.Name) {
-				warnf("age_column %q has no index: every run scans the whole table; add one with: CREATE INDEX %s ON %s (%s);",
-					c.Name, d.Quote("idx_"+t.Name+"_"+c.Name), b.qTable, d.Quote(c.Name))
-			}
+		b.bindAgeColumns(f)
+	}
+	b.readsOther = readsOtherTables(ctx, st, r.Where+" "+r.AgeSQL)
+	b.anonymise = bindColumns(d, t, r.Anonymise, redact, "anonymise", f.errf)
+	b.bindRelated(ctx, st, redact, f)
+	b.bindReminder(f)
+	if r.Files != nil {
+		if c, ok := t.Column(r.Files.Column); !ok {
+			f.errf("files.column %q is not a column of %q", r.Files.Column, t.Name)
+		} else {
+			b.qFile = d.Quote(c.Name)
 		}
-		if len(kinds) > 1 {
-			var desc []string
-			for k, cols := range kinds {
-				desc = append(desc, fmt.Sprintf("%s is a %s", strings.Join(cols, ", "), k))
-			}
-			errf("age_column mixes kinds of time (%s): they cannot be compared with one cutoff; use columns of one type or age_sql", strings.Join(desc, "; "))
-		}
-		for k := range kinds {
-			b.ageKind = k
-		}
-		if len(exprs) == 1 {
-			b.ageExpr = exprs[0]
-		} else if len(exprs) > 1 {
-			b.ageExpr = "COALESCE(" + strings.Join(exprs, ", ") + ")"
+		if r.Action != ActionDelete {
+			f.errf("files go with deleted rows; action must be delete")
 		}
 	}
+	if f.failed() {
+		return nil, f.fs
+	}
+	return b, f.fs
+}
 
-	b.readsOther = readsOtherTables(ctx, st, r.Where+" "+r.AgeSQL)
-	b.anonymise = bindColumns(d, t, r.Anonymise, redact, "anonymise", errf)
+// bindAgeColumns binds age_column: columns of one kind of time, the
+// first that is not NULL.
+func (b *boundRule) bindAgeColumns(f *findings) {
+	t, d := b.table, b.sql
+	var exprs []string
+	kinds := map[TimeKind][]string{}
+	for _, name := range b.AgeColumns {
+		c, ok := t.Column(name)
+		if !ok {
+			f.errf("age_column %q is not a column of table %q", name, t.Name)
+			continue
+		}
+		k, err := columnAgeKind(d, c)
+		if err != nil {
+			f.errf("age_column %q: %v", name, err)
+			continue
+		}
+		if c.AutoUpdate {
+			f.warnf("age_column %q is written by the database on every UPDATE of its row (ON UPDATE CURRENT_TIMESTAMP): "+
+				"the sweeper's own updates keep it as it was, but any other change to a row starts its period again", c.Name)
+		}
+		kinds[k] = append(kinds[k], c.Name)
+		exprs = append(exprs, b.qTable+"."+d.Quote(c.Name))
+		if !t.IndexedFirst(c.Name) {
+			f.warnf("age_column %q has no index: every run scans the whole table; add one with: CREATE INDEX %s ON %s (%s);",
+				c.Name, d.Quote("idx_"+t.Name+"_"+c.Name), b.qTable, d.Quote(c.Name))
+		}
+	}
+	if len(kinds) > 1 {
+		var desc []string
+		for k, cols := range kinds {
+			desc = append(desc, fmt.Sprintf("%s is a %s", strings.Join(cols, ", "), k))
+		}
+		f.errf("age_column mixes kinds of time (%s): they cannot be compared with one cutoff; use columns of one type or age_sql", strings.Join(desc, "; "))
+	}
+	for k := range kinds {
+		b.ageKind = k
+	}
+	if len(exprs) == 1 {
+		b.ageExpr = exprs[0]
+	} else if len(exprs) > 1 {
+		b.ageExpr = "COALESCE(" + strings.Join(exprs, ", ") + ")"
+	}
+}
 
+// bindRelated binds the [[rule.related]] tables.
+func (b *boundRule) bindRelated(ctx context.Context, st Store, redact string, f *findings) {
+	d := b.sql
 	seen := map[string]bool{}
-	for i, rel := range r.Related {
+	for i, rel := range b.Related {
 		where := fmt.Sprintf("related[%d] (table %q)", i, rel.Table)
 		if seen[strings.ToLower(rel.Table)] {
-			errf("%s: table listed twice", where)
+			f.errf("%s: table listed twice", where)
 		}
 		seen[strings.ToLower(rel.Table)] = true
 		rt, err := st.Table(ctx, rel.Table)
 		if err != nil {
 			if errors.Is(err, ErrNoTable) {
-				errf("%s: table does not exist in the database", where)
+				f.errf("%s: table does not exist in the database", where)
 			} else {
-				errf("%s: %v", where, err)
+				f.errf("%s: %v", where, err)
 			}
 			continue
 		}
 		br := boundRelated{Related: rel, table: rt, qTable: d.Quote(rt.Name), keep: autoUpdated(d, rt)}
 		fk, ok := rt.Column(rel.ForeignKey)
 		if !ok {
-			errf("%s: foreign_key %q is not a column of %q", where, rel.ForeignKey, rt.Name)
+			f.errf("%s: foreign_key %q is not a column of %q", where, rel.ForeignKey, rt.Name)
 		} else {
 			br.qFK = d.Quote(fk.Name)
 			if rel.Action == ActionDetach && !fk.Nullable {
-				errf("%s: detach sets %s to NULL, but the column is NOT NULL; make it nullable or use delete", where, fk.Name)
+				f.errf("%s: detach sets %s to NULL, but the column is NOT NULL; make it nullable or use delete", where, fk.Name)
 			}
 			if !rt.IndexedFirst(fk.Name) {
-				warnf("%s: foreign_key %q has no index: each batch scans %q; add one with: CREATE INDEX %s ON %s (%s);",
+				f.warnf("%s: foreign_key %q has no index: each batch scans %q; add one with: CREATE INDEX %s ON %s (%s);",
 					where, fk.Name, rt.Name, d.Quote("idx_"+rt.Name+"_"+fk.Name), br.qTable, d.Quote(fk.Name))
 			}
 		}
 		br.key, err = resolveKey(rt, rel.Key)
 		if err != nil {
-			errf("%s: %v", where, err)
+			f.errf("%s: %v", where, err)
 		} else {
 			br.qKey = d.Quote(br.key)
 		}
-		br.anonymise = bindColumns(d, rt, rel.Anonymise, redact, where+" anonymise", errf)
+		br.anonymise = bindColumns(d, rt, rel.Anonymise, redact, where+" anonymise", f.errf)
 		b.related = append(b.related, br)
 	}
+}
 
-	if r.Reminder != nil {
-		if c, ok := t.Column(r.Reminder.EmailColumn); !ok {
-			errf("reminder.email_column %q is not a column of %q", r.Reminder.EmailColumn, t.Name)
+// bindReminder binds [rule.reminder].
+func (b *boundRule) bindReminder(f *findings) {
+	r, t := b.Reminder, b.table
+	if r == nil {
+		return
+	}
+	if c, ok := t.Column(r.EmailColumn); !ok {
+		f.errf("reminder.email_column %q is not a column of %q", r.EmailColumn, t.Name)
+	} else {
+		b.qEmail = b.sql.Quote(c.Name)
+	}
+	for _, name := range r.Columns {
+		if c, ok := t.Column(name); !ok {
+			f.errf("reminder.columns: %q is not a column of %q", name, t.Name)
 		} else {
-			b.qEmail = d.Quote(c.Name)
-		}
-		for _, name := range r.Reminder.Columns {
-			if c, ok := t.Column(name); !ok {
-				errf("reminder.columns: %q is not a column of %q", name, t.Name)
-			} else {
-				b.reminderCols = append(b.reminderCols, c.Name)
-			}
-		}
-		if r.Action != ActionDelete {
-			errf("a reminder announces a deletion; action must be delete")
+			b.reminderCols = append(b.reminderCols, c.Name)
 		}
 	}
-	if r.Files != nil {
-		if c, ok := t.Column(r.Files.Column); !ok {
-			errf("files.column %q is not a column of %q", r.Files.Column, t.Name)
-		} else {
-			b.qFile = d.Quote(c.Name)
-		}
-		if r.Action != ActionDelete {
-			errf("files go with deleted rows; action must be delete")
-		}
+	if b.Action != ActionDelete {
+		f.errf("a reminder announces a deletion; action must be delete")
 	}
-	for _, f := range fs {
-		if f.Severity == SeverityError {
-			return nil, fs
-		}
-	}
-	return b, fs
 }
 
 // autoUpdated returns the quoted columns of t that the database writes on

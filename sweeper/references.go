@@ -90,13 +90,8 @@ func carriesOn(rule string) bool {
 // rows along, a warning for one that would fail the batch, an error when
 // the foreign keys cannot be read.
 func referenceFindings(ctx context.Context, st Store, b *boundRule) []Finding {
-	var fs []Finding
-	errf := func(format string, a ...any) {
-		fs = append(fs, Finding{Severity: SeverityError, Rule: b.Name, Message: fmt.Sprintf(format, a...)})
-	}
-	warnf := func(format string, a ...any) {
-		fs = append(fs, Finding{Severity: SeverityWarning, Rule: b.Name, Message: fmt.Sprintf(format, a...)})
-	}
+	f := &findings{rule: b.Name}
+	errf, warnf := f.errf, f.warnf
 	for _, w := range b.writes() {
 		if !w.deletes && len(w.updates) == 0 {
 			continue
@@ -144,7 +139,7 @@ func referenceFindings(ctx context.Context, st Store, b *boundRule) []Finding {
 			}
 		}
 	}
-	return fs
+	return f.fs
 }
 
 // refuseUnaudited fails when a rule would make the database change rows
