@@ -10,6 +10,7 @@ import (
 	"time"
 
 	gomysql "github.com/go-sql-driver/mysql"
+	"go.uber.org/zap"
 
 	"github.com/sweeperd/sweeper/connectors/database"
 	"github.com/sweeperd/sweeper/sweeper"
@@ -316,4 +317,88 @@ func engUserStore(t *testing.T, f *fixture, grants ...string) sweeper.Store {
 	}
 	t.Cleanup(func() { st.Close() })
 	return st
+}
+
+// engCustomers creates customers with addresses (NOT NULL foreign key) and
+// orders (nullable foreign key), the shape of SPEC §2's account rule.
+func engCustomers(f *fixture) {
+	f.exec(`CREATE TABLE customers (id AUTO_PK, email VARCHAR(100) NOT NULL, status VARCHAR(20) NOT NULL DEFAULT 'ok',
+			last_login_at DATETIME NULL, created_at DATETIME NOT NULL)`,
+		`CREATE TABLE addresses (id AUTO_PK, customer_id BIGINT NOT NULL, street VARCHAR(100))`,
+		`CREATE TABLE orders (id AUTO_PK, customer_id BIGINT NULL, total INT NOT NULL, created_at DATETIME NOT NULL)`)
+}
+
+func engAccountRule(f *fixture) *sweeper.Rule {
+	return f.rule(sweeper.Rule{Name: "account-idle-5y", Table: "customers", AgeColumns: []string{"last_login_at", "created_at"},
+		OlderThan: years(5), Where: "status <> 'disputed'", Action: sweeper.ActionDelete,
+		Related: []sweeper.Related{
+			{Table: "addresses", ForeignKey: "customer_id", Action: sweeper.ActionDelete},
+			{Table: "orders", ForeignKey: "customer_id", Action: sweeper.ActionDetach},
+		}})
+}
+
+// engInsertMany inserts n rows of one VALUES tuple, 500 to a statement.
+func engInsertMany(f *fixture, head, tuple string, n int) {
+	f.t.Helper()
+	for done := 0; done < n; {
+		k := min(500, n-done)
+		f.exec(head + " VALUES " + strings.TrimSuffix(strings.Repeat(tuple+",", k), ","))
+		done += k
+	}
+}
+
+// engReopen replaces the fixture's store by one opened with another lock
+// wait timeout, which connectors/database applies when it connects.
+func engReopen(t *testing.T, f *fixture, lockWait time.Duration, log *zap.Logger) {
+	t.Helper()
+	f.cfg.Sweeper.LockWaitTimeout = lockWait
+	store, err := database.Open(context.Background(), f.cfg.Database.Driver, f.cfg.Database.DSN,
+		database.Options{LockWaitTimeout: lockWait, Logger: log})
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	t.Cleanup(func() { store.Close() })
+	f.store = store
+	f.sw.Store = store
+}
+
+// engAsync runs fn in a goroutine and waits for it at most d, so that a
+// sweep that hangs fails the test instead of stalling it.
+func engAsync[T any](t *testing.T, d time.Duration, fn func() T) T {
+	t.Helper()
+	done := make(chan T, 1)
+	go func() { done <- fn() }()
+	select {
+	case v := <-done:
+		return v
+	case <-time.After(d):
+		t.Fatalf("still running after %v", d)
+		panic("unreachable")
+	}
+}
+
+// engWhenLockingRead waits until another session on the fixture's database
+// runs a locking read (SELECT ... FOR UPDATE), then runs fn. It polls the
+// process list, as there is nothing to wait on. (InnoDB's own lock tables in
+// information_schema are a cache that was seen to lag on MariaDB 10.11.)
+func engWhenLockingRead(f *fixture, timeout time.Duration, fn func() error) error {
+	deadline := time.After(timeout)
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		var n int
+		err := f.raw.QueryRow(`SELECT COUNT(*) FROM information_schema.processlist
+			WHERE db = DATABASE() AND id <> CONNECTION_ID() AND info LIKE '%FOR UPDATE%'`).Scan(&n)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return fn()
+		}
+		select {
+		case <-deadline:
+			return fmt.Errorf("no session ran a locking read within %v", timeout)
+		case <-tick.C:
+		}
+	}
 }
