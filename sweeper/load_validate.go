@@ -27,10 +27,33 @@ var (
 
 // validate checks the parsed values. The database's own view (do the tables
 // and columns exist) is for check, not for here.
+//
+// Problems are sorted by rule and key before they are shown; those that
+// sort alike keep the order they were found in, so the sections are checked
+// in the order of the file.
 func (c *Config) validate(ps *problems) {
 	top := topScope(ps)
+	c.Database.validate(top)
+	c.Sweeper.validate(top)
+	c.HTTP.validate(top)
+	c.Log.validate(top)
+	c.Mail.validate(top)
+	reminderRule, hashRule := c.validateRules(ps)
+	if reminderRule != "" {
+		if c.Mail.Host == "" {
+			top.addf("mail.host", "required because %s has a [rule.reminder]", reminderRule)
+		}
+		if c.Mail.From == "" {
+			top.addf("mail.from", "required because %s has a [rule.reminder]", reminderRule)
+		}
+	}
+	if hashRule != "" && c.Sweeper.HashKey == "" {
+		top.addf("sweeper.hash_key", `required because %s uses the "hash" strategy`, hashRule)
+	}
+}
 
-	switch c.Database.Driver {
+func (d *Database) validate(top scope) {
+	switch d.Driver {
 	case "mysql", "sqlite", "postgres":
 	case "":
 		top.addf("database.driver", "required: mysql (also for MariaDB), sqlite or postgres")
@@ -38,30 +61,27 @@ func (c *Config) validate(ps *problems) {
 		// A DSN pasted into the wrong key must not be echoed: only a value
 		// that looks like a driver name is shown.
 		shown := "this value"
-		if len(c.Database.Driver) <= 20 && envNamePattern.MatchString(c.Database.Driver) {
-			shown = strconv.Quote(c.Database.Driver)
+		if len(d.Driver) <= 20 && envNamePattern.MatchString(d.Driver) {
+			shown = strconv.Quote(d.Driver)
 		}
 		top.addf("database.driver", "%s is not supported: use mysql (also for MariaDB), sqlite or postgres", shown)
 	}
-	if c.Database.DSN == "" {
+	if d.DSN == "" {
 		top.addf("database.dsn", "required")
 	}
-	for i, r := range c.Database.Replicas {
+	for i, r := range d.Replicas {
 		if r == "" {
 			top.addf(fmt.Sprintf("database.replicas[%d]", i+1), "is empty")
 		}
 	}
-	nonNegative(top, "database.max_replica_lag", c.Database.MaxReplicaLag)
+	nonNegative(top, "database.max_replica_lag", d.MaxReplicaLag)
+}
 
-	s := c.Sweeper
+func (s *Settings) validate(top scope) {
 	if s.Timezone == nil {
 		top.addf("sweeper.timezone", "required")
 	}
-	loc := s.Timezone
-	if loc == nil {
-		loc = time.UTC
-	}
-	checkSchedule(top, "sweeper.schedule", s.Schedule, loc)
+	checkSchedule(top, "sweeper.schedule", s.Schedule, s.location())
 	checkBatchSize(top, "sweeper.batch_size", s.BatchSize)
 	nonNegative(top, "sweeper.batch_time", s.BatchTime)
 	nonNegative(top, "sweeper.batch_pause", s.BatchPause)
@@ -76,24 +96,41 @@ func (c *Config) validate(ps *problems) {
 		top.addf("sweeper.lock_wait_timeout", "%s must be longer than 0", s.LockWaitTimeout)
 	}
 	checkIdentifier(top, "sweeper.audit_table", s.AuditTable, true)
+}
 
-	if l := c.HTTP.Listen; l != "" {
+// location is the zone schedules are checked in: a missing timezone has
+// been reported already, and UTC stands in so the schedules are still checked.
+func (s *Settings) location() *time.Location {
+	if s.Timezone == nil {
+		return time.UTC
+	}
+	return s.Timezone
+}
+
+func (h *HTTP) validate(top scope) {
+	if l := h.Listen; l != "" {
 		if _, port, err := net.SplitHostPort(l); err != nil || port == "" {
 			top.addf("http.listen", `%q is not host:port (e.g. "127.0.0.1:9464"; "" turns HTTP off)`, l)
 		}
 	}
-	switch c.Log.Level {
+}
+
+func (l *Log) validate(top scope) {
+	switch l.Level {
 	case "debug", "info", "warn", "error":
 	default:
-		top.addf("log.level", "%q is not a level: use debug, info, warn or error", c.Log.Level)
+		top.addf("log.level", "%q is not a level: use debug, info, warn or error", l.Level)
 	}
-	switch c.Log.Format {
+	switch l.Format {
 	case "json", "console":
 	default:
-		top.addf("log.format", "%q is not a format: use json or console", c.Log.Format)
+		top.addf("log.format", "%q is not a format: use json or console", l.Format)
 	}
+}
 
-	m := c.Mail
+// validate checks [mail] on its own; whether a rule needs it is Config's
+// question.
+func (m *Mail) validate(top scope) {
 	switch m.TLS {
 	case "none", "starttls", "tls":
 	default:
@@ -110,12 +147,16 @@ func (c *Config) validate(ps *problems) {
 			top.addf("mail.from", "%q is not a mail address (e.g. \"Shop <info@shop.nl>\")", m.From)
 		}
 	}
+}
 
+// validateRules checks every rule and returns the labels of the first rule
+// with a reminder and the first that hashes, "" when there is none: they
+// make keys outside the rules required.
+func (c *Config) validateRules(ps *problems) (reminderRule, hashRule string) {
 	if len(c.Rules) == 0 {
-		top.addf("rule", "no rules: at least one [[rule]] is required")
+		topScope(ps).addf("rule", "no rules: at least one [[rule]] is required")
 	}
 	firstUse := make(map[string]int)
-	var reminderRule, hashRule string
 	for i, r := range c.Rules {
 		sc := ruleScope(ps, i, r.Name)
 		switch {
@@ -138,17 +179,7 @@ func (c *Config) validate(ps *problems) {
 			hashRule = sc.label
 		}
 	}
-	if reminderRule != "" {
-		if m.Host == "" {
-			top.addf("mail.host", "required because %s has a [rule.reminder]", reminderRule)
-		}
-		if m.From == "" {
-			top.addf("mail.from", "required because %s has a [rule.reminder]", reminderRule)
-		}
-	}
-	if hashRule != "" && s.HashKey == "" {
-		top.addf("sweeper.hash_key", `required because %s uses the "hash" strategy`, hashRule)
-	}
+	return reminderRule, hashRule
 }
 
 func (r *Rule) usesHash() bool {
@@ -170,7 +201,17 @@ func (r *Rule) usesHash() bool {
 func (r *Rule) validate(sc scope, c *Config) {
 	checkIdentifier(sc, "table", r.Table, true)
 	checkIdentifier(sc, "key", r.Key, false)
+	r.validateDue(sc, c.Database.Driver)
+	r.validateAction(sc)
+	r.validateRelated(sc)
+	r.validateReminder(sc)
+	r.validateFiles(sc)
+	r.validateOverrides(sc, &c.Sweeper)
+}
 
+// validateDue checks what makes a row due: its age, the period and the
+// where. The fragments are checked for the driver's quoting.
+func (r *Rule) validateDue(sc scope, driver string) {
 	switch {
 	case len(r.AgeColumns) > 0 && r.AgeSQL != "":
 		sc.addf("age_column", "age_column and age_sql are both set; use one")
@@ -185,7 +226,7 @@ func (r *Rule) validate(sc scope, c *Config) {
 		checkIdentifier(sc, key, col, true)
 	}
 	if r.AgeSQL != "" {
-		checkFragment(sc, "age_sql", r.AgeSQL, c.Database.Driver)
+		checkFragment(sc, "age_sql", r.AgeSQL, driver)
 	}
 	if r.AgeTimezone == nil {
 		sc.addf("age_timezone", "required")
@@ -194,9 +235,11 @@ func (r *Rule) validate(sc scope, c *Config) {
 		sc.addf("older_than", `required (e.g. "6 months" or "P6M")`)
 	}
 	if r.Where != "" {
-		checkFragment(sc, "where", r.Where, c.Database.Driver)
+		checkFragment(sc, "where", r.Where, driver)
 	}
+}
 
+func (r *Rule) validateAction(sc scope) {
 	switch r.Action {
 	case ActionDelete:
 		if len(r.Anonymise) > 0 {
@@ -214,7 +257,9 @@ func (r *Rule) validate(sc scope, c *Config) {
 		sc.addf("action", "%q is not an action: use delete or anonymise", r.Action)
 	}
 	checkStrategies(sc, "anonymise", r.Anonymise)
+}
 
+func (r *Rule) validateRelated(sc scope) {
 	seen := make(map[string]int)
 	for i, rel := range r.Related {
 		p := fmt.Sprintf("related[%d].", i+1)
@@ -244,50 +289,58 @@ func (r *Rule) validate(sc scope, c *Config) {
 		}
 		checkStrategies(sc, p+"anonymise", rel.Anonymise)
 	}
+}
 
-	if rem := r.Reminder; rem != nil {
-		if rem.Before.IsZero() {
-			sc.addf("reminder.before", `required (e.g. "1 month")`)
-		} else if !r.OlderThan.IsZero() && !shorter(rem.Before, r.OlderThan) {
-			sc.addf("reminder.before", "%q must be shorter than older_than (%q)", rem.Before, r.OlderThan)
-		}
-		if rem.EmailColumn == "" {
-			sc.addf("reminder.email_column", "required: the column holding the address to remind")
-		} else {
-			checkIdentifier(sc, "reminder.email_column", rem.EmailColumn, true)
-		}
-		for i, col := range rem.Columns {
-			checkIdentifier(sc, fmt.Sprintf("reminder.columns[%d]", i+1), col, true)
-		}
-		checkTemplate(sc, rem.Template)
-		if r.Action != ActionDelete && r.Action != "" {
-			sc.addf("reminder", "a reminder announces a deletion: only a rule with action \"delete\" may have one")
-		}
+func (r *Rule) validateReminder(sc scope) {
+	rem := r.Reminder
+	if rem == nil {
+		return
 	}
-	if f := r.Files; f != nil {
-		checkIdentifier(sc, "files.column", f.Column, true)
-		switch {
-		case f.Root == "":
-			sc.addf("files.root", "required: the directory the files live under")
-		case !filepath.IsAbs(f.Root):
-			sc.addf("files.root", "%q is not an absolute path", f.Root)
-		case filepath.Clean(f.Root) == string(filepath.Separator):
-			sc.addf("files.root", `"/" would let a row name any file on the machine; name the directory the files live under`)
-		}
+	if rem.Before.IsZero() {
+		sc.addf("reminder.before", `required (e.g. "1 month")`)
+	} else if !r.OlderThan.IsZero() && !shorter(rem.Before, r.OlderThan) {
+		sc.addf("reminder.before", "%q must be shorter than older_than (%q)", rem.Before, r.OlderThan)
 	}
+	if rem.EmailColumn == "" {
+		sc.addf("reminder.email_column", "required: the column holding the address to remind")
+	} else {
+		checkIdentifier(sc, "reminder.email_column", rem.EmailColumn, true)
+	}
+	for i, col := range rem.Columns {
+		checkIdentifier(sc, fmt.Sprintf("reminder.columns[%d]", i+1), col, true)
+	}
+	checkTemplate(sc, rem.Template)
+	if r.Action != ActionDelete && r.Action != "" {
+		sc.addf("reminder", "a reminder announces a deletion: only a rule with action \"delete\" may have one")
+	}
+}
 
-	// A rule that inherits a bad global value has had it reported once, at [sweeper].
-	if r.Schedule != c.Sweeper.Schedule {
-		loc := c.Sweeper.Timezone
-		if loc == nil {
-			loc = time.UTC
-		}
-		checkSchedule(sc, "schedule", r.Schedule, loc)
+func (r *Rule) validateFiles(sc scope) {
+	f := r.Files
+	if f == nil {
+		return
 	}
-	if r.BatchSize != c.Sweeper.BatchSize {
+	checkIdentifier(sc, "files.column", f.Column, true)
+	switch {
+	case f.Root == "":
+		sc.addf("files.root", "required: the directory the files live under")
+	case !filepath.IsAbs(f.Root):
+		sc.addf("files.root", "%q is not an absolute path", f.Root)
+	case filepath.Clean(f.Root) == string(filepath.Separator):
+		sc.addf("files.root", `"/" would let a row name any file on the machine; name the directory the files live under`)
+	}
+}
+
+// validateOverrides checks the values a rule sets for itself. A rule that
+// inherits a bad global value has had it reported once, at [sweeper].
+func (r *Rule) validateOverrides(sc scope, s *Settings) {
+	if r.Schedule != s.Schedule {
+		checkSchedule(sc, "schedule", r.Schedule, s.location())
+	}
+	if r.BatchSize != s.BatchSize {
 		checkBatchSize(sc, "batch_size", r.BatchSize)
 	}
-	if r.MaxRowsPerRun < 0 && r.MaxRowsPerRun != c.Sweeper.MaxRowsPerRun {
+	if r.MaxRowsPerRun < 0 && r.MaxRowsPerRun != s.MaxRowsPerRun {
 		sc.addf("max_rows_per_run", "%d is negative (0 means no cap)", r.MaxRowsPerRun)
 	}
 }
