@@ -38,54 +38,92 @@ markdown; html always has 12 months).
 // planFormats are the values --format takes.
 var planFormats = []string{"text", "json", "csv", "markdown", "html"}
 
+// planFlags is plan's command line, read and checked before the database
+// is opened: a mistyped flag costs no connection.
+type planFlags struct {
+	rules   stringList
+	asOf    string
+	format  string
+	months  int // of forecast; 0 for none
+	out     string
+	verbose bool
+}
+
 func (e *environment) plan(ctx context.Context, args []string) error {
-	fs := e.flagSet("plan", planUsage)
-	var rules stringList
-	fs.Var(&rules, "rule", "rule to plan (repeatable; default: every enabled rule)")
-	asOf := fs.String("as-of", "", asOfHelp)
-	format := fs.String("format", "", strings.Join(planFormats, ", ")+" (default: from -o's extension, else text)")
-	forecast := fs.String("forecast", "", "add the rows becoming due per month for this many months: 12m, 6m, 1y")
-	out := fs.String("o", "", "write the report to this file instead of standard output")
-	verbose := fs.Bool("v", false, "show the SQL each rule runs (text and markdown)")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if *format == "" {
-		f, err := formatFromFile(*out)
-		if err != nil {
-			return err
-		}
-		*format = f
-	}
-	if !slices.Contains(planFormats, *format) {
-		return usageErrorf("plan: --format %q is not one of %s", *format, strings.Join(planFormats, ", "))
-	}
-	months, err := parseForecast(*forecast)
+	o, err := e.parsePlanFlags(args)
 	if err != nil {
 		return err
-	}
-	if months == 0 && *format == "html" {
-		months = 12
 	}
 	s, done, err := e.newSweeper(ctx)
 	if err != nil {
 		return err
 	}
 	defer done()
-	at, err := parseAsOf(*asOf, s.Config.Sweeper.Timezone)
+	at, err := parseAsOf(o.asOf, s.Config.Sweeper.Timezone)
 	if err != nil {
 		return err
 	}
-	p, planErr := s.Plan(ctx, sweeper.PlanOptions{Rules: rules, AsOf: at})
+	p, pe, err := planWithForecast(ctx, s, sweeper.PlanOptions{Rules: o.rules, AsOf: at}, o.months)
+	if err != nil {
+		return err
+	}
+	if err := e.writePlan(p, o, s.Config); err != nil {
+		return err
+	}
+	if pe != nil {
+		return &exitError{code: exitFailed, err: fmt.Errorf("%d of %s could not be planned: %w", len(pe.Failed), plural(len(p.Rules), "rule"), pe)}
+	}
+	return nil
+}
+
+func (e *environment) parsePlanFlags(args []string) (*planFlags, error) {
+	o := &planFlags{}
+	fs := e.flagSet("plan", planUsage)
+	fs.Var(&o.rules, "rule", "rule to plan (repeatable; default: every enabled rule)")
+	fs.StringVar(&o.asOf, "as-of", "", asOfHelp)
+	fs.StringVar(&o.format, "format", "", strings.Join(planFormats, ", ")+" (default: from -o's extension, else text)")
+	forecast := fs.String("forecast", "", "add the rows becoming due per month for this many months: 12m, 6m, 1y")
+	fs.StringVar(&o.out, "o", "", "write the report to this file instead of standard output")
+	fs.BoolVar(&o.verbose, "v", false, "show the SQL each rule runs (text and markdown)")
+	if err := parseFlags(fs, args); err != nil {
+		return nil, err
+	}
+	if o.format == "" {
+		f, err := formatFromFile(o.out)
+		if err != nil {
+			return nil, err
+		}
+		o.format = f
+	}
+	if !slices.Contains(planFormats, o.format) {
+		return nil, usageErrorf("plan: --format %q is not one of %s", o.format, strings.Join(planFormats, ", "))
+	}
+	months, err := parseForecast(*forecast)
+	if err != nil {
+		return nil, err
+	}
+	if months == 0 && o.format == "html" {
+		months = 12
+	}
+	o.months = months
+	return o, nil
+}
+
+// planWithForecast plans and, when months > 0, adds the forecast. Rules
+// that fail either step are gathered in one PartialError returned beside
+// the plan, so the report still shows every rule that worked; any other
+// error means there is no report.
+func planWithForecast(ctx context.Context, s *sweeper.Sweeper, opts sweeper.PlanOptions, months int) (*sweeper.Plan, *sweeper.PartialError, error) {
+	p, err := s.Plan(ctx, opts)
 	var pe *sweeper.PartialError
-	if planErr != nil && !errors.As(planErr, &pe) {
-		return planErr
+	if err != nil && !errors.As(err, &pe) {
+		return nil, nil, err
 	}
 	if months > 0 {
 		if err := s.Forecast(ctx, p, months); err != nil {
 			var fe *sweeper.PartialError
 			if !errors.As(err, &fe) {
-				return err
+				return nil, nil, err
 			}
 			if pe == nil {
 				pe = fe
@@ -94,27 +132,35 @@ func (e *environment) plan(ctx context.Context, args []string) error {
 			}
 		}
 	}
+	return p, pe, nil
+}
+
+// writePlan writes the report to standard output, or to -o; a file is
+// only said to be written once it has been closed without error.
+func (e *environment) writePlan(p *sweeper.Plan, o *planFlags, cfg *sweeper.Config) error {
 	w := e.stdout
 	var f *os.File
-	if *out != "" {
-		f, err = os.Create(*out)
+	if o.out != "" {
+		var err error
+		f, err = os.Create(o.out)
 		if err != nil {
 			return fmt.Errorf("plan: %w", err)
 		}
 		defer f.Close()
 		w = f
 	}
-	switch *format {
+	var err error
+	switch o.format {
 	case "json":
 		err = writePlanJSON(w, p)
 	case "csv":
 		err = writePlanCSV(w, p)
 	case "markdown":
-		err = writePlanMarkdown(w, p, *verbose)
+		err = writePlanMarkdown(w, p, o.verbose)
 	case "html":
-		err = writePlanHTML(w, p, s.Config, time.Now())
+		err = writePlanHTML(w, p, cfg, time.Now())
 	default:
-		err = writePlanText(w, p, *verbose)
+		err = writePlanText(w, p, o.verbose)
 	}
 	if err == nil && f != nil {
 		err = f.Close()
@@ -123,10 +169,7 @@ func (e *environment) plan(ctx context.Context, args []string) error {
 		return fmt.Errorf("plan: write report: %w", err)
 	}
 	if f != nil {
-		fmt.Fprintf(e.stderr, "plan: wrote the %s report to %s\n", *format, *out)
-	}
-	if pe != nil {
-		return &exitError{code: exitFailed, err: fmt.Errorf("%d of %s could not be planned: %w", len(pe.Failed), plural(len(p.Rules), "rule"), pe)}
+		fmt.Fprintf(e.stderr, "plan: wrote the %s report to %s\n", o.format, o.out)
 	}
 	return nil
 }
