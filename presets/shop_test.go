@@ -68,11 +68,15 @@ func lookupEnv(name string) (string, bool) {
 
 // shop is one platform's schema in a fresh database with a preset's config.
 type shop struct {
-	t    *testing.T
-	db   *sql.DB
-	cfg  *sweeper.Config
-	sw   *sweeper.Sweeper
-	smtp *smtptest.Server
+	t      *testing.T
+	db     *sql.DB
+	dsn    string
+	dir    string   // where the config and its reminder template are
+	config []byte   // the preset as init writes it
+	tables []string // every table the preset names
+	cfg    *sweeper.Config
+	sw     *sweeper.Sweeper
+	smtp   *smtptest.Server
 }
 
 // openShop loads testdata/<preset>/schema.sql into a new database and writes
@@ -140,8 +144,59 @@ func openShop(t *testing.T, preset, prefix string) *shop {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &shop{t: t, db: db, cfg: cfg, smtp: smtp,
+	return &shop{t: t, db: db, dsn: dsn, dir: dir, config: r.Config, tables: r.Tables, cfg: cfg, smtp: smtp,
 		sw: &sweeper.Sweeper{Config: cfg, Store: st, Log: log, Mailer: m}}
+}
+
+// hasEveryTable fails t for each table the preset names that the schema
+// lacks: init would report it missing, and a rule naming it could not run.
+func (s *shop) hasEveryTable(t *testing.T) {
+	t.Helper()
+	for _, name := range s.tables {
+		if s.count(t, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?", name) != 1 {
+			t.Errorf("the preset names table %s, which the platform's schema lacks", name)
+		}
+	}
+}
+
+// uncommented returns the preset's config with the rule it ships commented
+// out between "--- NAME: uncomment from here ---" and "--- NAME: to here ---"
+// uncommented, as its comment tells the shop to do.
+func (s *shop) uncommented(t *testing.T, name string) []byte {
+	t.Helper()
+	from, to := "# --- "+name+": uncomment from here ---\n", "# --- "+name+": to here ---\n"
+	text := string(s.config)
+	i, j := strings.Index(text, from), strings.Index(text, to)
+	if i < 0 || j < i {
+		t.Fatalf("the preset has no commented-out %s between %q and %q", name, from, to)
+	}
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSuffix(text[i+len(from):j], "\n"), "\n") {
+		l, ok := strings.CutPrefix(l, "# ")
+		if !ok && l != "#" {
+			t.Fatalf("line %q of the commented-out %s does not start with \"# \"", l, name)
+		}
+		if l == "#" {
+			l = ""
+		}
+		lines = append(lines, l)
+	}
+	return []byte(text[:i] + strings.Join(lines, "\n") + "\n" + text[j+len(to):])
+}
+
+// useConfig makes config the shop's, loaded beside the preset's files.
+func (s *shop) useConfig(t *testing.T, config []byte) {
+	t.Helper()
+	path := filepath.Join(s.dir, "edited.toml")
+	if err := os.WriteFile(path, config, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := sweeper.LoadFile(path, lookupEnv)
+	if err != nil {
+		t.Fatalf("load the edited preset: %v", err)
+	}
+	cfg.Database.DSN = s.dsn
+	s.cfg, s.sw.Config = cfg, cfg
 }
 
 func (s *shop) exec(q string, args ...any) {
