@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -295,6 +296,21 @@ func (s *shop) sweep(at time.Time, rules ...string) *sweeper.Report {
 	for _, r := range rep.Rules {
 		if r.Err != nil {
 			s.t.Errorf("sweep as of %s: rule %s: %v", at, r.Name, r.Err)
+		}
+	}
+	return rep
+}
+
+// sweepAsPlanned sweeps every enabled rule at asOf and fails t for each
+// rule that touched another number of rows than the plan before it said
+// was due; except the rules named, which run after another rule changed
+// their rows.
+func (s *shop) sweepAsPlanned(t *testing.T, due map[string]int, changedByOthers ...string) *sweeper.Report {
+	t.Helper()
+	rep := s.sweep(asOf)
+	for _, r := range rep.Rules {
+		if !slices.Contains(changedByOthers, r.Name) && r.Rows != due[r.Name] {
+			t.Errorf("rule %s: swept %d rows, plan said %d", r.Name, r.Rows, due[r.Name])
 		}
 	}
 	return rep
