@@ -19,7 +19,6 @@ package main
 import (
 	"crypto/md5"
 	"encoding/xml"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -111,8 +110,12 @@ SET SESSION sql_mode = 'NO_ENGINE_SUBSTITUTION';
 SET FOREIGN_KEY_CHECKS = 0;
 `, wrap(source, "--   ", 76), wrap(strings.Join(used, ", "), "--     ", 76))
 	for _, n := range names {
+		ddl, err := s.ddl(n, names)
+		if err != nil {
+			return err
+		}
 		fmt.Fprintln(w)
-		fmt.Fprint(w, s.ddl(n, names))
+		fmt.Fprint(w, ddl)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprint(w, grid.ddl())
@@ -281,11 +284,15 @@ func (s *schema) closure(seeds []string) ([]string, error) {
 	return names, nil
 }
 
-func (s *schema) ddl(name string, included []string) string {
+func (s *schema) ddl(name string, included []string) (string, error) {
 	t := s.tables[name]
 	var lines []string
 	for _, n := range t.columns {
-		lines = append(lines, "  "+columnDDL(t.cols[n]))
+		col, err := columnDDL(t.cols[n])
+		if err != nil {
+			return "", fmt.Errorf("table %s: %w", name, err)
+		}
+		lines = append(lines, "  "+col)
 	}
 	for _, n := range t.consts {
 		c := t.cons[n]
@@ -319,12 +326,12 @@ func (s *schema) ddl(name string, included []string) string {
 		lines = append(lines, fmt.Sprintf("  %s %s (%s)", kind, quote(shorten(n, prefix)), quoteAll(ix.columns)))
 	}
 	return fmt.Sprintf("CREATE TABLE %s (\n%s\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;\n",
-		quote(name), strings.Join(lines, ",\n"))
+		quote(name), strings.Join(lines, ",\n")), nil
 }
 
 // columnDDL writes a column as Magento's MySQL definitions do
 // (Db/MySQL/Definition/Columns), with the defaults of Dto/Factories.
-func columnDDL(c *elem) string {
+func columnDDL(c *elem) (string, error) {
 	typ := c.get("xsi:type")
 	nullable := c.get("nullable") != "false" // every column type defaults to nullable
 	identity := c.get("identity") == "true"
@@ -361,7 +368,7 @@ func columnDDL(c *elem) string {
 	case "text", "mediumtext", "longtext", "blob", "mediumblob", "longblob", "date", "datetime", "timestamp", "json":
 		def = typ
 	default:
-		panic(errors.New("column type " + typ + " is not known to magentoschema"))
+		return "", fmt.Errorf("column %s: type %q is not known to magentoschema", c.get("name"), typ)
 	}
 	if identity {
 		nullable = false
@@ -395,7 +402,7 @@ func columnDDL(c *elem) string {
 	if identity {
 		def += " AUTO_INCREMENT"
 	}
-	return quote(c.get("name")) + " " + def
+	return quote(c.get("name")) + " " + def, nil
 }
 
 // abbreviations is ExpressionConverter::$_translateMap, longest first as
