@@ -42,6 +42,8 @@ type Preset struct {
 var all = []Preset{
 	{Name: "woocommerce", Platform: "WooCommerce 8/9 on WordPress (HPOS order tables and the legacy posts storage)", Prefix: "wp_"},
 	{Name: "prestashop", Platform: "PrestaShop 1.7 and 8", Prefix: "ps_"},
+	{Name: "magento2", Platform: "Magento Open Source 2.4", Prefix: ""},
+	{Name: "shopware6", Platform: "Shopware 6.6", Prefix: ""},
 }
 
 // All lists the presets in a fixed order.

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -68,11 +69,15 @@ func lookupEnv(name string) (string, bool) {
 
 // shop is one platform's schema in a fresh database with a preset's config.
 type shop struct {
-	t    *testing.T
-	db   *sql.DB
-	cfg  *sweeper.Config
-	sw   *sweeper.Sweeper
-	smtp *smtptest.Server
+	t      *testing.T
+	db     *sql.DB
+	dsn    string
+	dir    string   // where the config and its reminder template are
+	config []byte   // the preset as init writes it
+	tables []string // every table the preset names
+	cfg    *sweeper.Config
+	sw     *sweeper.Sweeper
+	smtp   *smtptest.Server
 }
 
 // openShop loads testdata/<preset>/schema.sql into a new database and writes
@@ -140,8 +145,59 @@ func openShop(t *testing.T, preset, prefix string) *shop {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &shop{t: t, db: db, cfg: cfg, smtp: smtp,
+	return &shop{t: t, db: db, dsn: dsn, dir: dir, config: r.Config, tables: r.Tables, cfg: cfg, smtp: smtp,
 		sw: &sweeper.Sweeper{Config: cfg, Store: st, Log: log, Mailer: m}}
+}
+
+// hasEveryTable fails t for each table the preset names that the schema
+// lacks: init would report it missing, and a rule naming it could not run.
+func (s *shop) hasEveryTable(t *testing.T) {
+	t.Helper()
+	for _, name := range s.tables {
+		if s.count(t, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?", name) != 1 {
+			t.Errorf("the preset names table %s, which the platform's schema lacks", name)
+		}
+	}
+}
+
+// uncommented returns the preset's config with the rule it ships commented
+// out between "--- NAME: uncomment from here ---" and "--- NAME: to here ---"
+// uncommented, as its comment tells the shop to do.
+func (s *shop) uncommented(t *testing.T, name string) []byte {
+	t.Helper()
+	from, to := "# --- "+name+": uncomment from here ---\n", "# --- "+name+": to here ---\n"
+	text := string(s.config)
+	i, j := strings.Index(text, from), strings.Index(text, to)
+	if i < 0 || j < i {
+		t.Fatalf("the preset has no commented-out %s between %q and %q", name, from, to)
+	}
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSuffix(text[i+len(from):j], "\n"), "\n") {
+		l, ok := strings.CutPrefix(l, "# ")
+		if !ok && l != "#" {
+			t.Fatalf("line %q of the commented-out %s does not start with \"# \"", l, name)
+		}
+		if l == "#" {
+			l = ""
+		}
+		lines = append(lines, l)
+	}
+	return []byte(text[:i] + strings.Join(lines, "\n") + "\n" + text[j+len(to):])
+}
+
+// useConfig makes config the shop's, loaded beside the preset's files.
+func (s *shop) useConfig(t *testing.T, config []byte) {
+	t.Helper()
+	path := filepath.Join(s.dir, "edited.toml")
+	if err := os.WriteFile(path, config, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := sweeper.LoadFile(path, lookupEnv)
+	if err != nil {
+		t.Fatalf("load the edited preset: %v", err)
+	}
+	cfg.Database.DSN = s.dsn
+	s.cfg, s.sw.Config = cfg, cfg
 }
 
 func (s *shop) exec(q string, args ...any) {
@@ -240,6 +296,21 @@ func (s *shop) sweep(at time.Time, rules ...string) *sweeper.Report {
 	for _, r := range rep.Rules {
 		if r.Err != nil {
 			s.t.Errorf("sweep as of %s: rule %s: %v", at, r.Name, r.Err)
+		}
+	}
+	return rep
+}
+
+// sweepAsPlanned sweeps every enabled rule at asOf and fails t for each
+// rule that touched another number of rows than the plan before it said
+// was due; except the rules named, which run after another rule changed
+// their rows.
+func (s *shop) sweepAsPlanned(t *testing.T, due map[string]int, changedByOthers ...string) *sweeper.Report {
+	t.Helper()
+	rep := s.sweep(asOf)
+	for _, r := range rep.Rules {
+		if !slices.Contains(changedByOthers, r.Name) && r.Rows != due[r.Name] {
+			t.Errorf("rule %s: swept %d rows, plan said %d", r.Name, r.Rows, due[r.Name])
 		}
 	}
 	return rep

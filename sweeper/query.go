@@ -165,3 +165,75 @@ type scrubbedError struct {
 
 func (e scrubbedError) Error() string { return e.msg }
 func (e scrubbedError) Unwrap() error { return e.err }
+
+// scanFragment returns why sql is refused, or "". backslashEscapes says
+// whether a backslash escapes a quote inside a string, as on MySQL but not
+// on PostgreSQL or SQLite.
+func scanFragment(sql string, backslashEscapes bool) string {
+	if strings.Contains(sql, "?") {
+		return "contains ?: values are bound as ? placeholders, and a literal one would shift them (use CHAR(63) if you need the character)"
+	}
+	depth := 0
+	for i := 0; i < len(sql); i++ {
+		switch c := sql[i]; c {
+		case '\'', '"', '`':
+			end := closingQuote(sql, i, backslashEscapes && c != '`')
+			if end < 0 {
+				return fmt.Sprintf("has an unterminated %c quote", c)
+			}
+			i = end
+		case ';':
+			return "contains ; outside a string: a second statement is not allowed"
+		case '#':
+			return "contains # outside a string: comments are not allowed"
+		case '-':
+			if strings.HasPrefix(sql[i:], "--") {
+				return "contains -- outside a string: comments are not allowed"
+			}
+		case '/':
+			if strings.HasPrefix(sql[i:], "/*") {
+				return "contains /* outside a string: comments are not allowed"
+			}
+		case '$':
+			if i+1 < len(sql) && sql[i+1] >= '0' && sql[i+1] <= '9' && (i == 0 || !isIdentByte(sql[i-1])) {
+				return "contains a $1-style placeholder: values are bound by the sweeper"
+			}
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth < 0 {
+				return "has a ) without its (: the fragment must not close the sweeper's own parentheses"
+			}
+		}
+	}
+	if depth != 0 {
+		return "has a ( without its )"
+	}
+	return ""
+}
+
+// closingQuote returns the index of the quote that closes the one at
+// start, or -1. A doubled quote stands for itself.
+func closingQuote(s string, start int, backslashEscapes bool) int {
+	q := s[start]
+	for j := start + 1; j < len(s); j++ {
+		switch s[j] {
+		case '\\':
+			if backslashEscapes {
+				j++
+			}
+		case q:
+			if j+1 < len(s) && s[j+1] == q {
+				j++
+				continue
+			}
+			return j
+		}
+	}
+	return -1
+}
+
+func isIdentByte(b byte) bool {
+	return b == '_' || b == '$' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= 0x80
+}

@@ -35,7 +35,11 @@ Presets:
 func (e *environment) initConfig(ctx context.Context, args []string) error {
 	usageText := initUsage
 	for _, p := range presets.All() {
-		usageText += fmt.Sprintf("  %-12s %s (prefix %q)\n", p.Name, p.Platform, p.Prefix)
+		prefix := fmt.Sprintf("prefix %q", p.Prefix)
+		if p.Prefix == "" {
+			prefix = "no prefix" // Magento and Shopware install without one unless asked
+		}
+		usageText += fmt.Sprintf("  %-12s %s (%s)\n", p.Name, p.Platform, prefix)
 	}
 	flags := e.flagSet("init", usageText+"\n")
 	name := flags.String("preset", "", "the platform: "+presetNames())

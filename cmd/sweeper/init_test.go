@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/sweeperd/sweeper/internal/dbtest"
+	"github.com/sweeperd/sweeper/presets"
 	"github.com/sweeperd/sweeper/sweeper"
 )
 
@@ -40,6 +41,23 @@ func TestInit(t *testing.T) {
 		}
 		if _, err := os.Stat(filepath.Join(dir, "reminder-account.nl.txt")); err != nil {
 			t.Errorf("the reminder template was not written: %v", err)
+		}
+	})
+
+	t.Run("OffersEveryPreset", func(t *testing.T) {
+		_, out, errs := runCLI(t, "init", "-h")
+		for _, p := range presets.All() {
+			if !strings.Contains(out+errs, "  "+p.Name+" ") {
+				t.Errorf("init -h does not offer preset %s:\n%s%s", p.Name, out, errs)
+			}
+			path := filepath.Join(t.TempDir(), "config.toml")
+			if code, out, errs := runCLI(t, "init", "--preset", p.Name, "-o", path); code != exitOK {
+				t.Errorf("init --preset %s: exit %d, want 0\n%s%s", p.Name, code, out, errs)
+				continue
+			}
+			if _, err := sweeper.LoadFile(path, env); err != nil {
+				t.Errorf("init --preset %s wrote a config that does not load: %v", p.Name, err)
+			}
 		}
 	})
 

@@ -38,8 +38,19 @@ markdown; html always has 12 months).
 // planFormats are the values --format takes.
 var planFormats = []string{"text", "json", "csv", "markdown", "html"}
 
+// planFlags is plan's command line, read and checked before the database
+// is opened: a mistyped flag costs no connection.
+type planFlags struct {
+	rules   stringList
+	asOf    string
+	format  string
+	months  int // of forecast; 0 for none
+	out     string
+	verbose bool
+}
+
 func (e *environment) plan(ctx context.Context, args []string) error {
-	pf, err := e.planFlags(args)
+	o, err := e.parsePlanFlags(args)
 	if err != nil {
 		return err
 	}
@@ -48,15 +59,15 @@ func (e *environment) plan(ctx context.Context, args []string) error {
 		return err
 	}
 	defer done()
-	at, err := parseAsOf(pf.asOf, s.Config.Sweeper.Timezone)
+	at, err := parseAsOf(o.asOf, s.Config.Sweeper.Timezone)
 	if err != nil {
 		return err
 	}
-	p, pe, err := planAndForecast(ctx, s, sweeper.PlanOptions{Rules: pf.rules, AsOf: at}, pf.months)
+	p, pe, err := planWithForecast(ctx, s, sweeper.PlanOptions{Rules: o.rules, AsOf: at}, o.months)
 	if err != nil {
 		return err
 	}
-	if err := e.writePlan(p, s.Config, pf); err != nil {
+	if err := e.writePlan(p, o, s.Config); err != nil {
 		return err
 	}
 	if pe != nil {
@@ -65,81 +76,73 @@ func (e *environment) plan(ctx context.Context, args []string) error {
 	return nil
 }
 
-// planCommand is plan's command line.
-type planCommand struct {
-	rules   stringList
-	asOf    string
-	format  string
-	months  int // --forecast; html has 12
-	out     string
-	verbose bool
-}
-
-func (e *environment) planFlags(args []string) (planCommand, error) {
-	var pf planCommand
+func (e *environment) parsePlanFlags(args []string) (*planFlags, error) {
+	o := &planFlags{}
 	fs := e.flagSet("plan", planUsage)
-	fs.Var(&pf.rules, "rule", "rule to plan (repeatable; default: every enabled rule)")
-	fs.StringVar(&pf.asOf, "as-of", "", asOfHelp)
-	fs.StringVar(&pf.format, "format", "", strings.Join(planFormats, ", ")+" (default: from -o's extension, else text)")
+	fs.Var(&o.rules, "rule", "rule to plan (repeatable; default: every enabled rule)")
+	fs.StringVar(&o.asOf, "as-of", "", asOfHelp)
+	fs.StringVar(&o.format, "format", "", strings.Join(planFormats, ", ")+" (default: from -o's extension, else text)")
 	forecast := fs.String("forecast", "", "add the rows becoming due per month for this many months: 12m, 6m, 1y")
-	fs.StringVar(&pf.out, "o", "", "write the report to this file instead of standard output")
-	fs.BoolVar(&pf.verbose, "v", false, "show the SQL each rule runs (text and markdown)")
+	fs.StringVar(&o.out, "o", "", "write the report to this file instead of standard output")
+	fs.BoolVar(&o.verbose, "v", false, "show the SQL each rule runs (text and markdown)")
 	if err := parseFlags(fs, args); err != nil {
-		return pf, err
+		return nil, err
 	}
-	if pf.format == "" {
-		f, err := formatFromFile(pf.out)
+	if o.format == "" {
+		f, err := formatFromFile(o.out)
 		if err != nil {
-			return pf, err
+			return nil, err
 		}
-		pf.format = f
+		o.format = f
 	}
-	if !slices.Contains(planFormats, pf.format) {
-		return pf, usageErrorf("plan: --format %q is not one of %s", pf.format, strings.Join(planFormats, ", "))
+	if !slices.Contains(planFormats, o.format) {
+		return nil, usageErrorf("plan: --format %q is not one of %s", o.format, strings.Join(planFormats, ", "))
 	}
 	months, err := parseForecast(*forecast)
 	if err != nil {
-		return pf, err
+		return nil, err
 	}
-	if months == 0 && pf.format == "html" {
+	if months == 0 && o.format == "html" {
 		months = 12
 	}
-	pf.months = months
-	return pf, nil
+	o.months = months
+	return o, nil
 }
 
-// planAndForecast plans, and forecasts months ahead when months > 0. The
-// rules that could not be planned or forecast come back together as pe;
-// err is a failure of the whole.
-func planAndForecast(ctx context.Context, s *sweeper.Sweeper, opt sweeper.PlanOptions, months int) (p *sweeper.Plan, pe *sweeper.PartialError, err error) {
-	p, err = s.Plan(ctx, opt)
+// planWithForecast plans and, when months > 0, adds the forecast. Rules
+// that fail either step are gathered in one PartialError returned beside
+// the plan, so the report still shows every rule that worked; any other
+// error means there is no report.
+func planWithForecast(ctx context.Context, s *sweeper.Sweeper, opts sweeper.PlanOptions, months int) (*sweeper.Plan, *sweeper.PartialError, error) {
+	p, err := s.Plan(ctx, opts)
+	var pe *sweeper.PartialError
 	if err != nil && !errors.As(err, &pe) {
 		return nil, nil, err
 	}
-	if months == 0 {
-		return p, pe, nil
-	}
-	if err := s.Forecast(ctx, p, months); err != nil {
-		var fe *sweeper.PartialError
-		if !errors.As(err, &fe) {
-			return nil, nil, err
-		}
-		if pe == nil {
-			pe = fe
-		} else {
-			pe.Failed = append(pe.Failed, fe.Failed...)
+	if months > 0 {
+		if err := s.Forecast(ctx, p, months); err != nil {
+			var fe *sweeper.PartialError
+			if !errors.As(err, &fe) {
+				return nil, nil, err
+			}
+			if pe == nil {
+				pe = fe
+			} else {
+				pe.Failed = append(pe.Failed, fe.Failed...)
+			}
 		}
 	}
 	return p, pe, nil
 }
 
-// writePlan writes the plan in its format to standard output or -o.
-func (e *environment) writePlan(p *sweeper.Plan, cfg *sweeper.Config, pf planCommand) error {
+// writePlan writes the report to standard output, or to -o; a file is
+// only said to be written once it has been closed without error.
+func (e *environment) writePlan(p *sweeper.Plan, o *planFlags, cfg *sweeper.Config) error {
 	w := e.stdout
 	var f *os.File
-	if pf.out != "" {
+	if o.out != "" {
 		var err error
-		f, err = os.Create(pf.out)
+		f, err = os.Create(o.out)
 		if err != nil {
 			return fmt.Errorf("plan: %w", err)
 		}
@@ -147,17 +150,17 @@ func (e *environment) writePlan(p *sweeper.Plan, cfg *sweeper.Config, pf planCom
 		w = f
 	}
 	var err error
-	switch pf.format {
+	switch o.format {
 	case "json":
 		err = writePlanJSON(w, p)
 	case "csv":
 		err = writePlanCSV(w, p)
 	case "markdown":
-		err = writePlanMarkdown(w, p, pf.verbose)
+		err = writePlanMarkdown(w, p, o.verbose)
 	case "html":
 		err = writePlanHTML(w, p, cfg, time.Now())
 	default:
-		err = writePlanText(w, p, pf.verbose)
+		err = writePlanText(w, p, o.verbose)
 	}
 	if err == nil && f != nil {
 		err = f.Close()
@@ -166,7 +169,7 @@ func (e *environment) writePlan(p *sweeper.Plan, cfg *sweeper.Config, pf planCom
 		return fmt.Errorf("plan: write report: %w", err)
 	}
 	if f != nil {
-		fmt.Fprintf(e.stderr, "plan: wrote the %s report to %s\n", pf.format, pf.out)
+		fmt.Fprintf(e.stderr, "plan: wrote the %s report to %s\n", o.format, o.out)
 	}
 	return nil
 }
