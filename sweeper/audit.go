@@ -134,32 +134,15 @@ func (s *Sweeper) maxAuditID(ctx context.Context) (int64, error) {
 // AuditRecords reads the audit records of a run, or all of them when runID
 // is empty, oldest first.
 func (s *Sweeper) AuditRecords(ctx context.Context, runID string) ([]AuditRecord, error) {
-	parent, err := s.auditExists(ctx)
+	var out []AuditRecord
+	err := s.EachAuditRecord(ctx, AuditFilter{RunID: runID}, func(r AuditRecord) error {
+		out = append(out, r)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	qt := s.quote(s.Config.Sweeper.AuditTable)
-	q := fmt.Sprintf("SELECT %s FROM %s", s.auditSelectColumns(parent), qt)
-	var args []any
-	if runID != "" {
-		q += " WHERE run_id = ?"
-		args = append(args, runID)
-	}
-	q += " ORDER BY id"
-	rows, err := s.Store.Query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("read audit table: %w", err)
-	}
-	defer rows.Close()
-	var out []AuditRecord
-	for rows.Next() {
-		r, err := scanAuditRecord(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // parseStoredTime reads a time value as a driver returns it. Zone-less

@@ -2,6 +2,7 @@ package sweeper
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -109,20 +110,11 @@ type queuedFile struct {
 }
 
 func (s *Sweeper) queuedFiles(ctx context.Context, qt, rule string) ([]queuedFile, error) {
-	rows, err := s.Store.Query(ctx, fmt.Sprintf("SELECT row_key, path FROM %s WHERE rule = ? ORDER BY row_key", qt), rule)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []queuedFile
-	for rows.Next() {
+	return queryAll(ctx, s.Store, func(rows *sql.Rows) (queuedFile, error) {
 		var f queuedFile
-		if err := rows.Scan(&f.RowKey, &f.Path); err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+		err := rows.Scan(&f.RowKey, &f.Path)
+		return f, err
+	}, fmt.Sprintf("SELECT row_key, path FROM %s WHERE rule = ? ORDER BY row_key", qt), rule)
 }
 
 func stringValue(v any) string {

@@ -55,7 +55,11 @@ func (s *Sweeper) reminderRecords(ctx context.Context, db Querier, rule string, 
 	}
 	q := fmt.Sprintf("SELECT row_key, age_value, state, run_id, claimed_at, sent_at FROM %s WHERE rule = ? AND row_key IN ?",
 		s.quote(remindersTable))
-	recs, err := scanReminderRecords(db.Query(ctx, q, rule, ks))
+	recs, err := queryAll(ctx, db, func(rows *sql.Rows) (reminderRecord, error) {
+		var r reminderRecord
+		err := rows.Scan(&r.RowKey, &r.AgeValue, &r.State, &r.RunID, &r.ClaimedAt, &r.SentAt)
+		return r, err
+	}, q, rule, ks)
 	if err != nil {
 		if _, terr := s.Store.Table(ctx, remindersTable); errors.Is(terr, ErrNoTable) {
 			return out, nil
@@ -66,22 +70,6 @@ func (s *Sweeper) reminderRecords(ctx context.Context, db Querier, rule string, 
 		out[r.RowKey] = r
 	}
 	return out, nil
-}
-
-func scanReminderRecords(rows *sql.Rows, err error) ([]reminderRecord, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var recs []reminderRecord
-	for rows.Next() {
-		var r reminderRecord
-		if err := rows.Scan(&r.RowKey, &r.AgeValue, &r.State, &r.RunID, &r.ClaimedAt, &r.SentAt); err != nil {
-			return nil, err
-		}
-		recs = append(recs, r)
-	}
-	return recs, rows.Err()
 }
 
 // ageValue is the canonical form of a row's age value, so that a reminder

@@ -187,6 +187,24 @@ func queryRow(ctx context.Context, q Querier, query string, args []any, dest ...
 	return rows.Close()
 }
 
+// queryAll runs a query and reads each of its rows with scan.
+func queryAll[T any](ctx context.Context, q Querier, scan func(*sql.Rows) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 // queryCount runs a SELECT COUNT(*) ... and returns the count.
 func queryCount(ctx context.Context, q Querier, query string, args ...any) (int, error) {
 	var n int64

@@ -263,37 +263,27 @@ func findingsError(fs []Finding) error {
 
 // queryKeys runs a query of one column, a key, and returns the keys.
 func queryKeys(ctx context.Context, q Querier, query string, args ...any) ([]any, error) {
-	rows, err := q.Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var keys []any
-	for rows.Next() {
+	return queryAll(ctx, q, func(rows *sql.Rows) (any, error) {
 		var k any
-		if err := rows.Scan(&k); err != nil {
-			return nil, err
-		}
-		keys = append(keys, normKey(k))
-	}
-	return keys, rows.Err()
+		err := rows.Scan(&k)
+		return normKey(k), err
+	}, query, args...)
 }
 
 // queryKeyPairs reads rows of two keys: a related row's and its parent's.
 func queryKeyPairs(ctx context.Context, q Querier, query string, args ...any) (keys, parents []any, err error) {
-	rows, err := q.Query(ctx, query, args...)
+	pairs, err := queryAll(ctx, q, func(rows *sql.Rows) ([2]any, error) {
+		var k, p any
+		err := rows.Scan(&k, &p)
+		return [2]any{normKey(k), normKey(p)}, err
+	}, query, args...)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var k, p any
-		if err := rows.Scan(&k, &p); err != nil {
-			return nil, nil, err
-		}
-		keys, parents = append(keys, normKey(k)), append(parents, normKey(p))
+	for _, kp := range pairs {
+		keys, parents = append(keys, kp[0]), append(parents, kp[1])
 	}
-	return keys, parents, rows.Err()
+	return keys, parents, nil
 }
 
 // scanValues scans the current row into n values as the driver hands them.

@@ -224,6 +224,33 @@ func (db *DB) TryLock(ctx context.Context, name string) (func(), bool, error) {
 	return db.dialect.tryLock(ctx, db, name)
 }
 
+// sessionLock takes a lock that belongs to a session (MySQL's GET_LOCK,
+// PostgreSQL's advisory locks): it keeps a connection of its own for as
+// long as the rule runs. take asks for the lock without waiting; release
+// gives it back before the connection goes back to the pool.
+func (db *DB) sessionLock(ctx context.Context, what string, take func(*sql.Conn) (bool, error),
+	release func(context.Context, *sql.Conn)) (func(), bool, error) {
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return nil, false, fmt.Errorf("take lock: %w", err)
+	}
+	got, err := take(conn)
+	if err != nil {
+		conn.Close()
+		return nil, false, fmt.Errorf("take %s: %w", what, err)
+	}
+	if !got {
+		conn.Close()
+		return nil, false, nil
+	}
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		release(ctx, conn)
+		conn.Close()
+	}, true, nil
+}
+
 func (db *DB) lockName(name string) string {
 	full := "sweeper:" + db.schema + ":" + name
 	if len(full) > 64 { // MySQL's limit for lock names

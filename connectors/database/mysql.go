@@ -232,28 +232,14 @@ func (d mysqlDialect) missing(ctx context.Context, db *DB, name string) error {
 
 // tryLock takes a GET_LOCK named lock.
 func (mysqlDialect) tryLock(ctx context.Context, db *DB, name string) (func(), bool, error) {
-	// GET_LOCK belongs to a session, so the lock keeps a connection of its own
-	// for as long as the rule runs.
-	conn, err := db.sql.Conn(ctx)
-	if err != nil {
-		return nil, false, fmt.Errorf("take lock: %w", err)
-	}
 	lock := db.lockName(name)
-	var got sql.NullInt64
-	if err := conn.QueryRowContext(ctx, "SELECT GET_LOCK(?, 0)", lock).Scan(&got); err != nil {
-		conn.Close()
-		return nil, false, fmt.Errorf("take lock %q: %w", lock, err)
-	}
-	if got.Int64 != 1 {
-		conn.Close()
-		return nil, false, nil
-	}
-	return func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
+	return db.sessionLock(ctx, fmt.Sprintf("lock %q", lock), func(conn *sql.Conn) (bool, error) {
+		var got sql.NullInt64
+		err := conn.QueryRowContext(ctx, "SELECT GET_LOCK(?, 0)", lock).Scan(&got)
+		return got.Int64 == 1, err
+	}, func(ctx context.Context, conn *sql.Conn) {
 		conn.ExecContext(ctx, "DO RELEASE_LOCK(?)", lock)
-		conn.Close()
-	}, true, nil
+	})
 }
 
 // references reads the foreign keys from information_schema, which shows a

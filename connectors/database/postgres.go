@@ -8,7 +8,6 @@ import (
 	"hash/fnv"
 	"math"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -106,28 +105,16 @@ func (postgresDialect) resultType(name string) sweeper.ResultType {
 
 // tryLock takes a session advisory lock.
 func (postgresDialect) tryLock(ctx context.Context, db *DB, name string) (func(), bool, error) {
-	conn, err := db.sql.Conn(ctx)
-	if err != nil {
-		return nil, false, fmt.Errorf("take lock: %w", err)
-	}
 	h := fnv.New64a()
 	h.Write([]byte(db.lockName(name)))
 	key := int64(h.Sum64())
-	var got bool
-	if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", key).Scan(&got); err != nil {
-		conn.Close()
-		return nil, false, fmt.Errorf("take advisory lock: %w", err)
-	}
-	if !got {
-		conn.Close()
-		return nil, false, nil
-	}
-	return func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
+	return db.sessionLock(ctx, "advisory lock", func(conn *sql.Conn) (bool, error) {
+		var got bool
+		err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", key).Scan(&got)
+		return got, err
+	}, func(ctx context.Context, conn *sql.Conn) {
 		conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", key)
-		conn.Close()
-	}, true, nil
+	})
 }
 
 // table reads a table from PostgreSQL's catalog. gorm's PostgreSQL
