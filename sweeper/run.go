@@ -30,6 +30,8 @@ type invocation struct {
 	auditReady bool // the audit table is there
 }
 
+// newInvocation starts a Sweep or an Erase: a new run id, and the as-of
+// clock (asOf, zero for the real one).
 func (s *Sweeper) newInvocation(asOf time.Time, dryRun, force bool) *invocation {
 	inv := &invocation{id: newRunID(), now: s.clock(asOf), requested: asOf, dryRun: dryRun, force: force}
 	inv.asOf = inv.now().In(s.Config.Sweeper.Timezone)
@@ -148,7 +150,8 @@ func (run *ruleRun) begin(ctx context.Context) error {
 }
 
 // ensureTables creates the sweeper's tables the run writes to when they
-// are missing. The table of last successes is created by the first one.
+// are missing. The table of last successes is created when the first
+// success is recorded: a rule's run does not fail for want of it (README).
 func (run *ruleRun) ensureTables(ctx context.Context) error {
 	s := run.s
 	if !run.inv.auditReady {
