@@ -57,13 +57,14 @@ func newBarChart(rule, title string, values []barValue) *svgChart {
 		top, base     = 22, 160
 		labelWidth    = 44 // "Jan '27", "30 Nov"
 		numberWidth   = 26
+		maxSlot       = 64 // a few bars stay bars, not blocks
 	)
 	c := &svgChart{Rule: rule, Title: title, Width: width, Height: height, Base: base, Colour: barColour}
 	for _, v := range values {
 		c.Total += v.Rows
 		c.Max = max(c.Max, v.Rows)
 	}
-	slot := (width - left - right) / max(len(values), 1)
+	slot := min((width-left-right)/max(len(values), 1), maxSlot)
 	gap := min(10, slot/3)
 	every := (labelWidth + slot - 1) / max(slot, 1) // write one label in every
 	for i, v := range values {
