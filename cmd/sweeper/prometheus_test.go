@@ -397,38 +397,12 @@ func TestDashboard_RealPrometheus(t *testing.T) {
 			('d@example.invalid', 'Dien', NOW()), ('e@example.invalid', 'Eva', NOW())`)
 	listen := freePort(t)
 	dir := t.TempDir()
-	writeFile(t, dir, "reminder.txt", "Subject: Uw lidmaatschap\n\nBeste {{.Row.first_name}}, vanaf {{dutchDate .DeleteOn}} verwijderen we uw gegevens.\n")
 	cfg := daemonConfig(t, dir, dsn, listen, "max_fraction = 0.5\nbatch_size = 100\nbatch_pause = \"5ms\"")
 	text, err := os.ReadFile(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, dir, "config.toml", string(text)+fmt.Sprintf(`
-[[rule]]
-name = "complaint-1y"
-table = "complaints"
-age_column = "filed_at"
-older_than = "1 year"
-action = "delete"
-
-[[rule]]
-name = "member-idle-5y"
-table = "members"
-age_column = "created_at"
-older_than = "5 years"
-action = "delete"
-[rule.reminder]
-before = "1 month"
-email_column = "email"
-columns = ["first_name"]
-template = "reminder.txt"
-
-[mail]
-host = %q
-port = %d
-tls = "none"
-from = "Testwinkel <info@example.invalid>"
-`, host, port))
+	writeFile(t, dir, "config.toml", string(text)+shopRules(t, dir, host, port))
 	p := startDaemon(t, cfg, listen)
 	p.waitLog(15*time.Second, `"event":"daemon.start"`)
 	prom := startPrometheus(t, bin, listen, alertsFile)

@@ -40,9 +40,22 @@ func logOf(t *testing.T, log *os.File, args ...string) int {
 	return 0
 }
 
-// statsShop is a SQLite shop of the test's own beside the demo: a rule
-// that reminds before it deletes, and one the max_fraction circuit breaker
-// refuses, so that the log holds reminders, an erasure and a failure.
+// shopRules returns the config of two rules with the [mail] table for the
+// SMTP server at host:port: memberRule, and one for complaints that the
+// circuit breaker refuses (max_fraction = 0.5) when every complaint is due.
+func shopRules(t *testing.T, dir, host string, port int) string {
+	t.Helper()
+	return memberRule(t, dir) + complaintRule + fmt.Sprintf(`
+[mail]
+host = %q
+port = %d
+tls = "none"
+from = "Testwinkel <info@example.invalid>"
+`, host, port)
+}
+
+// statsShop is a SQLite shop of the test's own beside the demo, with
+// shopRules: its log holds reminders, an erasure and a failure.
 func statsShop(t *testing.T, dir string) (cfg string, db *sql.DB) {
 	t.Helper()
 	srv := smtptest.Start(t)
@@ -62,7 +75,6 @@ func statsShop(t *testing.T, dir string) (cfg string, db *sql.DB) {
 			t.Fatal(err)
 		}
 	}
-	writeFile(t, dir, "reminder.txt", "Subject: Uw lidmaatschap\n\nBeste {{.Row.first_name}}, vanaf {{dutchDate .DeleteOn}} verwijderen we uw gegevens.\n")
 	cfg = writeFile(t, dir, "config.toml", fmt.Sprintf(`
 [database]
 driver = "sqlite"
@@ -70,31 +82,7 @@ dsn = %q
 [sweeper]
 timezone = "Europe/Amsterdam"
 max_fraction = 0.5
-[mail]
-host = %q
-port = %d
-tls = "none"
-from = "Testwinkel <info@example.invalid>"
-
-[[rule]]
-name = "member-idle-5y"
-table = "members"
-age_column = "created_at"
-older_than = "5 years"
-action = "delete"
-[rule.reminder]
-before = "1 month"
-email_column = "email"
-columns = ["first_name"]
-template = "reminder.txt"
-
-[[rule]]
-name = "complaint-1y"
-table = "complaints"
-age_column = "filed_at"
-older_than = "1 year"
-action = "delete"
-`, dbPath, host, port))
+`, dbPath)+shopRules(t, dir, host, port))
 	return cfg, db
 }
 
