@@ -54,7 +54,7 @@ func (e *environment) stats(_ context.Context, args []string) error {
 		return &exitError{code: exitInvalid, err: err}
 	}
 	if *format == "" {
-		f, err := formatFromFile("stats", *out, statsFormats)
+		f, err := reportFormat("stats", *out, statsFormats)
 		if err != nil {
 			return err
 		}
