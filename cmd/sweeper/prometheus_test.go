@@ -165,8 +165,9 @@ type grafanaDashboard struct {
 	Panels     []grafanaPanel `json:"panels"`
 	Templating struct {
 		List []struct {
-			Name string `json:"name"`
-			Type string `json:"type"`
+			Name  string          `json:"name"`
+			Type  string          `json:"type"`
+			Query json.RawMessage `json:"query"` // a string, or {"query": ...}
 		} `json:"list"`
 	} `json:"templating"`
 }
@@ -418,6 +419,30 @@ func TestDashboard_RealPrometheus(t *testing.T) {
 	var vars []string
 	for _, v := range dash.Templating.List {
 		vars = append(vars, v.Name)
+	}
+	// The variables' values come from label_values(selector, label): the
+	// selector must find series that carry the label.
+	labelValues := regexp.MustCompile(`^label_values\((.+), *(\w+)\)$`)
+	for _, v := range dash.Templating.List {
+		if v.Type != "query" {
+			continue
+		}
+		var q struct {
+			Query string `json:"query"`
+		}
+		if err := json.Unmarshal(v.Query, &q); err != nil {
+			t.Fatalf("variable %s: query %s: %v", v.Name, v.Query, err)
+		}
+		m := labelValues.FindStringSubmatch(q.Query)
+		if m == nil {
+			t.Errorf("variable %s: query %q is not label_values(selector, label)", v.Name, q.Query)
+			continue
+		}
+		for _, s := range prom.waitData("variable "+v.Name, promQL(t, vars, m[1]), 30*time.Second) {
+			if s.Metric[m[2]] == "" {
+				t.Errorf("variable %s: %s has a series without the label %s: %v", v.Name, m[1], m[2], s.Metric)
+			}
+		}
 	}
 	var exprs []string
 	ids := map[int]bool{}
