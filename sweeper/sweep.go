@@ -95,6 +95,9 @@ type RuleReport struct {
 	Reminder bool
 	// Ended is when the rule's run ended, by the real clock.
 	Ended time.Time
+	// Paused is the time spent in batch_pause between batches, ReplicaWait
+	// the time spent waiting for lagging replicas: what throttling cost.
+	Paused, ReplicaWait time.Duration
 }
 
 // RelatedCount is the number of rows of a related table an action touched.
@@ -256,14 +259,14 @@ func (s *Sweeper) sweepRule(ctx context.Context, r *Rule, runID string, asOf tim
 		rr.Duration, rr.Ended = time.Since(start), s.realNow()
 		switch {
 		case rr.Err != nil:
-			log.Error("rule failed", zap.String("event", "rule.error"), zap.Int("rows", rr.Rows),
-				zap.Int64("duration_ms", rr.Duration.Milliseconds()), zap.Error(rr.Err))
+			log.Error("rule failed", append([]zap.Field{zap.String("event", "rule.error"), zap.Int("rows", rr.Rows),
+				zap.Int64("duration_ms", rr.Duration.Milliseconds()), zap.Error(rr.Err)}, summaryFields(rr)...)...)
 		case rr.Skipped != "":
 			log.Warn("rule skipped", zap.String("event", "rule.skipped"), zap.String("reason", rr.Skipped))
 		default:
-			log.Info("rule finished", zap.String("event", "rule.done"), zap.Int("rows", rr.Rows),
+			log.Info("rule finished", append([]zap.Field{zap.String("event", "rule.done"), zap.Int("rows", rr.Rows),
 				zap.Int("batches", rr.Batches), zap.Bool("capped", rr.Capped),
-				zap.Int64("duration_ms", rr.Duration.Milliseconds()))
+				zap.Int64("duration_ms", rr.Duration.Milliseconds())}, summaryFields(rr)...)...)
 		}
 	}()
 	log.Info("rule started", zap.String("event", "rule.start"))
@@ -482,12 +485,16 @@ func (s *Sweeper) sweepRule(ctx context.Context, r *Rule, runID string, asOf tim
 		log.Debug("batch committed", zap.String("event", "rule.batch"), zap.Int("rows", res.rows),
 			zap.Int64("duration_ms", took.Milliseconds()), zap.Int("next_batch_size", size))
 		if p := s.Config.Sweeper.BatchPause; p > 0 {
+			ps := time.Now()
 			select {
 			case <-ctx.Done():
 			case <-time.After(p):
 			}
+			rr.Paused += time.Since(ps)
 		}
-		if err := s.waitForReplicas(ctx, deadline, log); err != nil {
+		waited, err := s.waitForReplicas(ctx, deadline, log)
+		rr.ReplicaWait += waited
+		if err != nil {
 			rr.Err = err
 			return rr
 		}
@@ -1087,6 +1094,13 @@ func (s *Sweeper) handleRelated(tx *gorm.DB, b *boundRule, rel boundRelated, par
 	return len(keys), recs, nil
 }
 
+// ErrMaxFraction is wrapped by the error of a rule whose run the
+// max_fraction circuit breaker refused. Its text is that error's first word.
+var ErrMaxFraction = errors.New("refused")
+
+// ReasonMaxFraction is the circuit breaker's reason in metrics.
+const ReasonMaxFraction = "max_fraction"
+
 // checkFraction is the circuit breaker: a run that would touch more than
 // max_fraction of a table is more likely a wrong rule than a real backlog.
 func (s *Sweeper) checkFraction(ctx context.Context, b *boundRule, cond string, args []any) error {
@@ -1102,9 +1116,9 @@ func (s *Sweeper) checkFraction(ctx context.Context, b *boundRule, cond string, 
 		return nil
 	}
 	if f := float64(due) / float64(total); f > s.Config.Sweeper.MaxFraction {
-		return fmt.Errorf("refused: %d of %d rows of %q (%.1f%%) are due, more than max_fraction %.1f%%; nothing was touched. "+
+		return fmt.Errorf("%w: %d of %d rows of %q (%.1f%%) are due, more than max_fraction %.1f%%; nothing was touched. "+
 			"Check the rule with `sweeper plan --rule %s`, then run `sweeper sweep --rule %s --force` if it is right",
-			due, total, b.Table, f*100, s.Config.Sweeper.MaxFraction*100, b.Name, b.Name)
+			ErrMaxFraction, due, total, b.Table, f*100, s.Config.Sweeper.MaxFraction*100, b.Name, b.Name)
 	}
 	return nil
 }
