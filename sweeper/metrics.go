@@ -1,6 +1,7 @@
 package sweeper
 
 import (
+	"errors"
 	"sync"
 	"time"
 
@@ -19,15 +20,37 @@ type Metrics struct {
 	due         *prometheus.GaugeVec
 	awaiting    *prometheus.GaugeVec
 	refused     *prometheus.CounterVec
+	// What the shipped alert rules and dashboard need beyond the above
+	// (deploy/prometheus, deploy/grafana).
+	reminderErrors *prometheus.CounterVec
+	period         *prometheus.GaugeVec
+	since          *prometheus.GaugeVec
+	capped         *prometheus.CounterVec
+	paused         *prometheus.CounterVec
 
-	mu   sync.Mutex
-	last map[string]time.Time // what lastSuccess shows, per rule
+	mu        sync.Mutex
+	last      map[string]time.Time // what lastSuccess shows, per rule
+	scheduled map[string]schedule  // what period and since show, per rule
 }
+
+// schedule is a rule as the running scheduler holds it: how often it runs
+// and since when it has run that often.
+type schedule struct {
+	period time.Duration
+	since  time.Time
+}
+
+// The reasons of sweeper_paused_seconds_total.
+const (
+	PauseBatch      = "batch_pause"
+	PauseReplicaLag = "replica_lag"
+)
 
 // NewMetrics creates the metrics and registers them on reg.
 func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
-		last: map[string]time.Time{},
+		last:      map[string]time.Time{},
+		scheduled: map[string]schedule{},
 		rows: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "sweeper_rows_total",
 			Help: "Rows a rule deleted, anonymised or detached, related rows included, by rule and action.",
@@ -59,11 +82,33 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}, []string{"rule"}),
 		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "sweeper_runs_refused_total",
-			Help: "Scheduled runs the clock guard refused, by reason (clock_behind: the clock is behind the newest audit record).",
+			Help: "Scheduled runs refused before they touched anything, by reason (clock_behind: the clock is behind the newest audit record; max_fraction: the circuit breaker, more of a table due than sweeper.max_fraction).",
 		}, []string{"reason"}),
+		reminderErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "sweeper_reminder_errors_total",
+			Help: "Reminder mails that could not be sent, by rule; their rows are kept.",
+		}, []string{"rule"}),
+		period: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "sweeper_rule_schedule_period_seconds",
+			Help: "The longest time between two runs of a scheduled rule by its cron schedule; absent for a rule the daemon does not schedule.",
+		}, []string{"rule"}),
+		since: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "sweeper_rule_scheduled_since_timestamp_seconds",
+			Help: "Since when this daemon has scheduled the rule with its current period (Unix time): a rule that never succeeded is overdue two periods after it.",
+		}, []string{"rule"}),
+		capped: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "sweeper_runs_capped_total",
+			Help: "Runs of a rule that max_rows_per_run or max_run_time stopped before it ran out of due rows.",
+		}, []string{"rule"}),
+		paused: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "sweeper_paused_seconds_total",
+			Help: "Time a rule's runs spent pausing between batches, by reason (batch_pause; replica_lag: waiting for lagging replicas).",
+		}, []string{"rule", "reason"}),
 	}
-	reg.MustRegister(m.rows, m.duration, m.lastSuccess, m.errors, m.reminders, m.due, m.awaiting, m.refused)
+	reg.MustRegister(m.rows, m.duration, m.lastSuccess, m.errors, m.reminders, m.due, m.awaiting, m.refused,
+		m.reminderErrors, m.period, m.since, m.capped, m.paused)
 	m.refused.WithLabelValues(ReasonClockBehind)
+	m.refused.WithLabelValues(ReasonMaxFraction)
 	return m
 }
 
@@ -80,7 +125,44 @@ func (m *Metrics) Init(rules []*Rule) {
 		m.errors.WithLabelValues(r.Name)
 		m.reminders.WithLabelValues(r.Name)
 		m.rows.WithLabelValues(r.Name, string(r.Action))
+		m.reminderErrors.WithLabelValues(r.Name)
+		m.capped.WithLabelValues(r.Name)
+		m.paused.WithLabelValues(r.Name, PauseBatch)
+		m.paused.WithLabelValues(r.Name, PauseReplicaLag)
 	}
+}
+
+// SetSchedules records the rules a scheduler that starts runs, with their
+// periods, at the moment now. A rule that was scheduled with the same
+// period before (a reload) keeps the moment it was first scheduled: a
+// reload must not give a rule that never succeeds two more periods. The
+// rules no longer scheduled lose their series, so that no alert waits for
+// a rule that was removed or disabled.
+func (m *Metrics) SetSchedules(periods map[string]time.Duration, now time.Time) {
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	next := map[string]schedule{}
+	for rule, p := range periods {
+		sc, ok := m.scheduled[rule]
+		if !ok || sc.period != p {
+			sc = schedule{period: p, since: now}
+		}
+		next[rule] = sc
+	}
+	for rule := range m.scheduled {
+		if _, ok := next[rule]; !ok {
+			m.period.DeleteLabelValues(rule)
+			m.since.DeleteLabelValues(rule)
+		}
+	}
+	for rule, sc := range next {
+		m.period.WithLabelValues(rule).Set(sc.period.Seconds())
+		m.since.WithLabelValues(rule).Set(float64(sc.since.Unix()))
+	}
+	m.scheduled = next
 }
 
 // SetLastSuccess moves a rule's last success forward to t; an earlier t
@@ -109,14 +191,24 @@ func (m *Metrics) ObserveRule(rr RuleReport, finished time.Time) {
 		m.rows.WithLabelValues(rr.Name, string(rc.Action)).Add(float64(rc.Rows))
 	}
 	m.reminders.WithLabelValues(rr.Name).Add(float64(rr.Reminders))
+	m.reminderErrors.WithLabelValues(rr.Name).Add(float64(rr.RemindersFailed))
+	m.paused.WithLabelValues(rr.Name, PauseBatch).Add(rr.Paused.Seconds())
+	m.paused.WithLabelValues(rr.Name, PauseReplicaLag).Add(rr.ReplicaWait.Seconds())
+	if rr.Capped {
+		m.capped.WithLabelValues(rr.Name).Inc()
+	}
 	if rr.Err != nil {
 		m.errors.WithLabelValues(rr.Name).Inc()
+		if errors.Is(rr.Err, ErrMaxFraction) {
+			m.refused.WithLabelValues(ReasonMaxFraction).Inc()
+		}
 		return
 	}
 	m.SetLastSuccess(rr.Name, finished)
 }
 
-// ObserveRefusal counts a run the clock guard refused.
+// ObserveRefusal counts a run the clock guard refused; ObserveRule counts
+// those of the circuit breaker.
 func (m *Metrics) ObserveRefusal(reason string) {
 	if m == nil {
 		return

@@ -23,24 +23,30 @@ const replicaPoll = time.Second
 // max_replica_lag, so that a night of deletions does not leave the shop's
 // read replicas serving stale pages. An unknown lag counts as too much: a
 // stopped replica would otherwise fall further behind unseen. The wait ends
-// at the rule's deadline (max_run_time) or when the sweep is stopped.
-func (s *Sweeper) waitForReplicas(ctx context.Context, deadline time.Time, log *zap.Logger) error {
+// at the rule's deadline (max_run_time) or when the sweep is stopped. It
+// returns how long it paused.
+func (s *Sweeper) waitForReplicas(ctx context.Context, deadline time.Time, log *zap.Logger) (paused time.Duration, err error) {
 	if s.Replicas == nil {
-		return nil
+		return 0, nil
 	}
 	max := s.Config.Database.MaxReplicaLag
 	var waitingSince, lastLog time.Time
+	defer func() {
+		if !waitingSince.IsZero() {
+			paused = time.Since(waitingSince)
+		}
+	}()
 	for {
 		lag, known, err := s.Replicas.Lag(ctx)
 		if err != nil {
-			return fmt.Errorf("check replica lag: %w", err)
+			return 0, fmt.Errorf("check replica lag: %w", err)
 		}
 		if known && lag <= max {
 			if !waitingSince.IsZero() {
 				log.Info("replicas caught up, going on", zap.String("event", "replica.resume"),
 					zap.Duration("lag", lag), zap.Int64("paused_ms", time.Since(waitingSince).Milliseconds()))
 			}
-			return nil
+			return 0, nil
 		}
 		now := time.Now()
 		if waitingSince.IsZero() {
@@ -57,11 +63,11 @@ func (s *Sweeper) waitForReplicas(ctx context.Context, deadline time.Time, log *
 			log.Warn("replica lags, pausing between batches", f...)
 		}
 		if !deadline.IsZero() && now.After(deadline) {
-			return nil // the batch loop stops at its deadline next
+			return 0, nil // the batch loop stops at its deadline next
 		}
 		select {
 		case <-ctx.Done():
-			return nil // the batch loop stops on the cancelled context next
+			return 0, nil // the batch loop stops on the cancelled context next
 		case <-time.After(replicaPoll):
 		}
 	}

@@ -349,15 +349,19 @@ func (run *ruleRun) add(res batchResult) {
 }
 
 // pace is the pause after a batch: batch_pause, then as long as the
-// replicas lag.
+// replicas lag. The report counts both, what throttling cost.
 func (run *ruleRun) pace(ctx context.Context) error {
 	if p := run.s.Config.Sweeper.BatchPause; p > 0 {
+		start := time.Now()
 		select {
 		case <-ctx.Done():
 		case <-time.After(p):
 		}
+		run.rep.Paused += time.Since(start)
 	}
-	return run.s.waitForReplicas(ctx, run.deadline, run.log)
+	waited, err := run.s.waitForReplicas(ctx, run.deadline, run.log)
+	run.rep.ReplicaWait += waited
+	return err
 }
 
 // finish ends the report of a sweep's run with its duration and logs its
@@ -367,14 +371,14 @@ func (run *ruleRun) finish() RuleReport {
 	rr.Duration, rr.Ended = time.Since(run.start), run.s.realNow()
 	switch {
 	case rr.Err != nil:
-		run.log.Error("rule failed", zap.String("event", "rule.error"), zap.Int("rows", rr.Rows),
-			zap.Int64("duration_ms", rr.Duration.Milliseconds()), zap.Error(rr.Err))
+		run.log.Error("rule failed", append([]zap.Field{zap.String("event", "rule.error"), zap.Int("rows", rr.Rows),
+			zap.Int64("duration_ms", rr.Duration.Milliseconds()), zap.Error(rr.Err)}, summaryFields(rr)...)...)
 	case rr.Skipped != "":
 		run.log.Warn("rule skipped", zap.String("event", "rule.skipped"), zap.String("reason", rr.Skipped))
 	default:
-		run.log.Info("rule finished", zap.String("event", "rule.done"), zap.Int("rows", rr.Rows),
+		run.log.Info("rule finished", append([]zap.Field{zap.String("event", "rule.done"), zap.Int("rows", rr.Rows),
 			zap.Int("batches", rr.Batches), zap.Bool("capped", rr.Capped),
-			zap.Int64("duration_ms", rr.Duration.Milliseconds()))
+			zap.Int64("duration_ms", rr.Duration.Milliseconds())}, summaryFields(rr)...)...)
 	}
 	return rr
 }
@@ -420,6 +424,13 @@ func (run *ruleRun) countDue(ctx context.Context) error {
 	return rerr
 }
 
+// ErrMaxFraction is wrapped by the error of a rule whose run the
+// max_fraction circuit breaker refused. Its text is that error's first word.
+var ErrMaxFraction = errors.New("refused")
+
+// ReasonMaxFraction is the circuit breaker's reason in metrics.
+const ReasonMaxFraction = "max_fraction"
+
 // checkFraction is the circuit breaker: a run that would touch more than
 // max_fraction of a table is more likely a wrong rule than a real backlog.
 func (run *ruleRun) checkFraction(ctx context.Context) error {
@@ -436,9 +447,9 @@ func (run *ruleRun) checkFraction(ctx context.Context) error {
 		return nil
 	}
 	if f := float64(due) / float64(total); f > s.Config.Sweeper.MaxFraction {
-		return fmt.Errorf("refused: %d of %d rows of %q (%.1f%%) are due, more than max_fraction %.1f%%; nothing was touched. "+
+		return fmt.Errorf("%w: %d of %d rows of %q (%.1f%%) are due, more than max_fraction %.1f%%; nothing was touched. "+
 			"Check the rule with `sweeper plan --rule %s`, then run `sweeper sweep --rule %s --force` if it is right",
-			due, total, run.Table, f*100, s.Config.Sweeper.MaxFraction*100, run.Name, run.Name)
+			ErrMaxFraction, due, total, run.Table, f*100, s.Config.Sweeper.MaxFraction*100, run.Name, run.Name)
 	}
 	return nil
 }

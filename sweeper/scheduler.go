@@ -96,6 +96,12 @@ func (sc *Scheduler) Start() error {
 	if sc.ended.Load() {
 		return errors.New("scheduler: Start after Stop or Retire")
 	}
+	now := sc.sweeper.realNow()
+	periods := map[string]time.Duration{}
+	for name, id := range sc.entries {
+		periods[name] = schedulePeriod(sc.cron.Entry(id).Schedule, now.In(sc.sweeper.Config.Sweeper.Timezone))
+	}
+	sc.metrics.SetSchedules(periods, now)
 	sc.cron.Start()
 	return nil
 }

@@ -106,6 +106,9 @@ type RuleReport struct {
 	// does not know.
 	Left      int
 	LeftKnown bool
+	// Paused is the time spent in batch_pause between batches, ReplicaWait
+	// the time spent waiting for lagging replicas: what throttling cost.
+	Paused, ReplicaWait time.Duration
 }
 
 // RelatedCount is the number of rows of a related table an action touched.

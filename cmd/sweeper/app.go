@@ -76,6 +76,7 @@ Commands:
   check    validate the config and hold it against the live database schema
   demo     write a SQLite demo shop and its config, and show its plan
   init     write a config for a shop platform (--preset woocommerce|prestashop, --prefix, -o FILE)
+  stats    what the sweeper did per rule and day, from its JSON log (--format text|html)
   healthcheck  ask the running daemon's /healthz (for container health checks)
   version  print the version
 
@@ -108,7 +109,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if path == "" {
 		path = "config.toml"
 	}
-	env := &environment{configPath: path, stdout: stdout, stderr: stderr}
+	env := &environment{configPath: path, stdin: os.Stdin, stdout: stdout, stderr: stderr}
 	cmd, rest := global.Arg(0), global.Args()[1:]
 	switch cmd {
 	case "run":
@@ -129,6 +130,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return env.demo(ctx, rest)
 	case "init":
 		return env.initConfig(ctx, rest)
+	case "stats":
+		return env.stats(ctx, rest)
 	case "version":
 		return env.version(rest)
 	case "help":
@@ -144,6 +147,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // output goes.
 type environment struct {
 	configPath string
+	stdin      io.Reader // what stats reads without a file
 	stdout     io.Writer
 	stderr     io.Writer
 }

@@ -37,6 +37,38 @@ func writeFile(t *testing.T, dir, name, content string) string {
 	return p
 }
 
+// memberRule writes a reminder template into dir and returns a rule that
+// mails the rows of a members table (email, first_name, created_at) a month
+// before it deletes them after five years.
+func memberRule(t *testing.T, dir string) string {
+	t.Helper()
+	writeFile(t, dir, "templates/reminder.txt", "Subject: Uw lidmaatschap\n\nBeste {{.Row.first_name}}, vanaf {{dutchDate .DeleteOn}} verwijderen we uw gegevens.\n")
+	return `
+[[rule]]
+name = "member-idle-5y"
+table = "members"
+age_column = "created_at"
+older_than = "5 years"
+action = "delete"
+[rule.reminder]
+before = "1 month"
+email_column = "email"
+columns = ["first_name"]
+template = "templates/reminder.txt"
+`
+}
+
+// complaintRule deletes the rows of a complaints table (filed_at) after a
+// year.
+const complaintRule = `
+[[rule]]
+name = "complaint-1y"
+table = "complaints"
+age_column = "filed_at"
+older_than = "1 year"
+action = "delete"
+`
+
 const validRule = `
 [[rule]]
 name = "order-phone-6m"

@@ -52,14 +52,7 @@ func TestDaemon_MetricsAfterRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, dir, "config.toml", strings.Replace(string(text), `schedule = "@every 1s"`, `schedule = "0 0 1 1 *"`, 1)+`
-[[rule]]
-name = "complaint-1y"
-table = "complaints"
-age_column = "filed_at"
-older_than = "1 year"
-action = "delete"
-`)
+	writeFile(t, dir, "config.toml", strings.Replace(string(text), `schedule = "@every 1s"`, `schedule = "0 0 1 1 *"`, 1)+complaintRule)
 	p = startDaemon(t, cfg, listen)
 	p.waitLog(10*time.Second, `"event":"daemon.start"`)
 	_, body = p.get("/metrics")

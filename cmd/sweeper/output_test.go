@@ -284,7 +284,6 @@ func TestSweep_ReportsReminders(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	writeFile(t, dir, "templates/reminder.txt", "Subject: Uw lidmaatschap\n\nBeste {{.Row.first_name}}, vanaf {{dutchDate .DeleteOn}} verwijderen we uw gegevens.\n")
 	cfg := writeFile(t, dir, "config.toml", fmt.Sprintf(`
 [database]
 driver = "sqlite"
@@ -296,19 +295,7 @@ host = %q
 port = %d
 tls = "none"
 from = "Testwinkel <info@example.invalid>"
-`+validRule+`
-[[rule]]
-name = "member-idle-5y"
-table = "members"
-age_column = "created_at"
-older_than = "5 years"
-action = "delete"
-[rule.reminder]
-before = "1 month"
-email_column = "email"
-columns = ["first_name"]
-template = "templates/reminder.txt"
-`, dbPath, host, port))
+`+validRule, dbPath, host, port)+memberRule(t, dir))
 	const asOf = "2026-11-22"
 
 	var p struct {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -174,31 +173,9 @@ func (e *environment) writePlan(p *sweeper.Plan, o *planFlags, cfg *sweeper.Conf
 	return nil
 }
 
-// planExtensions are the file extensions -o takes the format from.
-var planExtensions = map[string]string{
-	".txt": "text", ".md": "markdown", ".markdown": "markdown", ".csv": "csv",
-	".json": "json", ".html": "html", ".htm": "html",
-}
-
-// formatFromFile is the format of a report written to path without
-// --format: standard output is text; a file is what its extension says. An
-// extension that says nothing is refused rather than guessed: text in a
-// file named report.pdf or plan.xlsx is a surprise found too late.
-func formatFromFile(path string) (string, error) {
-	if path == "" {
-		return "text", nil
-	}
-	ext := strings.ToLower(filepath.Ext(path))
-	if f, ok := planExtensions[ext]; ok {
-		return f, nil
-	}
-	what := "the extension " + ext
-	if ext == "" {
-		what = "a name without an extension"
-	}
-	return "", usageErrorf("plan: -o %s: %s names no report format (.txt, .md, .csv, .json, .html); give --format %s",
-		path, what, strings.Join(planFormats, "|"))
-}
+// formatFromFile is the format of a plan written to path without --format;
+// see reportFormat.
+func formatFromFile(path string) (string, error) { return reportFormat("plan", path, planFormats) }
 
 // parseForecast reads --forecast: a number of months ("12m", "12",
 // "12 months", "P12M") or years ("1y", "1 year"), at most ten years.

@@ -127,7 +127,6 @@ func privShop(t *testing.T, dsn, photos string) {
 // account rule's [[rule.related]] tables, as TOML.
 func privConfig(t *testing.T, dir, dsn, photos string, smtpPort int, related ...string) string {
 	t.Helper()
-	writeFile(t, dir, "templates/reminder.txt", "Subject: Uw lidmaatschap\n\nBeste {{.Row.first_name}}, vanaf {{dutchDate .DeleteOn}} verwijderen we uw gegevens.\n")
 	name := fmt.Sprintf("config-%s-%d.toml", strings.SplitN(dsn, ":", 2)[0], len(related))
 	return writeFile(t, dir, name, fmt.Sprintf(`
 [database]
@@ -162,18 +161,7 @@ action = "detach"
 [rule.files]
 column = "photo_path"
 root = %q
-[[rule]]
-name = "member-idle-5y"
-table = "members"
-age_column = "created_at"
-older_than = "5 years"
-action = "delete"
-[rule.reminder]
-before = "1 month"
-email_column = "email"
-columns = ["first_name"]
-template = "templates/reminder.txt"
-`, dsn, smtpPort, strings.Join(related, "\n"), photos))
+`, dsn, smtpPort, strings.Join(related, "\n"), photos)+memberRule(t, dir))
 }
 
 // privChecksum is CHECKSUM TABLE of every table of the shop.

@@ -3,7 +3,6 @@ package main
 import (
 	_ "embed"
 	"fmt"
-	"html/template"
 	"io"
 	"strings"
 	"time"
@@ -19,10 +18,7 @@ import (
 //go:embed report.html.tmpl
 var reportHTML string
 
-var reportTemplate = template.Must(template.New("report").Parse(reportHTML))
-
-// barColour is the fill of the chart bars; the screenshot test looks for it.
-const barColour = "#2f7ed8"
+var reportTemplate = pageTemplate("report", reportHTML)
 
 type htmlReport struct {
 	AsOf      string
@@ -34,7 +30,6 @@ type htmlReport struct {
 	// Overlaps are the overlapping rules, as the other formats say them.
 	Overlaps      []string
 	OverlapsIntro string
-	BarColour     string
 	// FirstMonth and LastMonth name the forecast's span, e.g. "November 2026".
 	FirstMonth, LastMonth string
 }
@@ -50,51 +45,18 @@ type htmlReminder struct {
 	Reminders, Awaiting int
 }
 
-// svgChart is a bar chart of one rule's forecast, laid out in the
-// template's coordinates (a viewBox of Width × Height).
-type svgChart struct {
-	Rule          string
-	Width, Height int
-	Base          int // the y of the bars' foot
-	Bars          []svgBar
-	Total, Max    int
-}
-
-type svgBar struct {
-	Month        string // "2026-11"
-	Label        string // "Nov", "Jan '27"
-	Rows         int
-	X, Y, W, H   int
-	TextX, TextY int
-}
-
+// newChart is the chart of one rule's forecast: a bar per month, labelled
+// with the year in the first month and in January.
 func newChart(rule string, fc []sweeper.MonthCount) *svgChart {
-	const (
-		width, height = 560, 190
-		left, right   = 8, 8
-		top, base     = 22, 160
-		gap           = 10
-	)
-	c := &svgChart{Rule: rule, Width: width, Height: height, Base: base}
-	for _, m := range fc {
-		c.Total += m.Rows
-		c.Max = max(c.Max, m.Rows)
-	}
-	slot := (width - left - right) / max(len(fc), 1)
+	values := make([]barValue, len(fc))
 	for i, m := range fc {
-		h := 0
-		if c.Max > 0 {
-			h = (m.Rows*(base-top) + c.Max - 1) / c.Max // rounded up: a single row still shows
-		}
 		label := m.Month.Format("Jan")
 		if i == 0 || m.Month.Month() == time.January {
 			label = m.Month.Format("Jan '06")
 		}
-		x := left + i*slot + gap/2
-		c.Bars = append(c.Bars, svgBar{Month: m.Key(), Label: label, Rows: m.Rows,
-			X: x, Y: base - h, W: slot - gap, H: h, TextX: x + (slot-gap)/2, TextY: base - h - 5})
+		values[i] = barValue{Key: m.Key(), Label: label, Rows: m.Rows}
 	}
-	return c
+	return newBarChart(rule, "Rows of "+rule+" becoming due per month", values)
 }
 
 // writePlanHTML writes the report page. cfg, when given, tells which rules
@@ -104,7 +66,6 @@ func writePlanHTML(w io.Writer, p *sweeper.Plan, cfg *sweeper.Config, now time.T
 		AsOf:      p.AsOf.Format("2 January 2006, 15:04 MST"),
 		Generated: now.In(p.AsOf.Location()).Format("2006-01-02 15:04 MST"),
 		Totals:    totals(p),
-		BarColour: barColour,
 	}
 	if months := forecastMonths(p); months != nil {
 		rep.Months = len(months)

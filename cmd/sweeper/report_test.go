@@ -159,7 +159,7 @@ func chartNumbers(t *testing.T, html string) (data, shown map[string][]string) {
 	t.Helper()
 	data, shown = map[string][]string{}, map[string][]string{}
 	svgs := regexp.MustCompile(`(?s)<svg class="chart" data-rule="([^"]+)".*?</svg>`).FindAllStringSubmatch(html, -1)
-	bar := regexp.MustCompile(`(?s)<g class="bar" data-month="(\d{4}-\d\d)" data-rows="(\d+)">.*?<text class="n"[^>]*>(\d+)</text>`)
+	bar := regexp.MustCompile(`(?s)<g class="bar" data-key="(\d{4}-\d\d)" data-rows="(\d+)">.*?<text class="n"[^>]*>(\d+)</text>`)
 	for _, s := range svgs {
 		for _, b := range bar.FindAllStringSubmatch(s[0], -1) {
 			data[s[1]] = append(data[s[1]], b[1]+"="+b[2])
