@@ -131,10 +131,14 @@ func TestDaemon_ClockRefusal(t *testing.T) {
 	if !strings.Contains(line, `"reason":"clock_behind"`) {
 		t.Errorf("run.refused: got %s, want reason clock_behind", line)
 	}
-	code, body := p.get("/healthz")
-	if code != http.StatusServiceUnavailable || !strings.Contains(body, "behind the newest audit record") {
-		t.Errorf("/healthz while refused: got %d %q, want 503 with the reason", code, body)
-	}
+	// The run logs its refusal before the scheduler, which it returns to,
+	// records it for /healthz.
+	var code int
+	var body string
+	eventually(t, 5*time.Second, "/healthz answers 503 with the reason", func() bool {
+		code, body = p.get("/healthz")
+		return code == http.StatusServiceUnavailable && strings.Contains(body, "behind the newest audit record")
+	})
 	if code, _, stderr := runCLI(t, "-c", cfg, "healthcheck"); code != exitFailed || !strings.Contains(stderr, "behind the newest audit record") {
 		t.Errorf("healthcheck while refused: got exit %d, %q; want 1 with the reason", code, stderr)
 	}
