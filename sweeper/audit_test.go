@@ -37,7 +37,7 @@ func auditAllowed(f *fixture) {
 	f.exec(`DROP TRIGGER audit_refuses` + map[dbKind]string{dbPostgres: ` ON sweeper_audit`}[f.dialect])
 }
 
-// TestSweeper_AuditFails holds SPEC §3.10, the audit record in the same
+// TestSweeper_AuditFails holds docs/contract.md §3.10, the audit record in the same
 // transaction as the change, without relying on a crash at the right
 // moment: the audit table refuses every insert, so each batch must roll
 // back whole, its rows, related rows and records alike. Each shape of

@@ -13,7 +13,7 @@ import (
 // A batch is one transaction of a run: it locks the rows of its keys that
 // are still due, keeps those the reminder rule lets go, handles their
 // related rows, then the rows themselves, and writes an audit record of
-// each, so that no change is ever without its record (SPEC §3.10).
+// each, so that no change is ever without its record (docs/contract.md §3.10).
 
 type batchResult struct {
 	rows    int

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// The cutoff is where "never early" (SPEC §3.1, §3.2) is decided: a stored
+// The cutoff is where "never early" (docs/contract.md §3.1, §3.2) is decided: a stored
 // value is due when it sorts before the bound cutoffFor writes, so every
 // value that sorts before it must denote an instant before the exact cutoff.
 

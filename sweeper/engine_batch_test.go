@@ -75,7 +75,7 @@ func rechecksUnderTheShopsLock(t *testing.T, f *fixture, related bool, whenLocke
 	}
 }
 
-// TestSweeper_SweepBatches holds the batch loop to SPEC §3.3 (atomic batches
+// TestSweeper_SweepBatches holds the batch loop to docs/contract.md §3.3 (atomic batches
 // that re-check), §3.4 (idempotent) and §3.10 (audit); TestSweeper_SweepBounds
 // holds its bounds.
 func TestSweeper_SweepBatches(t *testing.T) {

@@ -42,7 +42,7 @@ func engSchema(t *testing.T, f *fixture) string {
 	return cfg.DBName
 }
 
-// TestSweeper_SweepBounds holds a sweep to its bounds, SPEC §3.7 (one
+// TestSweeper_SweepBounds holds a sweep to its bounds, docs/contract.md §3.7 (one
 // sweeper per rule), §3.8 (dry run is dry) and §3.9 (bounded):
 // max_rows_per_run, max_fraction, the named lock, the lock-wait timeout,
 // and a dry run that writes nothing and needs only SELECT.

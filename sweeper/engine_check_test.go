@@ -52,7 +52,7 @@ func engErrors(fs []sweeper.Finding) []sweeper.Finding {
 	return out
 }
 
-// TestSweeper_Check holds check (SPEC §1) to the schema: every problem that
+// TestSweeper_Check holds check (docs/contract.md §1) to the schema: every problem that
 // would make a rule fail at night, or worse do the wrong thing, is found now.
 func TestSweeper_Check(t *testing.T) {
 	schema := func(f *fixture) {

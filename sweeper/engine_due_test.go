@@ -9,7 +9,7 @@ import (
 	"github.com/sweeperd/sweeper/sweeper"
 )
 
-// TestSweeper_SweepDue holds the due condition (SPEC §3.1) and "never
+// TestSweeper_SweepDue holds the due condition (docs/contract.md §3.1) and "never
 // early" (§3.2) against real databases: what a sweep touches and what it
 // leaves alone.
 func TestSweeper_SweepDue(t *testing.T) {

@@ -320,7 +320,7 @@ func engUserStore(t *testing.T, f *fixture, grants ...string) sweeper.Store {
 }
 
 // engCustomers creates customers with addresses (NOT NULL foreign key) and
-// orders (nullable foreign key), the shape of SPEC §2's account rule.
+// orders (nullable foreign key), the shape of config.example.toml's account rule.
 func engCustomers(f *fixture) {
 	f.exec(`CREATE TABLE customers (id AUTO_PK, email VARCHAR(100) NOT NULL, status VARCHAR(20) NOT NULL DEFAULT 'ok',
 			last_login_at DATETIME NULL, created_at DATETIME NOT NULL)`,

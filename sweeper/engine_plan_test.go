@@ -14,7 +14,7 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 )
 
-// TestSweeper_Plan holds Plan to SPEC §4's fields: due, upcoming_30d,
+// TestSweeper_Plan holds Plan to docs/contract.md §4.1's fields: due, upcoming_30d,
 // oldest, related counts and cutoff.
 func TestSweeper_Plan(t *testing.T) {
 	asOf := engAms(2026, 11, 22, 0, 0, 0)

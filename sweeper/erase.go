@@ -67,7 +67,7 @@ const (
 )
 
 // Erase applies a rule's action to the rows with the given keys now,
-// whatever their age (SPEC §1, erase): the same batch transaction as a
+// whatever their age (docs/contract.md §1, erase): the same batch transaction as a
 // sweep, with the related rows, the files and an audit record per row whose
 // detail says it was on request. The rule's `where` still applies, so a row
 // held there is not erased; no reminder is sent or waited for. The rule's

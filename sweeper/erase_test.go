@@ -48,7 +48,7 @@ func erShop(f *fixture) {
 	engAccountRule(f)
 }
 
-// TestSweeper_Erase holds erase to SPEC §1: the rule's action on the named
+// TestSweeper_Erase holds erase to docs/contract.md §1: the rule's action on the named
 // rows now, whatever their age, through the batch a sweep runs (related
 // rows, audit records marked as on request); where still holds; no
 // reminder; every key not erased is named with its reason.

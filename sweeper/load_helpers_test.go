@@ -9,7 +9,8 @@ import (
 	"testing"
 )
 
-// cfgFullExample is the example of SPEC §2.
+// cfgFullExample is the full example of the config's shape: every
+// table and key, as config.example.toml documents them.
 const cfgFullExample = `
 [database]
 driver = "mysql"                 # mysql (MySQL 8 / MariaDB 10.6+), sqlite, postgres

@@ -22,7 +22,7 @@ const maxTemplateSize = 1 << 20
 // template ({{range}} over a large number) fails instead of filling memory.
 const maxRenderedSize = 1 << 20
 
-// Template is a parsed reminder mail template (SPEC §3.5): a Go
+// Template is a parsed reminder mail template (docs/contract.md §3.5): a Go
 // text/template file whose first line is "Subject: …", then a blank line,
 // then the body. It is safe for concurrent use.
 type Template struct {

@@ -24,8 +24,8 @@ send, the rows due in the next 30 days and the oldest due row. Changes
 nothing; a read-only database user is enough.
 
 Formats: text (aligned tables with totals, for a terminal), markdown (for a
-ticket), csv (one row per rule, for a spreadsheet), json (SPEC §4, for
-machines), html (one self-contained page with a chart per rule of the rows
+ticket), csv (one row per rule, for a spreadsheet), json (docs/contract.md §4.1,
+for machines), html (one self-contained page with a chart per rule of the rows
 becoming due per month; write it with -o report.html).
 Without --format, -o takes the format from the file's extension (.txt,
 .md or .markdown, .csv, .json, .html or .htm); any other -o needs --format.
@@ -204,12 +204,12 @@ func parseForecast(v string) (int, error) {
 
 var forecastPattern = regexp.MustCompile(`^(\d+)\s*(m|mo|mon|month|months|y|yr|year|years)?$`)
 
-// The JSON shapes of SPEC §4; field order as there.
+// The JSON shapes of docs/contract.md §4.1; field order as there.
 type planJSON struct {
 	AsOf  string         `json:"as_of"`
 	Rules []rulePlanJSON `json:"rules"`
 	// Overlaps are pairs of rules whose due rows intersect; absent when
-	// there are none, so the shape stays SPEC §4's.
+	// there are none, so the shape stays docs/contract.md §4.1's.
 	Overlaps []overlapJSON `json:"overlaps,omitempty"`
 }
 

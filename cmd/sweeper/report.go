@@ -13,7 +13,8 @@ import (
 )
 
 // The plan's renderings for people (text, markdown, html) and spreadsheets
-// (csv). JSON, the machine-readable contract of SPEC §4, is in plan.go.
+// (csv). JSON, the machine-readable contract of
+// docs/contract.md §4.1, is in plan.go.
 
 // table is a text table with aligned columns; numeric columns are aligned
 // to the right.

@@ -280,7 +280,7 @@ func TestPlanHTML_MatchesForecast(t *testing.T) {
 		t.Errorf("nothing becomes due in the demo's next year: the charts show nothing")
 	}
 
-	// Without --forecast the JSON has no forecast field (SPEC §4 as it was).
+	// Without --forecast the JSON has no forecast field (docs/contract.md §4.1).
 	_, js, _ = runCLI(t, "-c", cfg, "plan", "--as-of", asOf, "--format", "json")
 	if strings.Contains(js, `"forecast"`) {
 		t.Errorf("plan --format json without --forecast has a forecast")

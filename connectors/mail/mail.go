@@ -1,4 +1,4 @@
-// Package mail sends the sweeper's reminder mails over SMTP (SPEC §3.5): the
+// Package mail sends the sweeper's reminder mails over SMTP (docs/contract.md §3.5): the
 // notice a customer gets before an idle account is deleted. It implements
 // sweeper.Mailer with github.com/wneessen/go-mail and configures it from
 // the [mail] table: host, port, optional AUTH, and no TLS, STARTTLS or
