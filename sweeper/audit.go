@@ -188,10 +188,12 @@ var ErrNoAudit = errors.New("no audit records yet")
 type AuditFilter struct {
 	Rules  []string
 	Tables []string
-	Keys   []string // row_key values, compared as text
-	Since  time.Time
-	Until  time.Time // exclusive
-	RunID  string
+	// Keys are row_key values, compared as text; one that reads as hex
+	// also finds the key of bytes it spells (written in lowercase hex).
+	Keys  []string
+	Since time.Time
+	Until time.Time // exclusive
+	RunID string
 	// MaxID, when not zero, ignores records written after a summary was
 	// taken, so that the records and their totals agree.
 	MaxID int64
@@ -237,11 +239,8 @@ func (s *Sweeper) auditWhere(f AuditFilter, parent bool) (string, []any) {
 		args = append(args, f.Rules)
 	}
 	var keys []string
-	if len(f.Keys) > 0 {
-		keys = make([]string, len(f.Keys))
-		for i, k := range f.Keys {
-			keys[i] = keyString(k)
-		}
+	for _, k := range f.Keys {
+		keys = append(keys, storedKeyForms(k)...)
 	}
 	switch {
 	case len(keys) > 0 && parent:

@@ -276,7 +276,7 @@ func (run *ruleRun) lockRows(ctx context.Context, tx Querier, sc batchScope) ([]
 		if err != nil {
 			return nil, fmt.Errorf("lock due rows: %w", err)
 		}
-		lr := lockedRow{key: normKey(dst[0])}
+		lr := lockedRow{key: run.keyOf(dst[0])}
 		i := 1
 		if run.Reminder != nil {
 			lr.age, lr.email = dst[1], dst[2]
@@ -338,7 +338,7 @@ func (run *ruleRun) act(ctx context.Context, tx Querier, target keysTarget, hash
 			return fmt.Errorf("delete from %q: %w", run.Table, err)
 		}
 	case ActionAnonymise:
-		t := anonTable{qTable: run.qTable, qKey: run.qKey, cols: run.anonymise, keep: run.keep}
+		t := anonTable{qTable: run.qTable, qKey: run.qKey, key: run.keyCols, cols: run.anonymise, keep: run.keep}
 		if err := run.anonymiseRows(ctx, tx, t, target, hashVals); err != nil {
 			return fmt.Errorf("anonymise %q: %w", run.Table, err)
 		}
@@ -401,6 +401,7 @@ func (t keysTarget) exec(ctx context.Context, tx Querier, q string, args ...any)
 // rule's own or a related one.
 type anonTable struct {
 	qTable, qKey string
+	key          keyColumns
 	cols         []boundColumn
 	keep         []string // see boundRule.keep
 }
@@ -410,7 +411,7 @@ type anonTable struct {
 // locking read found them; nil reads them first.
 func (run *ruleRun) anonymiseRows(ctx context.Context, tx Querier, t anonTable, target keysTarget, hashVals [][]any) error {
 	keys := target.keys
-	set, setArgs := setClause(run.sql, t.cols, t.qKey, run.s.Config.Sweeper.RedactText)
+	set, setArgs := setClause(run.sql, t.cols, t.key.text(run.sql, t.qTable), run.s.Config.Sweeper.RedactText)
 	assigned := make([]string, len(t.cols))
 	for i, c := range t.cols {
 		assigned[i] = c.q
@@ -432,7 +433,7 @@ func (run *ruleRun) anonymiseRows(ctx context.Context, tx Querier, t anonTable, 
 	if len(hashVals) == 0 {
 		// Related rows: read the values to hash under the batch's lock.
 		var err error
-		hashVals, err = readValues(ctx, tx, t.qTable, t.qKey, hashCols, keys)
+		hashVals, err = readValues(ctx, tx, t.qTable, t.key, hashCols, keys)
 		if err != nil {
 			return err
 		}
@@ -475,7 +476,8 @@ func hashed(cols []boundColumn) []boundColumn {
 	return out
 }
 
-func readValues(ctx context.Context, tx Querier, qTable, qKey string, cols []boundColumn, keys []any) ([][]any, error) {
+func readValues(ctx context.Context, tx Querier, qTable string, key keyColumns, cols []boundColumn, keys []any) ([][]any, error) {
+	qKey := key.q[0]
 	sel := make([]string, len(cols))
 	for i, c := range cols {
 		sel[i] = c.q
@@ -492,7 +494,7 @@ func readValues(ctx context.Context, tx Querier, qTable, qKey string, cols []bou
 		if err != nil {
 			return nil, err
 		}
-		byKey[keyString(normKey(dst[0]))] = dst[1:]
+		byKey[keyString(key.value(dst[:1]))] = dst[1:]
 	}
 	out := make([][]any, len(keys))
 	for i, k := range keys {
@@ -514,7 +516,7 @@ const relatedChunk = 5000
 func (run *ruleRun) relatedRows(ctx context.Context, tx Querier, rel boundRelated, parents []any, at time.Time) (int, []AuditRecord, error) {
 	// The foreign key comes along: each record names the row it went with.
 	q := fmt.Sprintf("SELECT %s, %s FROM %s WHERE %s IN ? ORDER BY %s%s", rel.qKey, rel.qFK, rel.qTable, rel.qFK, rel.qKey, run.sql.ForUpdate())
-	keys, fks, err := queryKeyPairs(ctx, tx, q, parents)
+	keys, fks, err := queryKeyPairs(ctx, tx, rel.keyCols, rel.fkCols, q, parents)
 	if err != nil {
 		return 0, nil, fmt.Errorf("related %q: lock rows: %w", rel.Table, err)
 	}
@@ -533,7 +535,7 @@ func (run *ruleRun) relatedRows(ctx context.Context, tx Querier, rel boundRelate
 				len(chunk), chunk)
 		case ActionAnonymise:
 			detail = columnNames(rel.anonymise)
-			t := anonTable{qTable: rel.qTable, qKey: rel.qKey, cols: rel.anonymise, keep: rel.keep}
+			t := anonTable{qTable: rel.qTable, qKey: rel.qKey, key: rel.keyCols, cols: rel.anonymise, keep: rel.keep}
 			err = run.anonymiseRows(ctx, tx, t, keysTarget{keys: chunk}, nil)
 		}
 		if err != nil {

@@ -41,6 +41,7 @@ type boundRule struct {
 	qTable    string
 	key       string // column name as the schema spells it
 	qKey      string
+	keyCols   keyColumns // the key column, as keyColumns
 	ageExpr   string
 	ageKind   TimeKind
 	anonymise []boundColumn
@@ -75,6 +76,8 @@ type boundRelated struct {
 	qFK       string
 	key       string
 	qKey      string
+	keyCols   keyColumns // key, as keyColumns
+	fkCols    keyColumns // ForeignKey, as keyColumns
 	anonymise []boundColumn
 	keep      []string // as boundRule.keep, for the related table
 }
@@ -113,6 +116,10 @@ func readsOtherTables(ctx context.Context, st Store, sql string) bool {
 // quoted: a function call, or something taken for one, which costs only
 // the range path.
 var callPattern = regexp.MustCompile("(?:`([^`]+)`|\"([^\"]+)\"|([A-Za-z_][A-Za-z0-9_$]*))\\s*\\(")
+
+// keyOf turns a scanned value of the key column into a key that binds
+// back as itself.
+func (b *boundRule) keyOf(v any) any { return b.keyCols.value([]any{v}) }
 
 // integerKey reports whether the key column holds integers, whose text
 // form is the same in SQL (CAST) and in keyString.
@@ -164,6 +171,7 @@ func bind(ctx context.Context, st Store, r *Rule, redact string) (*boundRule, []
 		f.errf("%v", err)
 	} else {
 		b.qKey = d.Quote(b.key)
+		b.keyCols, _ = bindKeyColumns(d, t, []string{b.key})
 	}
 	if r.AgeSQL != "" {
 		b.ageExpr = "(" + r.AgeSQL + ")"
@@ -261,6 +269,7 @@ func (b *boundRule) bindRelated(ctx context.Context, st Store, redact string, f 
 			f.errf("%s: foreign_key %q is not a column of %q", where, rel.ForeignKey, rt.Name)
 		} else {
 			br.qFK = d.Quote(fk.Name)
+			br.fkCols, _ = bindKeyColumns(d, rt, []string{fk.Name})
 			if rel.Action == ActionDetach && !fk.Nullable {
 				f.errf("%s: detach sets %s to NULL, but the column is NOT NULL; make it nullable or use delete", where, fk.Name)
 			}
@@ -274,6 +283,7 @@ func (b *boundRule) bindRelated(ctx context.Context, st Store, redact string, f 
 			f.errf("%s: %v", where, err)
 		} else {
 			br.qKey = d.Quote(br.key)
+			br.keyCols, _ = bindKeyColumns(d, rt, []string{br.key})
 		}
 		br.anonymise = bindColumns(d, rt, rel.Anonymise, redact, where+" anonymise", f.errf)
 		b.related = append(b.related, br)

@@ -102,7 +102,7 @@ func (s *Sweeper) CheckSchema(ctx context.Context) error {
 // row, so that a bad where or age_sql shows up now rather than at night.
 func (s *Sweeper) probeDue(ctx context.Context, b *boundRule, cond string, args []any) []Finding {
 	q := fmt.Sprintf("SELECT %s.%s FROM %s WHERE %s LIMIT 1", b.qTable, b.qKey, b.qTable, cond)
-	if _, err := queryKeys(ctx, s.Store, q, args...); err != nil {
+	if _, err := queryKeys(ctx, s.Store, b.keyOf, q, args...); err != nil {
 		what := "the due condition"
 		switch {
 		case b.AgeSQL != "" && b.Where != "":

@@ -25,6 +25,15 @@ type Dialect interface {
 	// IntegerType reports whether a column type holds integers, whose text
 	// form is the same in SQL (Text) and in the sweeper's own tables.
 	IntegerType(typ string) bool
+	// BinaryType reports whether a column type holds bytes rather than
+	// text (MySQL BINARY, VARBINARY and the BLOBs, PostgreSQL bytea): a key
+	// of such a column is bound as bytes and written as hex.
+	BinaryType(typ string) bool
+	// Hex writes an expression of bytes as lowercase hex text.
+	Hex(expr string) string
+	// RowsIn is the condition that the columns (a row value) equal one of
+	// n rows of bound values, each written as len(cols) placeholders.
+	RowsIn(cols []string, n int) string
 	// Explain is the statement that has the server plan stmt without
 	// running it: it checks the privileges stmt needs and changes nothing.
 	Explain(stmt string) string

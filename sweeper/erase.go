@@ -64,6 +64,7 @@ const (
 	ReasonNoSuchRow         = "no such row"
 	ReasonHeldByWhere       = "held by where: "
 	ReasonAlreadyAnonymised = "already anonymised"
+	ReasonNotHex            = "not a key: the key column holds bytes; give the key in hex, as the audit records show it"
 )
 
 // Erase applies a rule's action to the rows with the given keys now,
@@ -284,6 +285,9 @@ func (run *ruleRun) classify(ctx context.Context, key string) (any, string, erro
 	s, b := run.s, run.boundRule
 	v, ok := b.keyValue(key)
 	if !ok {
+		if b.keyCols.binary[0] {
+			return nil, ReasonNotHex, nil
+		}
 		return nil, ReasonNoSuchRow, nil
 	}
 	sel := []string{b.qTable + "." + b.qKey}
@@ -319,7 +323,7 @@ func (run *ruleRun) classify(ctx context.Context, key string) (any, string, erro
 	if len(b.anonymise) > 0 && isOne(dst[i]) {
 		return nil, ReasonAlreadyAnonymised, nil
 	}
-	return normKey(dst[0]), "", nil
+	return b.keyOf(dst[0]), "", nil
 }
 
 // keyValue turns a key given as text into the value bound for the key
@@ -327,7 +331,14 @@ func (run *ruleRun) classify(ctx context.Context, key string) (any, string, erro
 // as row 2 and the key the database hands back matches the audit record's.
 // A key that is not a whole number names no row of an integer column
 // (PostgreSQL would refuse it as a parameter rather than find nothing).
+//
+// A key of bytes is given as hex, as the audit records write it (either
+// case, 0x or not): its bytes are bound.
 func (b *boundRule) keyValue(key string) (any, bool) {
+	if b.keyCols.binary[0] {
+		v, ok := parseHexKey(key)
+		return binaryKey(v), ok
+	}
 	c, _ := b.table.Column(b.key)
 	if !strings.Contains(strings.ToLower(c.Type), "int") {
 		return key, true

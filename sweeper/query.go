@@ -61,15 +61,16 @@ func (b *boundRule) anonymisedCond(redact string) (string, []any) {
 			// only looks like a placeholder is not taken for one, and
 			// SQLite's LIKE, which stops at a NUL byte, is not relied on.
 			parts = append(parts, fmt.Sprintf("(%s IS NULL OR %s = %s)", col, col,
-				b.sql.Concat("'"+emailPrefix+"'", b.qTable+"."+b.qKey, "'"+emailSuffix+"'")))
+				b.sql.Concat("'"+emailPrefix+"'", b.keyCols.text(b.sql, b.qTable), "'"+emailSuffix+"'")))
 		}
 	}
 	return strings.Join(parts, " AND "), args
 }
 
-// setClause writes the SET list of the set-based anonymise update. Hashed
-// columns are left out: their values are computed per row.
-func setClause(d Dialect, cols []boundColumn, qKey, redact string) (string, []any) {
+// setClause writes the SET list of the set-based anonymise update; keyText
+// is the row's key as text, for the email strategy. Hashed columns are
+// left out: their values are computed per row.
+func setClause(d Dialect, cols []boundColumn, keyText, redact string) (string, []any) {
 	var parts []string
 	var args []any
 	for _, c := range cols {
@@ -85,7 +86,7 @@ func setClause(d Dialect, cols []boundColumn, qKey, redact string) (string, []an
 			args = append(args, redact)
 		case StrategyEmail:
 			parts = append(parts, fmt.Sprintf("%s = CASE WHEN %s IS NULL THEN NULL ELSE %s END", c.q, c.q,
-				d.Concat("'"+emailPrefix+"'", qKey, "'"+emailSuffix+"'")))
+				d.Concat("'"+emailPrefix+"'", keyText, "'"+emailSuffix+"'")))
 		}
 	}
 	return strings.Join(parts, ", "), args

@@ -225,7 +225,7 @@ func (s *Sweeper) window(ctx context.Context, b *boundRule, asOf time.Time, with
 				rows.Close()
 				return fmt.Errorf("read rows due for a reminder: %w", err)
 			}
-			batch = append(batch, windowRow{key: normKey(dst[0]), age: dst[1], email: dst[2],
+			batch = append(batch, windowRow{key: b.keyOf(dst[0]), age: dst[1], email: dst[2],
 				dueByAge: fmt.Sprint(normKey(dst[3])) == "1", values: dst[4:]})
 		}
 		rows.Close()

@@ -551,7 +551,7 @@ func (w *keyset) candidates(ctx context.Context, last any, limit int) candidateR
 		a = append(a, last)
 	}
 	q += fmt.Sprintf(" ORDER BY %s.%s LIMIT %d", run.qTable, run.qKey, limit)
-	keys, err := queryKeys(ctx, run.s.Store, q, a...)
+	keys, err := queryKeys(ctx, run.s.Store, run.keyOf, q, a...)
 	if err != nil {
 		err = fmt.Errorf("find due rows in %q: %w", run.Table, scrub(err))
 	}

@@ -8,7 +8,6 @@ package sweeper
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"errors"
@@ -16,7 +15,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	"go.uber.org/zap"
 )
@@ -264,21 +262,22 @@ func findingsError(fs []Finding) error {
 	return errors.New(strings.Join(msgs, "; "))
 }
 
-// queryKeys runs a query of one column, a key, and returns the keys.
-func queryKeys(ctx context.Context, q Querier, query string, args ...any) ([]any, error) {
+// queryKeys runs a query of one column, a key, and returns the keys, each
+// turned by key into a value that binds back as itself.
+func queryKeys(ctx context.Context, q Querier, key func(any) any, query string, args ...any) ([]any, error) {
 	return queryAll(ctx, q, func(rows *sql.Rows) (any, error) {
 		var k any
 		err := rows.Scan(&k)
-		return normKey(k), err
+		return key(k), err
 	}, query, args...)
 }
 
 // queryKeyPairs reads rows of two keys: a related row's and its parent's.
-func queryKeyPairs(ctx context.Context, q Querier, query string, args ...any) (keys, parents []any, err error) {
+func queryKeyPairs(ctx context.Context, q Querier, key, parent keyColumns, query string, args ...any) (keys, parents []any, err error) {
 	pairs, err := queryAll(ctx, q, func(rows *sql.Rows) ([2]any, error) {
 		var k, p any
 		err := rows.Scan(&k, &p)
-		return [2]any{normKey(k), normKey(p)}, err
+		return [2]any{key.value([]any{k}), parent.value([]any{p})}, err
 	}, query, args...)
 	if err != nil {
 		return nil, nil, err
@@ -298,32 +297,6 @@ func scanValues(rows *sql.Rows, n int) ([]any, error) {
 	}
 	return dst, rows.Scan(ptrs...)
 }
-
-// normKey turns a scanned key into a value that binds back as itself.
-func normKey(k any) any {
-	if b, ok := k.([]byte); ok {
-		return string(b)
-	}
-	return k
-}
-
-// maxStoredKey is the length of row_key in the sweeper's own tables.
-const maxStoredKey = 191
-
-// keyString is how a row's key is written in the sweeper's own tables. A
-// key longer than their row_key column keeps its first characters and gets
-// a hash of the whole key, so it still fits, stays unique and can be found.
-func keyString(k any) string {
-	s := fmt.Sprint(k)
-	if utf8.RuneCountInString(s) <= maxStoredKey {
-		return s
-	}
-	sum := sha256.Sum256([]byte(s))
-	return string([]rune(s)[:maxStoredKey-21]) + "~" + hex.EncodeToString(sum[:10])
-}
-
-// StoredKey is how a key given on the command line appears in the audit table.
-func StoredKey(k string) string { return keyString(k) }
 
 func (s *Sweeper) count(ctx context.Context, b *boundRule, cond string, args []any) (int, error) {
 	q := fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE %s", b.qTable, cond)

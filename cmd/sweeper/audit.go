@@ -36,7 +36,7 @@ func (e *environment) audit(ctx context.Context, args []string) error {
 	var rules, tables, keys stringList
 	fs.Var(&rules, "rule", "only records of this rule (repeatable)")
 	fs.Var(&tables, "table", "only records of rows of this table (repeatable); a key names a row only together with its table")
-	fs.Var(&keys, "key", "only records of the row with this key (repeatable)")
+	fs.Var(&keys, "key", "only records of the row with this key (repeatable); a key of bytes in hex")
 	since := fs.String("since", "", "only records from this moment on: RFC 3339, or YYYY-MM-DD for midnight in the configured timezone")
 	until := fs.String("until", "", "only records before this moment: RFC 3339, or YYYY-MM-DD")
 	runID := fs.String("run", "", "only records of this run")

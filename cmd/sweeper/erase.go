@@ -19,7 +19,8 @@ no reminder is sent. Says which keys it did not erase and why.
 Exit 0 when every key was erased, 1 when some were not (or the clock is
 behind the newest audit record: --force runs anyway, accepting the clock).
 Keys may also follow the flags: erase --rule account-idle-5y --key 17 18 19;
-a key that starts with "-" is given as --key=-17.
+a key that starts with "-" is given as --key=-17. A key of bytes (BINARY(16),
+bytea) is given in hex, as the audit records show it (0x optional).
 
 `
 

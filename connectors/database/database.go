@@ -408,6 +408,18 @@ func (s shared) Concat(parts ...string) string {
 // ForUpdate implements sweeper.Dialect.
 func (shared) ForUpdate() string { return " FOR UPDATE" }
 
+// RowsIn implements sweeper.Dialect with a list of row values, which MySQL,
+// MariaDB and PostgreSQL read as a range over an index on the columns.
+func (shared) RowsIn(cols []string, n int) string {
+	return "(" + strings.Join(cols, ", ") + ") IN (" + rowPlaceholders(len(cols), n) + ")"
+}
+
+// rowPlaceholders writes n rows of width placeholders: (?, ?), (?, ?).
+func rowPlaceholders(width, n int) string {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", width), ", ") + ")"
+	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+}
+
 // Explain implements sweeper.Dialect.
 func (shared) Explain(stmt string) string { return "EXPLAIN " + stmt }
 

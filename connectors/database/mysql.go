@@ -103,6 +103,18 @@ func (mysqlDialect) IntegerType(typ string) bool {
 	return false
 }
 
+// BinaryType implements sweeper.Dialect.
+func (mysqlDialect) BinaryType(typ string) bool {
+	switch typ {
+	case "binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob":
+		return true
+	}
+	return false
+}
+
+// Hex implements sweeper.Dialect.
+func (mysqlDialect) Hex(expr string) string { return "LOWER(HEX(" + expr + "))" }
+
 // SplitCount implements sweeper.Dialect: MariaDB and MySQL give a statement
 // one core, so a count that reads the table's rows is quicker in parts. One
 // the server answers from an index alone ("Using index") stays whole: every

@@ -68,6 +68,12 @@ func (postgresDialect) IntegerType(typ string) bool {
 	return false
 }
 
+// BinaryType implements sweeper.Dialect.
+func (postgresDialect) BinaryType(typ string) bool { return typ == "bytea" }
+
+// Hex implements sweeper.Dialect.
+func (postgresDialect) Hex(expr string) string { return "encode(" + expr + ", 'hex')" }
+
 // CreateAuditTable implements sweeper.Dialect. `at` keeps microseconds.
 func (postgresDialect) CreateAuditTable(table string) string {
 	return fmt.Sprintf("CREATE TABLE %s (id BIGSERIAL PRIMARY KEY, %s)", table, auditColumns("TIMESTAMP(6)"))

@@ -72,6 +72,21 @@ func (sqliteDialect) IntegerType(typ string) bool {
 	return false
 }
 
+// BinaryType implements sweeper.Dialect: a declared type of blob affinity,
+// or a binary type of the database the schema was written for.
+func (sqliteDialect) BinaryType(typ string) bool {
+	return strings.Contains(typ, "blob") || strings.Contains(typ, "binary") || typ == "bytea"
+}
+
+// Hex implements sweeper.Dialect.
+func (sqliteDialect) Hex(expr string) string { return "LOWER(HEX(" + expr + "))" }
+
+// RowsIn implements sweeper.Dialect: SQLite takes a row value on the left
+// of IN only with a subquery on the right, such as VALUES.
+func (sqliteDialect) RowsIn(cols []string, n int) string {
+	return "(" + strings.Join(cols, ", ") + ") IN (VALUES " + rowPlaceholders(len(cols), n) + ")"
+}
+
 // CreateAuditTable implements sweeper.Dialect. `at` is text, as SQLite
 // keeps every time.
 func (sqliteDialect) CreateAuditTable(table string) string {
