@@ -2,7 +2,6 @@ package presets_test
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"testing"
 
@@ -158,75 +157,6 @@ func TestMagento2(t *testing.T) {
 	t.Run("second-sweep-changes-nothing", s.idempotent)
 
 	s.everyRuleTested(tested)
-
-	// Last: it uncomments the account rule and, to show what the rule does
-	// once the sweeper can express it, takes the three refused tables out of
-	// Magento's schema.
-	t.Run("account-idle-5y", func(t *testing.T) { testMagentoAccount(t, s) })
-}
-
-// testMagentoAccount holds the account rule the preset ships commented
-// out: refused on Magento's schema for exactly the reasons the preset
-// gives, touching nothing; and, with those tables' foreign keys gone,
-// deleting idle accounts after their reminder.
-func testMagentoAccount(t *testing.T, s *shop) {
-	s.useConfig(t, s.uncommented(t, "account-idle-5y"))
-	var rule *sweeper.Rule
-	for _, r := range s.cfg.Rules {
-		if r.Name == "account-idle-5y" {
-			rule = r
-		}
-	}
-	if rule == nil || !rule.Enabled {
-		t.Fatal("the uncommented preset has no enabled account-idle-5y")
-	}
-
-	// The key of salesrule_coupon_usage is refused first; with it out of
-	// the rule, the cascades.
-	checkErrors(t, s, `table "salesrule_coupon_usage" has a primary key of 2 columns`)
-	without := func(tables ...string) {
-		rule.Related = slices.DeleteFunc(rule.Related, func(r sweeper.Related) bool { return slices.Contains(tables, r.Table) })
-	}
-	without("salesrule_coupon_usage")
-	checkErrors(t, s,
-		"wishlist_item.wishlist_id refers to wishlist",
-		"paypal_billing_agreement_order.agreement_id refers to paypal_billing_agreement",
-		"salesrule_coupon_usage.customer_id refers to customer_entity")
-	customers := s.count(t, "SELECT COUNT(*) FROM customer_entity")
-	if _, err := s.sw.Sweep(context.Background(), sweeper.SweepOptions{AsOf: asOf, Rules: []string{"account-idle-5y"}}); err == nil ||
-		!strings.Contains(err.Error(), "refused") || !strings.Contains(err.Error(), "wishlist_item") {
-		t.Errorf("sweep of account-idle-5y on Magento's schema: %v; want it refused, naming wishlist_item", err)
-	}
-	if n := s.count(t, "SELECT COUNT(*) FROM customer_entity"); n != customers {
-		t.Errorf("the refused rule deleted %d accounts", customers-n)
-	}
-
-	// What the rule does once nothing below it is refused.
-	s.exec("ALTER TABLE wishlist DROP FOREIGN KEY WISHLIST_CUSTOMER_ID_CUSTOMER_ENTITY_ENTITY_ID")
-	s.exec("ALTER TABLE paypal_billing_agreement DROP FOREIGN KEY PAYPAL_BILLING_AGREEMENT_CUSTOMER_ID_CUSTOMER_ENTITY_ENTITY_ID")
-	s.exec("ALTER TABLE salesrule_coupon_usage DROP FOREIGN KEY SALESRULE_COUPON_USAGE_CUSTOMER_ID_CUSTOMER_ENTITY_ENTITY_ID")
-	without("wishlist", "paypal_billing_agreement")
-	rules := []string{"account-idle-5y", "address-orphan"}
-	s.sweep(asOf.AddDate(0, -1, 0), rules...)
-	if got := s.mailedTo(); got != "anna@example.nl,dirk@example.nl" {
-		t.Fatalf("reminders a month before: got %q, want anna and dirk", got)
-	}
-	s.sweep(asOf, rules...)
-	if got := s.mailedTo(); got != "anna@example.nl,dirk@example.nl,bram@example.nl" {
-		t.Errorf("reminders: got %q, want anna and dirk, then bram", got)
-	}
-	customer := func(id int) row { return row{"customer_entity", "entity_id", id} }
-	s.gone(t, customer(1), customer(3)) // last login a second over 5 years ago; never logged in, registered then
-	s.kept(t, customer(2), customer(4)) // last login exactly 5 years ago; recently
-	s.gone(t, row{"customer_entity_varchar", "value_id", 1}, row{"customer_log", "log_id", 1}, row{"customer_grid_flat", "entity_id", 1},
-		row{"customer_address_entity", "entity_id", 60}, row{"customer_address_entity_varchar", "value_id", 60})
-	s.kept(t, row{"customer_entity_varchar", "value_id", 2}, row{"customer_address_entity", "entity_id", 61})
-	s.equal(t, row{"sales_order", "entity_id", 130}, "customer_id", "NULL")
-	s.equal(t, row{"review_detail", "detail_id", 1}, "customer_id", "NULL")
-	s.audited(t, "account-idle-5y", "delete", customer(1), customer(3), row{"customer_entity_varchar", "value_id", 1})
-	s.audited(t, "account-idle-5y", "detach", row{"customer_address_entity", "entity_id", 60}, row{"sales_order", "entity_id", 130})
-	s.audited(t, "address-orphan", "delete", row{"customer_address_entity", "entity_id", 60})
-	s.oneRecordPerRow(t)
 }
 
 // checkErrors runs check and fails t unless its errors are exactly one

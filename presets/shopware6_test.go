@@ -1,11 +1,8 @@
 package presets_test
 
 import (
-	"context"
 	"encoding/hex"
 	"testing"
-
-	"github.com/sweeperd/sweeper/sweeper"
 )
 
 // liveVersion is Shopware's Defaults::LIVE_VERSION: the version every
@@ -72,37 +69,6 @@ func TestShopware6(t *testing.T) {
 	t.Run("one-audit-record-per-row", s.oneRecordPerRow)
 	t.Run("second-sweep-changes-nothing", s.idempotent)
 	s.everyRuleTested(tested)
-
-	// The rules the preset ships commented out, each refused (or failing)
-	// for the reason its comment gives, touching nothing.
-	t.Run("order-phone-6m", func(t *testing.T) {
-		s.useConfig(t, s.uncommented(t, "order-phone-6m"))
-		checkErrors(t, s, `key "id" of "order_address" is not unique`)
-	})
-	t.Run("order-7y", func(t *testing.T) {
-		s.useConfig(t, s.uncommented(t, "order-7y"))
-		checkErrors(t, s,
-			`table "order_customer" has a primary key of 2 columns`,
-			`table "order_address" has a primary key of 2 columns`,
-			`table "order_delivery" has a primary key of 2 columns`,
-			`table "order_line_item" has a primary key of 2 columns`,
-			`table "order_transaction" has a primary key of 2 columns`,
-			`table "order_tag" has a primary key of 3 columns`)
-	})
-	t.Run("account-idle-5y", func(t *testing.T) {
-		s.useConfig(t, s.uncommented(t, "account-idle-5y"))
-		checkErrors(t, s,
-			`table "customer_tag" has a primary key of 2 columns`,
-			`table "promotion_persona_customer" has a primary key of 2 columns`,
-			`table "order_customer" has a primary key of 2 columns`)
-		customers := s.count(t, "SELECT COUNT(*) FROM customer")
-		if _, err := s.sw.Sweep(context.Background(), sweeper.SweepOptions{AsOf: asOf, Rules: []string{"account-idle-5y"}}); err == nil {
-			t.Error("the sweep ran account-idle-5y on Shopware's schema, want it refused")
-		}
-		if n := s.count(t, "SELECT COUNT(*) FROM customer"); n != customers {
-			t.Errorf("the refused rule deleted %d accounts", customers-n)
-		}
-	})
 }
 
 // hexID is a Shopware id: 16 bytes, given as 32 hex digits.

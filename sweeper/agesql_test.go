@@ -61,7 +61,7 @@ func TestSweeper_AgeSQLKind(t *testing.T) {
 		f.rule(sweeper.Rule{Name: "account-idle-2y", Table: "customer_entity",
 			AgeSQL:    "(SELECT MAX(l.last_login_at) FROM customer_log l WHERE l.customer_id = customer_entity.entity_id)",
 			OlderThan: years(2), Action: sweeper.ActionDelete,
-			Related: []sweeper.Related{{Table: "customer_log", ForeignKey: "customer_id", Action: sweeper.ActionDelete}}})
+			Related: []sweeper.Related{{Table: "customer_log", ForeignKey: []string{"customer_id"}, Action: sweeper.ActionDelete}}})
 		asOf := engAms(2026, 7, 15, 12, 0, 0)
 
 		if errs := engErrors(engCheck(f)); len(errs) != 0 {

@@ -113,7 +113,7 @@ func (run *ruleRun) scope(keys []any) batchScope {
 // batchTx is one attempt of a batch in its transaction tx; at dates its
 // audit records.
 func (run *ruleRun) batchTx(ctx context.Context, tx Querier, keys []any, at time.Time, max int) (batchResult, error) {
-	res := batchResult{related: make([]int, len(run.related))}
+	res := batchResult{related: make([]int, len(run.flat))}
 	sc := run.scope(keys)
 	if sc.wholeRange && max == 0 && run.opt.detail == "" && run.integerKey() && len(run.related) == 0 &&
 		run.Files == nil && len(hashed(run.anonymise)) == 0 {
@@ -168,18 +168,16 @@ func (run *ruleRun) change(ctx context.Context, tx Querier, sc batchScope, locke
 	at time.Time, related []int) error {
 	keys := make([]any, len(locked))
 	hashVals := make([][]any, len(locked))
+	parents := make([]parentRow, len(locked))
 	for i, r := range locked {
 		keys[i], hashVals[i] = r.key, r.hash
+		parents[i] = parentRow{root: keyString(r.key), refs: r.refs}
 	}
-	var audit []AuditRecord
-	for i, rel := range run.related {
-		n, recs, err := run.relatedRows(ctx, tx, rel, keys, at)
-		if err != nil {
-			return err
-		}
-		related[i] = n
-		audit = append(audit, recs...)
+	rs := relatedStep{run: run, tx: tx, at: at, counts: related}
+	if err := rs.handle(ctx, run.related, parents); err != nil {
+		return err
 	}
+	audit := rs.audit
 	// The rows' own records come from the rows themselves, before they
 	// change, when their keys read as text the same way in SQL as here.
 	auditInSQL := sc.wholeRange && run.opt.detail == "" && run.integerKey()
@@ -248,6 +246,9 @@ type lockedRow struct {
 	email any
 	file  any
 	hash  []any
+	// refs are, for each related table, the value its foreign key holds
+	// for the row (see parentRow).
+	refs []any
 }
 
 // lockRows is the locking read of a batch: the rows of its scope, with what
@@ -263,6 +264,8 @@ func (run *ruleRun) lockRows(ctx context.Context, tx Querier, sc batchScope) ([]
 	for _, c := range hashed(run.anonymise) {
 		sel = append(sel, run.qTable+"."+c.q)
 	}
+	nHash := len(hashed(run.anonymise))
+	sel = append(sel, refColumns(run.related, run.qTable)...)
 	q := fmt.Sprintf("SELECT %s FROM %s WHERE %s ORDER BY %s.%s%s",
 		strings.Join(sel, ", "), run.qTable, sc.within, run.qTable, run.qKey, run.sql.ForUpdate())
 	rows, err := tx.Query(ctx, q, sc.args...)
@@ -286,7 +289,8 @@ func (run *ruleRun) lockRows(ctx context.Context, tx Querier, sc batchScope) ([]
 			lr.file = dst[i]
 			i++
 		}
-		lr.hash = dst[i:]
+		lr.hash = dst[i : i+nHash]
+		lr.refs = refValues(run.related, lr.key, dst[i+nHash:])
 		locked = append(locked, lr)
 	}
 	if err := rows.Err(); err != nil {
@@ -333,12 +337,12 @@ func (run *ruleRun) auditSelect(sc batchScope, at time.Time) (string, []any) {
 func (run *ruleRun) act(ctx context.Context, tx Querier, target keysTarget, hashVals [][]any) error {
 	switch run.Action {
 	case ActionDelete:
-		q, a := target.clause(fmt.Sprintf("DELETE FROM %s WHERE", run.qTable), run.qKey)
+		q, a := target.clause(run.sql, fmt.Sprintf("DELETE FROM %s WHERE", run.qTable), run.qTable, run.keyCols)
 		if err := target.exec(ctx, tx, q, a...); err != nil {
 			return fmt.Errorf("delete from %q: %w", run.Table, err)
 		}
 	case ActionAnonymise:
-		t := anonTable{qTable: run.qTable, qKey: run.qKey, key: run.keyCols, cols: run.anonymise, keep: run.keep}
+		t := anonTable{qTable: run.qTable, key: run.keyCols, cols: run.anonymise, keep: run.keep}
 		if err := run.anonymiseRows(ctx, tx, t, target, hashVals); err != nil {
 			return fmt.Errorf("anonymise %q: %w", run.Table, err)
 		}
@@ -381,12 +385,14 @@ type keysTarget struct {
 	n     int
 }
 
-// clause completes head ("DELETE FROM t WHERE") with the target's rows.
-func (t keysTarget) clause(head, qKey string) (string, []any) {
+// clause completes head ("DELETE FROM t WHERE") with the target's rows,
+// rows of qTable identified by key.
+func (t keysTarget) clause(d Dialect, head, qTable string, key keyColumns) (string, []any) {
 	if t.where != "" {
 		return head + " " + t.where, t.args
 	}
-	return fmt.Sprintf("%s %s IN ?", head, qKey), []any{t.keys}
+	cond, args := key.in(d, qTable, t.keys)
+	return head + " " + cond, args
 }
 
 // exec runs q, which must touch exactly the target's rows.
@@ -400,10 +406,10 @@ func (t keysTarget) exec(ctx context.Context, tx Querier, q string, args ...any)
 // anonTable is a table whose columns an anonymise action overwrites: the
 // rule's own or a related one.
 type anonTable struct {
-	qTable, qKey string
-	key          keyColumns
-	cols         []boundColumn
-	keep         []string // see boundRule.keep
+	qTable string
+	key    keyColumns
+	cols   []boundColumn
+	keep   []string // see boundRule.keep
 }
 
 // anonymiseRows overwrites the target's columns: all in one UPDATE, then
@@ -419,7 +425,7 @@ func (run *ruleRun) anonymiseRows(ctx context.Context, tx Querier, t anonTable, 
 	keepSet := keepClause(t.keep, assigned...)
 	if set != "" {
 		set += keepSet
-		q, a := target.clause(fmt.Sprintf("UPDATE %s SET %s WHERE", t.qTable, set), t.qKey)
+		q, a := target.clause(run.sql, fmt.Sprintf("UPDATE %s SET %s WHERE", t.qTable, set), t.qTable, t.key)
 		// The connection counts matched rows, not changed ones (MySQL's
 		// CLIENT_FOUND_ROWS), so the count must equal the rows locked.
 		if err := target.exec(ctx, tx, q, append(setArgs, a...)...); err != nil {
@@ -433,7 +439,7 @@ func (run *ruleRun) anonymiseRows(ctx context.Context, tx Querier, t anonTable, 
 	if len(hashVals) == 0 {
 		// Related rows: read the values to hash under the batch's lock.
 		var err error
-		hashVals, err = readValues(ctx, tx, t.qTable, t.key, hashCols, keys)
+		hashVals, err = readValues(ctx, tx, run.sql, t.qTable, t.key, hashCols, keys)
 		if err != nil {
 			return err
 		}
@@ -457,8 +463,9 @@ func (run *ruleRun) anonymiseRows(ctx context.Context, tx Querier, t anonTable, 
 		if len(parts) == 0 {
 			continue
 		}
-		q := fmt.Sprintf("UPDATE %s SET %s%s WHERE %s = ?", t.qTable, strings.Join(parts, ", "), keepSet, t.qKey)
-		if _, err := tx.Exec(ctx, q, append(args, k)...); err != nil {
+		where, wargs := t.key.equal(t.qTable, k)
+		q := fmt.Sprintf("UPDATE %s SET %s%s WHERE %s", t.qTable, strings.Join(parts, ", "), keepSet, where)
+		if _, err := tx.Exec(ctx, q, append(args, wargs...)...); err != nil {
 			return err
 		}
 	}
@@ -476,25 +483,26 @@ func hashed(cols []boundColumn) []boundColumn {
 	return out
 }
 
-func readValues(ctx context.Context, tx Querier, qTable string, key keyColumns, cols []boundColumn, keys []any) ([][]any, error) {
-	qKey := key.q[0]
-	sel := make([]string, len(cols))
-	for i, c := range cols {
-		sel[i] = c.q
+func readValues(ctx context.Context, tx Querier, d Dialect, qTable string, key keyColumns, cols []boundColumn, keys []any) ([][]any, error) {
+	sel := key.of(qTable)
+	for _, c := range cols {
+		sel = append(sel, qTable+"."+c.q)
 	}
-	q := fmt.Sprintf("SELECT %s, %s FROM %s WHERE %s IN ?", qKey, strings.Join(sel, ", "), qTable, qKey)
-	rows, err := tx.Query(ctx, q, keys)
+	cond, args := key.in(d, qTable, keys)
+	q := fmt.Sprintf("SELECT %s FROM %s WHERE %s", strings.Join(sel, ", "), qTable, cond)
+	rows, err := tx.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	w := key.width()
 	byKey := map[string][]any{}
 	for rows.Next() {
-		dst, err := scanValues(rows, 1+len(cols))
+		dst, err := scanValues(rows, len(sel))
 		if err != nil {
 			return nil, err
 		}
-		byKey[keyString(key.value(dst[:1]))] = dst[1:]
+		byKey[keyString(key.value(dst[:w]))] = dst[w:]
 	}
 	out := make([][]any, len(keys))
 	for i, k := range keys {
@@ -504,48 +512,4 @@ func readValues(ctx context.Context, tx Querier, qTable string, key keyColumns, 
 		}
 	}
 	return out, rows.Err()
-}
-
-// relatedChunk bounds the bound parameters of one statement on a related
-// table: one parent can have many children.
-const relatedChunk = 5000
-
-// relatedRows locks, and deletes, detaches or anonymises, the rows of a
-// related table that go with parents, and returns how many and their
-// audit records.
-func (run *ruleRun) relatedRows(ctx context.Context, tx Querier, rel boundRelated, parents []any, at time.Time) (int, []AuditRecord, error) {
-	// The foreign key comes along: each record names the row it went with.
-	q := fmt.Sprintf("SELECT %s, %s FROM %s WHERE %s IN ? ORDER BY %s%s", rel.qKey, rel.qFK, rel.qTable, rel.qFK, rel.qKey, run.sql.ForUpdate())
-	keys, fks, err := queryKeyPairs(ctx, tx, rel.keyCols, rel.fkCols, q, parents)
-	if err != nil {
-		return 0, nil, fmt.Errorf("related %q: lock rows: %w", rel.Table, err)
-	}
-	if len(keys) == 0 {
-		return 0, nil, nil
-	}
-	detail := ""
-	for start := 0; start < len(keys); start += relatedChunk {
-		chunk := keys[start:min(start+relatedChunk, len(keys))]
-		switch rel.Action {
-		case ActionDelete:
-			err = execChecked(ctx, tx, fmt.Sprintf("DELETE FROM %s WHERE %s IN ?", rel.qTable, rel.qKey), len(chunk), chunk)
-		case ActionDetach:
-			detail = rel.ForeignKey
-			err = execChecked(ctx, tx, fmt.Sprintf("UPDATE %s SET %s = NULL%s WHERE %s IN ?", rel.qTable, rel.qFK, keepClause(rel.keep, rel.qFK), rel.qKey),
-				len(chunk), chunk)
-		case ActionAnonymise:
-			detail = columnNames(rel.anonymise)
-			t := anonTable{qTable: rel.qTable, qKey: rel.qKey, key: rel.keyCols, cols: rel.anonymise, keep: rel.keep}
-			err = run.anonymiseRows(ctx, tx, t, keysTarget{keys: chunk}, nil)
-		}
-		if err != nil {
-			return 0, nil, fmt.Errorf("related %q: %s: %w", rel.Table, rel.Action, err)
-		}
-	}
-	recs := make([]AuditRecord, len(keys))
-	for i, k := range keys {
-		recs[i] = AuditRecord{RunID: run.inv.id, At: at, Rule: run.Name, Table: rel.Table, RowKey: keyString(k),
-			Action: string(rel.Action), Detail: detail, ParentKey: keyString(fks[i])}
-	}
-	return len(keys), recs, nil
 }

@@ -124,7 +124,7 @@ func TestSweeper_BinaryKeys(t *testing.T) {
 		}
 		f.rule(sweeper.Rule{Name: "account-idle-5y", Table: "customer", AgeColumns: []string{"last_login", "created_at"},
 			OlderThan: years(5), Action: sweeper.ActionDelete,
-			Related:  []sweeper.Related{{Table: "customer_address", ForeignKey: "customer_id", Action: sweeper.ActionDelete}},
+			Related:  []sweeper.Related{{Table: "customer_address", ForeignKey: []string{"customer_id"}, Action: sweeper.ActionDelete}},
 			Reminder: &sweeper.Reminder{Before: months(1), EmailColumn: "email", Columns: []string{"first_name"}, Template: tmpl},
 			Files:    &sweeper.Files{Column: "photo", Root: root}})
 		f.rule(sweeper.Rule{Name: "newsletter-1m", Table: "newsletter", AgeColumns: []string{"unsubscribed_at"},

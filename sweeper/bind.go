@@ -46,6 +46,9 @@ type boundRule struct {
 	ageKind   TimeKind
 	anonymise []boundColumn
 	related   []boundRelated
+	// flat are the related tables at every depth, each before those
+	// nested in it: the order of the counts.
+	flat []*boundRelated
 	// keep are the quoted columns of the table that the database writes on
 	// every UPDATE (ON UPDATE CURRENT_TIMESTAMP): each UPDATE of the sweeper
 	// assigns them to themselves, so that its change does not move the row's
@@ -69,17 +72,33 @@ type boundColumn struct {
 	length int64
 }
 
+// boundRelated is a [[rule.related]] table held against the live schema,
+// with the related tables nested in it.
 type boundRelated struct {
 	Related
-	table     *Table
-	qTable    string
-	qFK       string
-	key       string
-	qKey      string
-	keyCols   keyColumns // key, as keyColumns
-	fkCols    keyColumns // ForeignKey, as keyColumns
+	table  *Table
+	qTable string
+	key    keyColumns // the columns that identify its rows
+	fk     keyColumns // its columns that refer to the parent row
+	// ref are the parent's columns fk refers to, in the parent's table;
+	// refKey says they are the parent's key.
+	ref       keyColumns
+	refKey    bool
 	anonymise []boundColumn
 	keep      []string // as boundRule.keep, for the related table
+	related   []boundRelated
+	// parent is the related table this one is nested in, nil for one of
+	// the rule's own table.
+	parent *boundRelated
+	// self is set for a table nested in itself (transactions that refer to
+	// a parent transaction): its rows are a tree, handled to any depth.
+	self bool
+	// index is its place in boundRule.flat, and so in the counts.
+	index int
+	// name is how plan and sweep name its rows (RelatedCount.Name).
+	name string
+	// where names it in messages: related[2].related[1] (table "x").
+	where string
 }
 
 // readsOtherTables reports whether SQL from the config may read other
@@ -244,50 +263,124 @@ func (b *boundRule) bindAgeColumns(f *findings) {
 	}
 }
 
-// bindRelated binds the [[rule.related]] tables.
+// bindRelated binds the [[rule.related]] tables, and those nested in them.
 func (b *boundRule) bindRelated(ctx context.Context, st Store, redact string, f *findings) {
-	d := b.sql
-	seen := map[string]bool{}
-	for i, rel := range b.Related {
-		where := fmt.Sprintf("related[%d] (table %q)", i, rel.Table)
-		if seen[strings.ToLower(rel.Table)] {
-			f.errf("%s: table listed twice", where)
+	b.related = b.bindRelatedOf(ctx, st, redact, f, b.table, b.keyCols, nil, "", b.Related)
+	var walk func(rels []boundRelated)
+	walk = func(rels []boundRelated) {
+		for i := range rels {
+			rels[i].index = len(b.flat)
+			b.flat = append(b.flat, &rels[i])
+			walk(rels[i].related)
 		}
-		seen[strings.ToLower(rel.Table)] = true
+	}
+	walk(b.related)
+	// The pointers to the parents are taken once the slices stand.
+	var link func(rels []boundRelated, parent *boundRelated)
+	link = func(rels []boundRelated, parent *boundRelated) {
+		for i := range rels {
+			rels[i].parent = parent
+			rels[i].self = parent != nil && strings.EqualFold(rels[i].Table, parent.Table)
+			link(rels[i].related, &rels[i])
+		}
+	}
+	link(b.related, nil)
+}
+
+// bindRelatedOf binds the related tables of one parent: the rule's table,
+// or a related table (parentRel). parentKey is the parent's key; prefix
+// names the parent in messages.
+func (b *boundRule) bindRelatedOf(ctx context.Context, st Store, redact string, f *findings, parent *Table, parentKey keyColumns,
+	parentRel *boundRelated, prefix string, rels []Related) []boundRelated {
+	d := b.sql
+	var out []boundRelated
+	for i, rel := range rels {
+		path := fmt.Sprintf("%srelated[%d]", prefix, i+1)
+		br := boundRelated{Related: rel, where: fmt.Sprintf("%s (table %q)", path, rel.Table), name: rel.Table}
+		if parentRel != nil {
+			br.name = parentRel.name + " > " + rel.Table
+		}
+		for j, other := range rels {
+			if j != i && strings.EqualFold(other.Table, rel.Table) {
+				br.name += " (" + strings.Join(rel.ForeignKey, ", ") + ")"
+				break
+			}
+		}
 		rt, err := st.Table(ctx, rel.Table)
 		if err != nil {
 			if errors.Is(err, ErrNoTable) {
-				f.errf("%s: table does not exist in the database", where)
+				f.errf("%s: table does not exist in the database", br.where)
 			} else {
-				f.errf("%s: %v", where, err)
+				f.errf("%s: %v", br.where, err)
 			}
 			continue
 		}
-		br := boundRelated{Related: rel, table: rt, qTable: d.Quote(rt.Name), keep: autoUpdated(d, rt)}
-		fk, ok := rt.Column(rel.ForeignKey)
-		if !ok {
-			f.errf("%s: foreign_key %q is not a column of %q", where, rel.ForeignKey, rt.Name)
-		} else {
-			br.qFK = d.Quote(fk.Name)
-			br.fkCols, _ = bindKeyColumns(d, rt, []string{fk.Name})
-			if rel.Action == ActionDetach && !fk.Nullable {
-				f.errf("%s: detach sets %s to NULL, but the column is NOT NULL; make it nullable or use delete", where, fk.Name)
-			}
-			if !rt.IndexedFirst(fk.Name) {
-				f.warnf("%s: foreign_key %q has no index: each batch scans %q; add one with: CREATE INDEX %s ON %s (%s);",
-					where, fk.Name, rt.Name, d.Quote("idx_"+rt.Name+"_"+fk.Name), br.qTable, d.Quote(fk.Name))
-			}
-		}
-		br.key, err = resolveKey(rt, rel.Key)
+		br.table, br.qTable, br.keep = rt, d.Quote(rt.Name), autoUpdated(d, rt)
+		b.bindForeignKey(&br, parent, parentKey, f)
+		keyNames, err := resolveRelatedKey(rt, rel.Key)
 		if err != nil {
-			f.errf("%s: %v", where, err)
+			f.errf("%s: %v", br.where, err)
 		} else {
-			br.qKey = d.Quote(br.key)
-			br.keyCols, _ = bindKeyColumns(d, rt, []string{br.key})
+			br.key, _ = bindKeyColumns(d, rt, keyNames)
 		}
-		br.anonymise = bindColumns(d, rt, rel.Anonymise, redact, where+" anonymise", f.errf)
-		b.related = append(b.related, br)
+		br.anonymise = bindColumns(d, rt, rel.Anonymise, redact, br.where+" anonymise", f.errf)
+		if br.key.width() > 0 {
+			br.related = b.bindRelatedOf(ctx, st, redact, f, rt, br.key, &br, path+".", rel.Related)
+		}
+		out = append(out, br)
 	}
+	return out
+}
+
+// bindForeignKey binds a related table's foreign_key and the parent's
+// columns it refers to: references, or the parent's key.
+func (b *boundRule) bindForeignKey(br *boundRelated, parent *Table, parentKey keyColumns, f *findings) {
+	d, rt, where := b.sql, br.table, br.where
+	fk, err := bindKeyColumns(d, rt, br.ForeignKey)
+	if err != nil {
+		f.errf("%s: foreign_key: %v", where, err)
+		return
+	}
+	br.fk = fk
+	for _, name := range fk.names {
+		if c, _ := rt.Column(name); br.Action == ActionDetach && !c.Nullable {
+			f.errf("%s: detach sets %s to NULL, but the column is NOT NULL; make it nullable or use delete", where, c.Name)
+		}
+	}
+	if !rt.IndexedFirst(fk.names[0]) {
+		f.warnf("%s: foreign_key %q has no index: each batch scans %q; add one with: CREATE INDEX %s ON %s (%s);",
+			where, fk.names[0], rt.Name, d.Quote("idx_"+rt.Name+"_"+fk.names[0]), br.qTable, strings.Join(fk.q, ", "))
+	}
+	switch {
+	case len(br.References) == 0:
+		br.ref, br.refKey = parentKey, true
+	default:
+		ref, err := bindKeyColumns(d, parent, br.References)
+		if err != nil {
+			f.errf("%s: references: %v", where, err)
+			return
+		}
+		if !parent.UniqueOnAll(ref.names) {
+			f.errf("%s: references (%s) of %q do not identify one row (they are not its primary key or a unique index): "+
+				"a related row could go with a row that is not due", where, strings.Join(ref.names, ", "), parent.Name)
+			return
+		}
+		br.ref, br.refKey = ref, sameColumns(ref.names, parentKey.names)
+	}
+	if br.ref.width() == 0 {
+		return // the parent's key is refused already
+	}
+	if br.ref.width() != fk.width() {
+		f.errf("%s: foreign_key has %d columns, and the %s of %q it refers to %d; name the columns it refers to with references",
+			where, fk.width(), refWhat(br), parent.Name, br.ref.width())
+	}
+}
+
+func refWhat(br *boundRelated) string {
+	if len(br.References) == 0 {
+		return "key"
+	}
+	return "references"
 }
 
 // bindReminder binds [rule.reminder].
@@ -353,6 +446,39 @@ func resolveKey(t *Table, key string) (string, error) {
 		return "", fmt.Errorf("table %q has a primary key of %d columns (%s): name one unique column with key = \"...\"",
 			t.Name, len(t.PrimaryKey), strings.Join(t.PrimaryKey, ", "))
 	}
+}
+
+// resolveRelatedKey finds the columns that identify a related table's
+// rows: those named, which must be unique together and never NULL, or the
+// primary key, of however many columns. The batch deletes and updates the
+// related rows by them and writes them into the audit records.
+func resolveRelatedKey(t *Table, key []string) ([]string, error) {
+	if len(key) == 1 {
+		k, err := resolveKey(t, key[0])
+		return []string{k}, err
+	}
+	if len(key) > 1 {
+		var names []string
+		for _, k := range key {
+			c, ok := t.Column(k)
+			if !ok {
+				return nil, fmt.Errorf("key %q is not a column of %q", k, t.Name)
+			}
+			if c.Nullable {
+				return nil, fmt.Errorf("key %q of %q may be NULL: declare it NOT NULL, or name other columns", c.Name, t.Name)
+			}
+			names = append(names, c.Name)
+		}
+		if !t.UniqueOnAll(names) {
+			return nil, fmt.Errorf("key (%s) of %q is not unique: it must be the primary key or a unique index, "+
+				"or a row that does not go with a due row could be touched with one that does", strings.Join(names, ", "), t.Name)
+		}
+		return names, nil
+	}
+	if len(t.PrimaryKey) == 0 {
+		return nil, fmt.Errorf("table %q has no primary key: name its unique, non-NULL columns with key = [\"...\"]", t.Name)
+	}
+	return t.PrimaryKey, nil
 }
 
 // hashPrefix marks a value the hash strategy wrote, so that it is not

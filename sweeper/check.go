@@ -24,7 +24,7 @@ func (s *Sweeper) Check(ctx context.Context) []Finding {
 		fs = append(fs, s.probeDue(ctx, b, cond, args)...)
 		fs = append(fs, referenceFindings(ctx, s.Store, b)...)
 		fs = append(fs, s.checkPrivileges(ctx, b)...)
-		for _, rel := range b.related {
+		for _, rel := range b.flat {
 			if _, err := s.countRelated(ctx, b, rel, cond, args); err != nil {
 				fs = append(fs, Finding{Severity: SeverityError, Rule: r.Name, Message: err.Error()})
 			}

@@ -26,8 +26,8 @@ func TestSweeper_CheckPrivilegesPostgres(t *testing.T) {
 		`CREATE INDEX orders_customer ON orders (customer_id)`)
 	f.rule(sweeper.Rule{Name: "account", Table: "customers", AgeColumns: []string{"created_at"}, OlderThan: years(5),
 		Action: sweeper.ActionDelete, Related: []sweeper.Related{
-			{Table: "addresses", ForeignKey: "customer_id", Action: sweeper.ActionDelete},
-			{Table: "orders", ForeignKey: "customer_id", Action: sweeper.ActionDetach}}})
+			{Table: "addresses", ForeignKey: []string{"customer_id"}, Action: sweeper.ActionDelete},
+			{Table: "orders", ForeignKey: []string{"customer_id"}, Action: sweeper.ActionDetach}}})
 
 	b := make([]byte, 6)
 	rand.Read(b)

@@ -134,15 +134,26 @@ type Rule struct {
 	MaxRowsPerRun int
 }
 
-// Related is one [[rule.related]]: rows of another table that go with the rule's row.
+// Related is one [[rule.related]]: rows of another table that go with the
+// rule's row, or, nested as [[rule.related.related]], with a related row.
 type Related struct {
-	Table      string
-	ForeignKey string
-	// Key is the related table's own row identifier for audit records;
-	// "" means its single-column primary key.
-	Key       string
+	Table string
+	// ForeignKey are the related table's columns that refer to the row
+	// it goes with (its parent), in the order of References.
+	ForeignKey []string
+	// References are the parent's columns the foreign key refers to; nil
+	// means the parent's key. They must identify a parent row (its primary
+	// key or a unique index).
+	References []string
+	// Key are the related table's columns that identify its rows, for its
+	// statements and audit records; nil means its primary key, of however
+	// many columns.
+	Key       []string
 	Action    Action // delete, anonymise or detach
 	Anonymise []ColumnStrategy
+	// Related are the rows that go with each related row: handled before
+	// it, in the same transaction, whatever its action.
+	Related []Related
 }
 
 // Reminder is [rule.reminder]: the mail promised before a row is deleted.

@@ -475,7 +475,7 @@ func TestSweeper_SweepBatches(t *testing.T) {
 					(2, 'els', '0622222222', 'els@example.com', 'Els', 'hoi'),
 					(1, NULL, NULL, NULL, NULL, NULL)`)
 			f.rule(sweeper.Rule{Name: "account", Table: "customers", AgeColumns: []string{"created_at"}, OlderThan: years(5),
-				Action: sweeper.ActionDelete, Related: []sweeper.Related{{Table: "profiles", ForeignKey: "customer_id",
+				Action: sweeper.ActionDelete, Related: []sweeper.Related{{Table: "profiles", ForeignKey: []string{"customer_id"},
 					Action: sweeper.ActionAnonymise, Anonymise: []sweeper.ColumnStrategy{
 						{Column: "bio", Strategy: sweeper.StrategyEmpty},
 						{Column: "email", Strategy: sweeper.StrategyEmail},

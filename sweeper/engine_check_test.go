@@ -70,8 +70,8 @@ func TestSweeper_Check(t *testing.T) {
 		return f.rule(sweeper.Rule{Name: "account", Table: "customers", AgeColumns: []string{"last_login_at", "created_at"},
 			OlderThan: years(5), Where: "customers.status <> 'disputed'", Action: sweeper.ActionDelete,
 			Related: []sweeper.Related{
-				{Table: "addresses", ForeignKey: "customer_id", Action: sweeper.ActionDelete},
-				{Table: "orders", ForeignKey: "customer_id", Action: sweeper.ActionDetach},
+				{Table: "addresses", ForeignKey: []string{"customer_id"}, Action: sweeper.ActionDelete},
+				{Table: "orders", ForeignKey: []string{"customer_id"}, Action: sweeper.ActionDetach},
 			}})
 	}
 
@@ -93,7 +93,7 @@ func TestSweeper_Check(t *testing.T) {
 			schema(f)
 			f.rule(sweeper.Rule{Name: "ghost", Table: "no_such_table", AgeColumns: []string{"created_at"}, OlderThan: years(1), Action: sweeper.ActionDelete})
 			r := good(f)
-			r.Related = append(r.Related, sweeper.Related{Table: "no_such_children", ForeignKey: "customer_id", Action: sweeper.ActionDelete})
+			r.Related = append(r.Related, sweeper.Related{Table: "no_such_children", ForeignKey: []string{"customer_id"}, Action: sweeper.ActionDelete})
 			fs := engCheck(f)
 			engWantFinding(t, fs, sweeper.SeverityError, "ghost", "no_such_table", "does not exist")
 			engWantFinding(t, fs, sweeper.SeverityError, "account", "no_such_children", "does not exist")
@@ -105,7 +105,7 @@ func TestSweeper_Check(t *testing.T) {
 			schema(f)
 			f.rule(sweeper.Rule{Name: "typos", Table: "customers", AgeColumns: []string{"craeted_at"}, OlderThan: years(1),
 				Action: sweeper.ActionAnonymise, Anonymise: []sweeper.ColumnStrategy{{Column: "phnoe", Strategy: sweeper.StrategyNull}},
-				Related: []sweeper.Related{{Table: "addresses", ForeignKey: "cutsomer_id", Action: sweeper.ActionDelete}}})
+				Related: []sweeper.Related{{Table: "addresses", ForeignKey: []string{"cutsomer_id"}, Action: sweeper.ActionDelete}}})
 			f.rule(sweeper.Rule{Name: "badkey", Table: "customers", Key: "uid", AgeColumns: []string{"created_at"}, OlderThan: years(1), Action: sweeper.ActionDelete})
 			fs := engCheck(f)
 			// Every problem, not just the first.
@@ -162,7 +162,7 @@ func TestSweeper_Check(t *testing.T) {
 		dialects(t, func(t *testing.T, f *fixture) {
 			schema(f)
 			f.rule(sweeper.Rule{Name: "account", Table: "customers", AgeColumns: []string{"created_at"}, OlderThan: years(5), Action: sweeper.ActionDelete,
-				Related: []sweeper.Related{{Table: "addresses", ForeignKey: "customer_id", Action: sweeper.ActionDetach}}})
+				Related: []sweeper.Related{{Table: "addresses", ForeignKey: []string{"customer_id"}, Action: sweeper.ActionDetach}}})
 			engWantFinding(t, engCheck(f), sweeper.SeverityError, "account", "customer_id", "NOT NULL")
 		})
 	})
@@ -177,7 +177,7 @@ func TestSweeper_Check(t *testing.T) {
 					street VARCHAR(100) NULL
 				)`)
 			f.rule(sweeper.Rule{Name: "account", Table: "customers", AgeColumns: []string{"created_at"}, OlderThan: years(5), Action: sweeper.ActionDelete,
-				Related: []sweeper.Related{{Table: "addresses", ForeignKey: "customer_id", Action: sweeper.ActionDetach}}})
+				Related: []sweeper.Related{{Table: "addresses", ForeignKey: []string{"customer_id"}, Action: sweeper.ActionDetach}}})
 			engWantFinding(t, engCheck(f), sweeper.SeverityError, "account", "customer_id", "NOT NULL")
 		})
 	})
@@ -285,8 +285,8 @@ func TestSweeper_Check(t *testing.T) {
 			f.rule(sweeper.Rule{Name: "anonymise", Table: "orders", AgeColumns: []string{"created_at"}, OlderThan: years(1), Action: sweeper.ActionAnonymise,
 				Anonymise: []sweeper.ColumnStrategy{{Column: "customer_id`" + evil, Strategy: sweeper.StrategyNull}}})
 			f.rule(sweeper.Rule{Name: "related", Table: "customers", AgeColumns: []string{"created_at"}, OlderThan: years(1), Action: sweeper.ActionDelete,
-				Related: []sweeper.Related{{Table: "addresses`" + evil, ForeignKey: "customer_id", Action: sweeper.ActionDelete},
-					{Table: "orders", ForeignKey: "customer_id`" + evil, Action: sweeper.ActionDetach}}})
+				Related: []sweeper.Related{{Table: "addresses`" + evil, ForeignKey: []string{"customer_id"}, Action: sweeper.ActionDelete},
+					{Table: "orders", ForeignKey: []string{"customer_id`" + evil}, Action: sweeper.ActionDetach}}})
 			f.cfg.Sweeper.AuditTable = "audit`" + evil
 			fs := engCheck(f)
 			for _, name := range []string{"table", "column", "key", "anonymise", "related"} {
@@ -373,7 +373,7 @@ func TestSweeper_CheckForeignKeys(t *testing.T) {
 			`CREATE TABLE orders (id AUTO_PK, customer_id BIGINT NULL, FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE RESTRICT)`,
 			`CREATE TABLE notes (id AUTO_PK, customer_id BIGINT NOT NULL, FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE)`)
 		f.rule(sweeper.Rule{Name: "account", Table: "customers", AgeColumns: []string{"created_at"}, OlderThan: years(5),
-			Action: sweeper.ActionDelete, Related: []sweeper.Related{{Table: "addresses", ForeignKey: "customer_id", Action: sweeper.ActionDelete}}})
+			Action: sweeper.ActionDelete, Related: []sweeper.Related{{Table: "addresses", ForeignKey: []string{"customer_id"}, Action: sweeper.ActionDelete}}})
 		var fkFindings []string
 		for _, fd := range f.sw.Check(t.Context()) {
 			if strings.Contains(fd.Message, "refers to customers") {

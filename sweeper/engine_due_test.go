@@ -173,7 +173,7 @@ func TestSweeper_SweepDue(t *testing.T) {
 			f.rule(sweeper.Rule{Name: "idle", Table: "customers",
 				AgeSQL:    "(SELECT MAX(l.at) FROM logins l WHERE l.customer_id = customers.id)",
 				OlderThan: years(5), Action: sweeper.ActionDelete,
-				Related: []sweeper.Related{{Table: "logins", ForeignKey: "customer_id", Action: sweeper.ActionDelete}}})
+				Related: []sweeper.Related{{Table: "logins", ForeignKey: []string{"customer_id"}, Action: sweeper.ActionDelete}}})
 
 			p, err := f.sw.Plan(context.Background(), sweeper.PlanOptions{AsOf: asOf})
 			if err != nil {
@@ -290,7 +290,7 @@ func TestSweeper_SweepDue(t *testing.T) {
 					`INSERT INTO customers (created_at) VALUES ('2015-01-01 00:00:00'), ('2026-01-01 00:00:00')`,
 					`INSERT INTO orders (order_no, customer_id) VALUES ('A-1', 1), ('A-1', 2)`)
 				f.rule(sweeper.Rule{Name: "account", Table: "customers", AgeColumns: []string{"created_at"}, OlderThan: years(5),
-					Action: sweeper.ActionDelete, Related: []sweeper.Related{{Table: "orders", ForeignKey: "customer_id", Key: "order_no", Action: sweeper.ActionDetach}}})
+					Action: sweeper.ActionDelete, Related: []sweeper.Related{{Table: "orders", ForeignKey: []string{"customer_id"}, Key: []string{"order_no"}, Action: sweeper.ActionDetach}}})
 				engSweep(f, asOf, sweeper.SweepOptions{})
 				engWantIDs(t, f, "orders still attached to customer 2", `SELECT id FROM orders WHERE customer_id = 2 ORDER BY id`, 2)
 			})

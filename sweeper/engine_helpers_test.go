@@ -332,8 +332,8 @@ func engAccountRule(f *fixture) *sweeper.Rule {
 	return f.rule(sweeper.Rule{Name: "account-idle-5y", Table: "customers", AgeColumns: []string{"last_login_at", "created_at"},
 		OlderThan: years(5), Where: "status <> 'disputed'", Action: sweeper.ActionDelete,
 		Related: []sweeper.Related{
-			{Table: "addresses", ForeignKey: "customer_id", Action: sweeper.ActionDelete},
-			{Table: "orders", ForeignKey: "customer_id", Action: sweeper.ActionDetach},
+			{Table: "addresses", ForeignKey: []string{"customer_id"}, Action: sweeper.ActionDelete},
+			{Table: "orders", ForeignKey: []string{"customer_id"}, Action: sweeper.ActionDetach},
 		}})
 }
 

@@ -109,10 +109,7 @@ func (s *Sweeper) Erase(ctx context.Context, opt EraseOptions) (*EraseResult, er
 		return res, err
 	}
 	defer ks.sameRows(res)
-	res.Related = make([]RelatedCount, len(run.related))
-	for i, rel := range run.related {
-		res.Related[i] = RelatedCount{Table: rel.Table, Action: rel.Action}
-	}
+	res.Related = run.zeroRelated()
 	if opt.DryRun || len(ks.eligible) == 0 {
 		return res, run.eraseDry(ctx, ks, res)
 	}
@@ -202,14 +199,9 @@ func (run *ruleRun) eraseDry(ctx context.Context, ks eraseKeys, res *EraseResult
 	if len(ks.eligible) == 0 {
 		return nil
 	}
-	for i, rel := range run.related {
-		n, err := run.s.relatedOfKeys(ctx, rel, chunks(ks.eligible, run.BatchSize))
-		if err != nil {
-			return err
-		}
-		res.Related[i].Rows = n
-	}
-	return nil
+	var err error
+	res.Related, err = run.s.relatedOfKeys(ctx, run.boundRule, chunks(ks.eligible, run.BatchSize))
+	return err
 }
 
 // eraseBatches erases the rows in batches of the rule's batch size, by

@@ -364,9 +364,9 @@ func TestHostile_DeleteWithRelated(t *testing.T) {
 		}
 		f.rule(sweeper.Rule{Name: "account-5y", Table: "accounts", AgeColumns: []string{"created_at"}, OlderThan: years(5),
 			Action: sweeper.ActionDelete, BatchSize: 3, Related: []sweeper.Related{
-				{Table: "notes", ForeignKey: "account_k", Action: sweeper.ActionDelete},
-				{Table: "tickets", ForeignKey: "account_k", Action: sweeper.ActionDetach},
-				{Table: "prefs", ForeignKey: "account_k", Action: sweeper.ActionAnonymise, Anonymise: []sweeper.ColumnStrategy{
+				{Table: "notes", ForeignKey: []string{"account_k"}, Action: sweeper.ActionDelete},
+				{Table: "tickets", ForeignKey: []string{"account_k"}, Action: sweeper.ActionDetach},
+				{Table: "prefs", ForeignKey: []string{"account_k"}, Action: sweeper.ActionAnonymise, Anonymise: []sweeper.ColumnStrategy{
 					{Column: "email", Strategy: sweeper.StrategyEmail},
 					{Column: "label", Strategy: sweeper.StrategyRedact},
 					{Column: "token", Strategy: sweeper.StrategyHash},

@@ -97,10 +97,12 @@ type rawRule struct {
 
 type rawRelated struct {
 	Table      string            `toml:"table"`
-	ForeignKey string            `toml:"foreign_key"`
-	Key        string            `toml:"key"`
+	ForeignKey stringList        `toml:"foreign_key"`
+	References stringList        `toml:"references"`
+	Key        stringList        `toml:"key"`
 	Action     string            `toml:"action"`
 	Anonymise  map[string]string `toml:"anonymise"`
+	Related    []rawRelated      `toml:"related"`
 }
 
 type rawReminder struct {
@@ -115,7 +117,8 @@ type rawFiles struct {
 	Root   string `toml:"root"`
 }
 
-// stringList takes a string or a list of strings, as age_column does.
+// stringList takes a string or a list of strings, as age_column and a
+// related table's foreign_key, references and key do.
 type stringList []string
 
 // UnmarshalTOML implements toml.Unmarshaler.

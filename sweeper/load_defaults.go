@@ -130,15 +130,7 @@ func convertRule(rr *rawRule, sc scope, c *Config) *Rule {
 	} else {
 		r.OlderThan = p
 	}
-	for _, rel := range rr.Related {
-		r.Related = append(r.Related, Related{
-			Table:      rel.Table,
-			ForeignKey: rel.ForeignKey,
-			Key:        rel.Key,
-			Action:     normaliseAction(rel.Action),
-			Anonymise:  columnStrategies(rel.Anonymise),
-		})
-	}
+	r.Related = convertRelated(rr.Related)
 	if rem := rr.Reminder; rem != nil {
 		r.Reminder = &Reminder{
 			EmailColumn: rem.EmailColumn,
@@ -165,6 +157,23 @@ func convertRule(rr *rawRule, sc scope, c *Config) *Rule {
 		}
 	}
 	return r
+}
+
+// convertRelated converts [[rule.related]] tables and those nested in them.
+func convertRelated(raw []rawRelated) []Related {
+	var out []Related
+	for _, rel := range raw {
+		out = append(out, Related{
+			Table:      rel.Table,
+			ForeignKey: []string(rel.ForeignKey),
+			References: []string(rel.References),
+			Key:        []string(rel.Key),
+			Action:     normaliseAction(rel.Action),
+			Anonymise:  columnStrategies(rel.Anonymise),
+			Related:    convertRelated(rel.Related),
+		})
+	}
+	return out
 }
 
 func orDefault[T any](p *T, def T) T {

@@ -86,8 +86,8 @@ func TestLoad(t *testing.T) {
 			t.Errorf("age_column: got %q", r.AgeColumns)
 		}
 		wantRel := []Related{
-			{Table: "addresses", ForeignKey: "customer_id", Action: ActionDelete},
-			{Table: "orders", ForeignKey: "customer_id", Action: ActionDetach},
+			{Table: "addresses", ForeignKey: []string{"customer_id"}, Action: ActionDelete},
+			{Table: "orders", ForeignKey: []string{"customer_id"}, Action: ActionDetach},
 		}
 		if !reflect.DeepEqual(r.Related, wantRel) {
 			t.Errorf("related: got %+v, want %+v", r.Related, wantRel)
@@ -237,8 +237,29 @@ func TestLoad(t *testing.T) {
 		if want := "email=email iban=hash name=redact note=empty"; strings.Join(cols, " ") != want {
 			t.Errorf("anonymise: got %q, want %q", strings.Join(cols, " "), want)
 		}
-		if r.Related[0].Key != "note_id" || !reflect.DeepEqual(r.Related[0].Anonymise, []ColumnStrategy{{"body", StrategyRedact}}) {
+		if !reflect.DeepEqual(r.Related[0].Key, []string{"note_id"}) || !reflect.DeepEqual(r.Related[0].Anonymise, []ColumnStrategy{{"body", StrategyRedact}}) {
 			t.Errorf("related: got %+v", r.Related[0])
+		}
+	})
+
+	t.Run("NestedRelated", func(t *testing.T) {
+		src := cfgDB + cfgRule(nil, "[[rule.related]]\ntable = \"orders\"\nforeign_key = \"customer_id\"\naction = \"delete\"\n"+
+			"[[rule.related.related]]\ntable = \"order_lines\"\nforeign_key = [\"order_id\", \"order_version\"]\nreferences = [\"id\", \"version\"]\n"+
+			"key = [\"id\", \"version\"]\naction = \"anonymise\"\n[rule.related.related.anonymise]\nnote = \"null\"\n"+
+			"[[rule.related.related.related]]\ntable = \"line_tax\"\nforeign_key = [\"line_id\", \"line_version\"]\naction = \"delete\"\n"+
+			"[[rule.related]]\ntable = \"notes\"\nforeign_key = \"customer_id\"\naction = \"delete\"\n"+
+			"[[rule.related]]\ntable = \"notes\"\nforeign_key = \"author_id\"\naction = \"detach\"\n")
+		c := MustLoadConfig(t, src, t.TempDir())
+		want := []Related{
+			{Table: "orders", ForeignKey: []string{"customer_id"}, Action: ActionDelete, Related: []Related{{
+				Table: "order_lines", ForeignKey: []string{"order_id", "order_version"}, References: []string{"id", "version"},
+				Key: []string{"id", "version"}, Action: ActionAnonymise, Anonymise: []ColumnStrategy{{"note", StrategyNull}},
+				Related: []Related{{Table: "line_tax", ForeignKey: []string{"line_id", "line_version"}, Action: ActionDelete}}}}},
+			{Table: "notes", ForeignKey: []string{"customer_id"}, Action: ActionDelete},
+			{Table: "notes", ForeignKey: []string{"author_id"}, Action: ActionDetach},
+		}
+		if !reflect.DeepEqual(c.Rules[0].Related, want) {
+			t.Errorf("related:\ngot  %+v\nwant %+v", c.Rules[0].Related, want)
 		}
 	})
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -188,11 +189,18 @@ func (r *Rule) usesHash() bool {
 			return true
 		}
 	}
-	for _, rel := range r.Related {
+	return relatedHash(r.Related)
+}
+
+func relatedHash(rels []Related) bool {
+	for _, rel := range rels {
 		for _, a := range rel.Anonymise {
 			if a.Strategy == StrategyHash {
 				return true
 			}
+		}
+		if relatedHash(rel.Related) {
+			return true
 		}
 	}
 	return false
@@ -260,27 +268,42 @@ func (r *Rule) validateAction(sc scope) {
 }
 
 func (r *Rule) validateRelated(sc scope) {
-	seen := make(map[string]int)
-	for i, rel := range r.Related {
-		p := fmt.Sprintf("related[%d].", i+1)
+	validateRelated(sc, "", r.Related)
+}
+
+// validateRelated checks the related tables listed at prefix ("" for the
+// rule's own, "related[2]." for those nested in its second), and those
+// nested in them. A table may be listed twice under one parent, through
+// different foreign keys (a note deleted with its customer, detached from
+// its author); twice through the same one is a mistake.
+func validateRelated(sc scope, prefix string, rels []Related) {
+	for i, rel := range rels {
+		p := fmt.Sprintf("%srelated[%d].", prefix, i+1)
 		checkIdentifier(sc, p+"table", rel.Table, true)
-		checkIdentifier(sc, p+"foreign_key", rel.ForeignKey, true)
-		checkIdentifier(sc, p+"key", rel.Key, false)
-		if rel.Table != "" {
-			if j, dup := seen[rel.Table]; dup {
-				sc.addf(p+"table", "%q is already handled by related[%d]; a table may appear once per rule", rel.Table, j+1)
-			} else {
-				seen[rel.Table] = i
+		checkColumns(sc, p+"foreign_key", rel.ForeignKey, true)
+		checkColumns(sc, p+"references", rel.References, false)
+		checkColumns(sc, p+"key", rel.Key, false)
+		if len(rel.References) > 0 && len(rel.References) != len(rel.ForeignKey) {
+			sc.addf(p+"references", "names %d columns, foreign_key %d: each column of the foreign key refers to one of them, in order",
+				len(rel.References), len(rel.ForeignKey))
+		}
+		for j, prev := range rels[:i] {
+			if rel.Table != "" && strings.EqualFold(prev.Table, rel.Table) && sameColumns(prev.ForeignKey, rel.ForeignKey) {
+				sc.addf(p+"table", "%q is already handled through foreign_key %s by %srelated[%d]; a table may be listed twice only through different foreign keys",
+					rel.Table, strings.Join(rel.ForeignKey, ", "), prefix, j+1)
+				break
 			}
 		}
+		// [rule.related.anonymise], [rule.related.related.anonymise] ...
+		anonymise := "[rule" + strings.Repeat(".related", strings.Count(p, "related[")) + ".anonymise]"
 		switch rel.Action {
 		case ActionDelete, ActionDetach:
 			if len(rel.Anonymise) > 0 {
-				sc.addf(p+"anonymise", "a related table with action %q must not have [rule.related.anonymise]", rel.Action)
+				sc.addf(p+"anonymise", "a related table with action %q must not have %s", rel.Action, anonymise)
 			}
 		case ActionAnonymise:
 			if len(rel.Anonymise) == 0 {
-				sc.addf(p+"anonymise", `action "anonymise" needs a [rule.related.anonymise] table naming at least one column`)
+				sc.addf(p+"anonymise", `action "anonymise" needs a %s table naming at least one column`, anonymise)
 			}
 		case "":
 			sc.addf(p+"action", "required: delete, anonymise or detach")
@@ -288,7 +311,34 @@ func (r *Rule) validateRelated(sc scope) {
 			sc.addf(p+"action", "%q is not an action: use delete, anonymise or detach", rel.Action)
 		}
 		checkStrategies(sc, p+"anonymise", rel.Anonymise)
+		validateRelated(sc, p, rel.Related)
 	}
+}
+
+// checkColumns checks a list of column names, as foreign_key and key take
+// them.
+func checkColumns(sc scope, key string, cols []string, required bool) {
+	if len(cols) == 0 && required {
+		sc.addf(key, "required")
+	}
+	for i, c := range cols {
+		k := key
+		if len(cols) > 1 {
+			k = fmt.Sprintf("%s[%d]", key, i+1)
+		}
+		checkIdentifier(sc, k, c, true)
+	}
+	for i, c := range cols {
+		if slices.ContainsFunc(cols[:i], func(p string) bool { return strings.EqualFold(p, c) }) {
+			sc.addf(key, "%q is listed twice", c)
+		}
+	}
+}
+
+// sameColumns reports whether two lists name the same columns in the same
+// order, as MySQL and SQLite compare names: without regard to case.
+func sameColumns(a, b []string) bool {
+	return slices.EqualFunc(a, b, strings.EqualFold)
 }
 
 func (r *Rule) validateReminder(sc scope) {

@@ -43,8 +43,8 @@ func TestSweeper_KeepsOnUpdateColumns(t *testing.T) {
 			{Column: "customer_email", Strategy: sweeper.StrategyHash}, {Column: "customer_firstname", Strategy: sweeper.StrategyRedact}}})
 	f.rule(sweeper.Rule{Name: "account-5y", Table: "customer_entity", AgeColumns: []string{"created_at"}, OlderThan: years(5),
 		Action: sweeper.ActionDelete, Related: []sweeper.Related{
-			{Table: "sales_order", ForeignKey: "customer_id", Action: sweeper.ActionDetach},
-			{Table: "customer_address_entity", ForeignKey: "parent_id", Action: sweeper.ActionAnonymise,
+			{Table: "sales_order", ForeignKey: []string{"customer_id"}, Action: sweeper.ActionDetach},
+			{Table: "customer_address_entity", ForeignKey: []string{"parent_id"}, Action: sweeper.ActionAnonymise,
 				Anonymise: []sweeper.ColumnStrategy{{Column: "telephone", Strategy: sweeper.StrategyNull}, {Column: "street", Strategy: sweeper.StrategyRedact}}}}})
 	f.rule(sweeper.Rule{Name: "order-idle-7y", Table: "sales_order", AgeColumns: []string{"updated_at"}, OlderThan: years(7),
 		Action: sweeper.ActionDelete})

@@ -125,13 +125,9 @@ func (s *Sweeper) planRule(ctx context.Context, r *Rule, asOf time.Time, slots c
 			return rp
 		}
 		rp.Due, rp.Reminders, rp.AwaitingReminder, rp.Oldest = c.due, c.reminders, c.awaiting, c.oldest
-		for _, rel := range b.related {
-			n, err := s.relatedOfKeys(ctx, rel, c.dueKeys)
-			if err != nil {
-				rp.Err = err
-				return rp
-			}
-			rp.Related = append(rp.Related, RelatedCount{Table: rel.Table, Action: rel.Action, Rows: n})
+		if rp.Related, err = s.relatedOfKeys(ctx, b, c.dueKeys); err != nil {
+			rp.Err = err
+			return rp
 		}
 		rp.Upcoming30d, rp.Err = s.upcoming(ctx, b, asOf, cut)
 		return rp

@@ -22,12 +22,17 @@ func (s *Sweeper) rulePrivilegeProbes(b *boundRule) []privilegeProbe {
 	var ps []privilegeProbe
 	// An UPDATE also assigns the table's ON UPDATE columns (keepClause),
 	// which a column grant may not cover.
-	act := func(action Action, table, qTable string, cols []boundColumn, keep []string, qFK string) {
+	act := func(action Action, table, qTable string, cols []boundColumn, keep []string, fk []string) {
 		switch action {
 		case ActionDelete:
 			ps = append(ps, privilegeProbe{"DELETE", table, fmt.Sprintf("DELETE FROM %s WHERE 1 = 0", qTable)})
 		case ActionDetach:
-			ps = append(ps, privilegeProbe{"UPDATE", table, fmt.Sprintf("UPDATE %s SET %s = %s%s WHERE 1 = 0", qTable, qFK, qFK, keepClause(keep, qFK))})
+			set := make([]string, len(fk))
+			for i, q := range fk {
+				set[i] = q + " = " + q
+			}
+			ps = append(ps, privilegeProbe{"UPDATE", table, fmt.Sprintf("UPDATE %s SET %s%s WHERE 1 = 0", qTable, strings.Join(set, ", "),
+				keepClause(keep, fk...))})
 		case ActionAnonymise:
 			set := make([]string, len(cols))
 			assigned := make([]string, len(cols))
@@ -39,9 +44,9 @@ func (s *Sweeper) rulePrivilegeProbes(b *boundRule) []privilegeProbe {
 				keepClause(keep, assigned...))})
 		}
 	}
-	act(b.Action, b.Table, b.qTable, b.anonymise, b.keep, "")
-	for _, rel := range b.related {
-		act(rel.Action, rel.Table, rel.qTable, rel.anonymise, rel.keep, rel.qFK)
+	act(b.Action, b.Table, b.qTable, b.anonymise, b.keep, nil)
+	for _, rel := range b.flat {
+		act(rel.Action, rel.Table, rel.qTable, rel.anonymise, rel.keep, rel.fk.q)
 	}
 	return ps
 }

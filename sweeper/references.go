@@ -12,12 +12,14 @@ import (
 // deleted row (ON DELETE CASCADE, SET NULL, SET DEFAULT) or to a changed
 // key (ON UPDATE ...). Those rows would change without an audit record, so
 // a rule that would cause it is refused before it touches anything, and
-// check reports it. Rows listed under [[rule.related]] with delete or
-// detach are handled by the rule itself, first, and leave the database
-// nothing to do along. A foreign key that makes the statement fail instead
+// check reports it. Rows listed under [[rule.related]] (or, for the rows
+// referring to a related table's, under it as [[rule.related.related]])
+// with delete or detach are handled by the rule itself, first, and leave
+// the database nothing to do along. A foreign key that makes the statement fail instead
 // (RESTRICT, NO ACTION) loses nothing: check warns about it.
 
-// tableWrite is what a rule's statements change in one table.
+// tableWrite is what a rule's statements change in one table: the rule's
+// own, or one of its related tables at any depth.
 type tableWrite struct {
 	table   *Table
 	deletes bool
@@ -25,23 +27,30 @@ type tableWrite struct {
 	// to (a referred column is always part of an index), with the action
 	// that assigns them.
 	updates map[string]Action
-	// own is the rule's own table: the tables referring to it can be listed
-	// under [[rule.related]].
-	own bool
+	// key are the table's key columns, related the tables listed under it:
+	// they handle the rows of the foreign keys into it.
+	key     []string
+	related []boundRelated
+	// rel is the related table written, nil for the rule's own.
+	rel *boundRelated
 }
 
 // writes lists the tables the rule's statements change, its own first.
 func (b *boundRule) writes() []tableWrite {
 	var ws []tableWrite
-	add := func(t *Table, action Action, cols []boundColumn, fk string, own bool) {
-		w := tableWrite{table: t, own: own, deletes: action == ActionDelete, updates: map[string]Action{}}
+	add := func(t *Table, action Action, cols []boundColumn, fk []string, key []string, related []boundRelated, rel *boundRelated) {
+		w := tableWrite{table: t, deletes: action == ActionDelete, updates: map[string]Action{}, key: key, related: related, rel: rel}
 		for _, c := range cols {
 			if t.indexed(c.Column) {
 				w.updates[c.Column] = action
 			}
 		}
-		if action == ActionDetach && t.indexed(fk) {
-			w.updates[fk] = action
+		if action == ActionDetach {
+			for _, c := range fk {
+				if t.indexed(c) {
+					w.updates[c] = action
+				}
+			}
 		}
 		ws = append(ws, w)
 	}
@@ -49,13 +58,15 @@ func (b *boundRule) writes() []tableWrite {
 	if b.Action == ActionAnonymise {
 		own = b.anonymise
 	}
-	add(b.table, b.Action, own, "", true)
-	for _, rel := range b.related {
+	add(b.table, b.Action, own, nil, b.keyCols.names, b.related, nil)
+	for _, rel := range b.flat {
 		var cols []boundColumn
 		if rel.Action == ActionAnonymise {
 			cols = rel.anonymise
 		}
-		add(rel.table, rel.Action, cols, rel.ForeignKey, false)
+		// A table related to itself handles its own rows' foreign key to
+		// any depth.
+		add(rel.table, rel.Action, cols, rel.fk.names, rel.key.names, rel.below(), rel)
 	}
 	return ws
 }
@@ -105,14 +116,14 @@ func referenceFindings(ctx context.Context, st Store, b *boundRule) []Finding {
 		for _, fk := range fks {
 			what := describeForeignKey(fk, name)
 			if w.deletes {
-				rel := b.relatedFor(fk)
+				rel := handledBy(fk, w.related)
 				switch {
-				case !w.own || rel == nil:
+				case rel == nil:
 					if carriesOn(fk.OnDelete) {
-						errf("%s (ON DELETE %s): deleting from %s makes the database %s those rows along, without audit records; %s",
-							what, fk.OnDelete, name, alongVerb(fk.OnDelete), listIt(w.own, fk))
+						errf("%s (ON DELETE %s): deleting from %s%s makes the database %s those rows along, without audit records; %s",
+							what, fk.OnDelete, name, w.asRelated(), alongVerb(fk.OnDelete), w.listIt(fk))
 					} else {
-						warnf("%s (ON DELETE %s): deleting a referenced row fails its whole batch; %s", what, fk.OnDelete, listIt(w.own, fk))
+						warnf("%s (ON DELETE %s): deleting a referenced row%s fails its whole batch; %s", what, fk.OnDelete, w.asRelated(), w.listIt(fk))
 					}
 				case rel.Action == ActionAnonymise && carriesOn(fk.OnDelete):
 					errf("%s (ON DELETE %s): related %q is anonymised, then the database would %s its rows along with those of %s, "+
@@ -152,14 +163,26 @@ func refuseUnaudited(ctx context.Context, st Store, b *boundRule) error {
 	return fmt.Errorf("refused, nothing was touched: %w", findingsError(fs))
 }
 
-// relatedFor returns the [[rule.related]] entry that handles the rows of
-// a foreign key into the rule's table, or nil.
-func (b *boundRule) relatedFor(fk ForeignKey) *boundRelated {
-	for i, rel := range b.related {
-		if strings.EqualFold(rel.Table, fk.Table) && slices.ContainsFunc(fk.Columns, func(c string) bool {
-			return strings.EqualFold(c, rel.ForeignKey)
-		}) {
-			return &b.related[i]
+// handledBy returns the related table, of those listed under the table a
+// foreign key refers to, that handles the foreign key's rows: the same
+// table, through the same columns, referring to the same columns. nil
+// when none does.
+func handledBy(fk ForeignKey, rels []boundRelated) *boundRelated {
+	for i := range rels {
+		rel := &rels[i]
+		if !strings.EqualFold(rel.Table, fk.Table) || rel.fk.width() != len(fk.Columns) || rel.ref.width() != len(fk.Columns) {
+			continue
+		}
+		same := true
+		for j, c := range fk.Columns {
+			p := slices.IndexFunc(rel.fk.names, func(n string) bool { return strings.EqualFold(n, c) })
+			if p < 0 || !strings.EqualFold(rel.ref.names[p], fk.RefColumns[j]) {
+				same = false
+				break
+			}
+		}
+		if same {
+			return rel
 		}
 	}
 	return nil
@@ -192,10 +215,38 @@ func alongVerb(rule string) string {
 	return "change"
 }
 
-// listIt says how to make the rule handle the rows of a foreign key.
-func listIt(own bool, fk ForeignKey) string {
-	if !own {
-		return fmt.Sprintf("a related table's rows have no related rows of their own: change the constraint, or delete the rows of %q with a rule of their own first", fk.Table)
+// asRelated says, for a related table, which: " (related[2] (table \"x\"))".
+func (w tableWrite) asRelated() string {
+	if w.rel == nil {
+		return ""
 	}
-	return fmt.Sprintf("list it under [[rule.related]] (table = %q, foreign_key = %q, action = \"delete\" or \"detach\")", fk.Table, fk.Columns[0])
+	return " as " + w.rel.where
+}
+
+// listIt says how to make the rule handle the rows of a foreign key into
+// the table written: list its table under that one.
+func (w tableWrite) listIt(fk ForeignKey) string {
+	header, under := "[[rule.related]]", ""
+	if w.rel != nil {
+		depth := strings.Count(w.rel.where[:strings.Index(w.rel.where, " (")], "related[")
+		header = "[[rule" + strings.Repeat(".related", depth+1) + "]]"
+		under = " under " + w.rel.where
+	}
+	spec := fmt.Sprintf("table = %q, foreign_key = %s", fk.Table, tomlList(fk.Columns))
+	if !sameColumns(fk.RefColumns, w.key) {
+		spec += ", references = " + tomlList(fk.RefColumns)
+	}
+	return fmt.Sprintf("list it%s as %s (%s, action = \"delete\" or \"detach\")", under, header, spec)
+}
+
+// tomlList writes names as a TOML string, or a list of them.
+func tomlList(names []string) string {
+	if len(names) == 1 {
+		return fmt.Sprintf("%q", names[0])
+	}
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
 }

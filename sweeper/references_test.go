@@ -90,7 +90,7 @@ func refWantRefused(t *testing.T, f *fixture, rule string, tables []string, want
 // is an error in check; listing the table under related makes it work,
 // with an audit record per related row.
 func TestSweeper_ForeignKeys(t *testing.T) {
-	wishlistDeleted := sweeper.Related{Table: "wishlist", ForeignKey: "customer_id", Action: sweeper.ActionDelete}
+	wishlistDeleted := sweeper.Related{Table: "wishlist", ForeignKey: []string{"customer_id"}, Action: sweeper.ActionDelete}
 	for _, tc := range []struct {
 		name    string
 		extra   []string // more of the shop
@@ -116,7 +116,7 @@ func TestSweeper_ForeignKeys(t *testing.T) {
 		// say anonymise where the rows are gone.
 		name: "AnonymisedRelatedIsRefused",
 		rule: func(f *fixture) {
-			refAccountRule(f, sweeper.Related{Table: "wishlist", ForeignKey: "customer_id", Action: sweeper.ActionAnonymise,
+			refAccountRule(f, sweeper.Related{Table: "wishlist", ForeignKey: []string{"customer_id"}, Action: sweeper.ActionAnonymise,
 				Anonymise: []sweeper.ColumnStrategy{{Column: "product", Strategy: sweeper.StrategyRedact}}})
 		},
 		tables: []string{"customers", "wishlist"},
@@ -162,7 +162,7 @@ func TestSweeper_ForeignKeys(t *testing.T) {
 		dialects(t, func(t *testing.T, f *fixture) {
 			refShop(f, refFavourites...)
 			refAccountRule(f, wishlistDeleted,
-				sweeper.Related{Table: "favourites", ForeignKey: "customer_id", Action: sweeper.ActionDetach})
+				sweeper.Related{Table: "favourites", ForeignKey: []string{"customer_id"}, Action: sweeper.ActionDetach})
 			for _, fd := range engCheck(f) {
 				if fd.Severity == sweeper.SeverityError {
 					t.Errorf("check: unexpected error: %s", fd)

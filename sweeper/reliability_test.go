@@ -68,8 +68,8 @@ func relRule(f *fixture, batchSize int) {
 	f.rule(sweeper.Rule{Name: "account-idle-5y", Table: "customers", AgeColumns: []string{"last_login_at", "created_at"},
 		OlderThan: years(5), Action: sweeper.ActionDelete, BatchSize: batchSize,
 		Related: []sweeper.Related{
-			{Table: "addresses", ForeignKey: "customer_id", Action: sweeper.ActionDelete},
-			{Table: "orders", ForeignKey: "customer_id", Action: sweeper.ActionDetach},
+			{Table: "addresses", ForeignKey: []string{"customer_id"}, Action: sweeper.ActionDelete},
+			{Table: "orders", ForeignKey: []string{"customer_id"}, Action: sweeper.ActionDetach},
 		}})
 }
 

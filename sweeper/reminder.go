@@ -298,17 +298,3 @@ func (s *Sweeper) countReminders(ctx context.Context, b *boundRule, asOf time.Ti
 	})
 	return c, err
 }
-
-// relatedOfKeys counts the rows of a related table that belong to keys.
-func (s *Sweeper) relatedOfKeys(ctx context.Context, rel boundRelated, batches [][]any) (int, error) {
-	total := 0
-	for _, keys := range batches {
-		q := fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE %s IN ?", rel.qTable, rel.qFK)
-		n, err := queryCount(ctx, s.Store, q, keys)
-		if err != nil {
-			return 0, fmt.Errorf("count related rows of %q: %w", rel.Table, scrub(err))
-		}
-		total += n
-	}
-	return total, nil
-}

@@ -383,11 +383,16 @@ func (run *ruleRun) finish() RuleReport {
 	return rr
 }
 
-// zeroRelated are the counts of related rows a run starts with.
+// zeroRelated are the counts of related rows a run starts with: one per
+// related table at every depth, each before those nested in it.
 func (b *boundRule) zeroRelated() []RelatedCount {
 	var out []RelatedCount
-	for _, rel := range b.related {
-		out = append(out, RelatedCount{Table: rel.Table, Action: rel.Action})
+	for _, rel := range b.flat {
+		rc := RelatedCount{Table: rel.Table, Action: rel.Action}
+		if rel.name != rel.Table {
+			rc.Name = rel.name
+		}
+		out = append(out, rc)
 	}
 	return out
 }
@@ -402,14 +407,8 @@ func (run *ruleRun) countDue(ctx context.Context) error {
 			return err
 		}
 		rr.Rows, rr.Reminders, rr.AwaitingReminder = c.due, c.reminders, c.awaiting
-		for _, rel := range run.related {
-			n, err := s.relatedOfKeys(ctx, rel, c.dueKeys)
-			if err != nil {
-				return err
-			}
-			rr.Related = append(rr.Related, RelatedCount{Table: rel.Table, Action: rel.Action, Rows: n})
-		}
-		return nil
+		rr.Related, err = s.relatedOfKeys(ctx, run.boundRule, c.dueKeys)
+		return err
 	}
 	n, err := s.count(ctx, run.boundRule, run.cond, run.args)
 	if err != nil {

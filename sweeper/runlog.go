@@ -19,7 +19,8 @@ func summaryFields(rr RuleReport) []zap.Field {
 	}
 }
 
-// relatedCounts logs as [{"table": ..., "action": ..., "rows": ...}].
+// relatedCounts logs as [{"table": ..., "action": ..., "rows": ...}], with
+// "name" for a table nested in another or related twice.
 type relatedCounts []RelatedCount
 
 func (rcs relatedCounts) MarshalLogArray(enc zapcore.ArrayEncoder) error {
@@ -35,6 +36,9 @@ func (rcs relatedCounts) MarshalLogArray(enc zapcore.ArrayEncoder) error {
 // holds it.
 func (rc RelatedCount) MarshalLogObject(enc zapcore.ObjectEncoder) error {
 	enc.AddString("table", rc.Table)
+	if rc.Name != "" {
+		enc.AddString("name", rc.Name)
+	}
 	enc.AddString("action", string(rc.Action))
 	enc.AddInt("rows", rc.Rows)
 	return nil

@@ -24,8 +24,8 @@ func TestSweeper_Smoke(t *testing.T) {
 		f.rule(sweeper.Rule{Name: "account-idle-5y", Table: "customers", AgeColumns: []string{"last_login_at", "created_at"},
 			OlderThan: years(5), Action: sweeper.ActionDelete,
 			Related: []sweeper.Related{
-				{Table: "addresses", ForeignKey: "customer_id", Action: sweeper.ActionDelete},
-				{Table: "orders", ForeignKey: "customer_id", Action: sweeper.ActionDetach},
+				{Table: "addresses", ForeignKey: []string{"customer_id"}, Action: sweeper.ActionDelete},
+				{Table: "orders", ForeignKey: []string{"customer_id"}, Action: sweeper.ActionDetach},
 			}})
 		f.rule(sweeper.Rule{Name: "order-phone-6m", Table: "orders", AgeColumns: []string{"created_at"},
 			OlderThan: months(6), Where: "status <> 'disputed'", Action: sweeper.ActionAnonymise,

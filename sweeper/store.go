@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 )
@@ -139,6 +140,31 @@ func (t *Table) UniqueOn(column string) bool {
 	}
 	for _, ix := range t.Indexes {
 		if ix.Unique && len(ix.Columns) == 1 && strings.EqualFold(ix.Columns[0], column) {
+			return true
+		}
+	}
+	return false
+}
+
+// UniqueOnAll reports whether the columns together identify a row: they
+// are the primary key, or the columns of a unique index, in any order.
+func (t *Table) UniqueOnAll(columns []string) bool {
+	same := func(a []string) bool {
+		if len(a) != len(columns) {
+			return false
+		}
+		for _, c := range columns {
+			if !slices.ContainsFunc(a, func(x string) bool { return strings.EqualFold(x, c) }) {
+				return false
+			}
+		}
+		return true
+	}
+	if same(t.PrimaryKey) {
+		return true
+	}
+	for _, ix := range t.Indexes {
+		if ix.Unique && same(ix.Columns) {
 			return true
 		}
 	}

@@ -114,6 +114,19 @@ type RelatedCount struct {
 	Table  string
 	Action Action
 	Rows   int
+	// Name is how plan and sweep name the rows: the table, after the
+	// related tables it is nested in ("sales_invoice > sales_invoice_item"),
+	// with its foreign key when it is related twice to one parent
+	// ("customer_note (user_id)"). "" is the table.
+	Name string
+}
+
+// Label is Name, or the table when it has none.
+func (rc RelatedCount) Label() string {
+	if rc.Name == "" {
+		return rc.Table
+	}
+	return rc.Name
 }
 
 // UsageError is a request the config cannot satisfy, such as an unknown
@@ -307,25 +320,57 @@ func (s *Sweeper) count(ctx context.Context, b *boundRule, cond string, args []a
 	return n, nil
 }
 
-// relatedCounts counts, per related table, the rows that go with the due rows.
+// relatedCounts counts, per related table at every depth, the rows that
+// go with the rule's rows that cond selects.
 func (s *Sweeper) relatedCounts(ctx context.Context, b *boundRule, cond string, args []any) ([]RelatedCount, error) {
-	var out []RelatedCount
-	for _, rel := range b.related {
+	out := b.zeroRelated()
+	for i, rel := range b.flat {
 		n, err := s.countRelated(ctx, b, rel, cond, args)
 		if err != nil {
 			return out, err
 		}
-		out = append(out, RelatedCount{Table: rel.Table, Action: rel.Action, Rows: n})
+		out[i].Rows = n
 	}
 	return out, nil
 }
 
-func (s *Sweeper) countRelated(ctx context.Context, b *boundRule, rel boundRelated, cond string, args []any) (int, error) {
-	q := fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE %s IN (SELECT %s.%s FROM %s WHERE %s)",
-		rel.qTable, rel.qFK, b.qTable, b.qKey, b.qTable, cond)
+// relatedOfKeys counts, per related table at every depth, the rows that go
+// with the rule's rows of the keys, a batch of keys at a time.
+func (s *Sweeper) relatedOfKeys(ctx context.Context, b *boundRule, batches [][]any) ([]RelatedCount, error) {
+	out := b.zeroRelated()
+	for _, keys := range batches {
+		cond, args := b.keyCols.in(b.sql, b.qTable, keys)
+		counts, err := s.relatedCounts(ctx, b, cond, args)
+		if err != nil {
+			return out, err
+		}
+		for i := range out {
+			out[i].Rows += counts[i].Rows
+		}
+	}
+	return out, nil
+}
+
+func (s *Sweeper) countRelated(ctx context.Context, b *boundRule, rel *boundRelated, cond string, args []any) (int, error) {
+	q := fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE %s", rel.qTable, b.relatedCond(rel, cond))
 	n, err := queryCount(ctx, s.Store, q, args...)
 	if err != nil {
 		return 0, fmt.Errorf("count related rows of %q: %w", rel.Table, scrub(err))
 	}
 	return n, nil
+}
+
+// relatedCond is the condition that a row of rel goes with one of the
+// rule's rows that cond selects: its foreign key refers to a row of its
+// parent that does, down from the rule's table.
+func (b *boundRule) relatedCond(rel *boundRelated, cond string) string {
+	parent, parentCond := b.qTable, cond
+	if rel.parent != nil {
+		parent, parentCond = rel.parent.qTable, b.relatedCond(rel.parent, cond)
+	}
+	fk := strings.Join(rel.fk.of(rel.qTable), ", ")
+	if rel.fk.width() > 1 {
+		fk = "(" + fk + ")"
+	}
+	return fmt.Sprintf("%s IN (SELECT %s FROM %s WHERE %s)", fk, strings.Join(rel.ref.of(parent), ", "), parent, parentCond)
 }

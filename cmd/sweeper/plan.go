@@ -249,6 +249,8 @@ type relatedJSON struct {
 	Table  string `json:"table"`
 	Action string `json:"action"`
 	Rows   int    `json:"rows"`
+	// Name is set for a table nested in another, or related twice.
+	Name string `json:"name,omitempty"`
 }
 
 func writePlanJSON(w io.Writer, p *sweeper.Plan) error {
@@ -265,7 +267,7 @@ func writePlanJSON(w io.Writer, p *sweeper.Plan) error {
 			rj.Oldest = &s
 		}
 		for _, rc := range r.Related {
-			rj.Related = append(rj.Related, relatedJSON{Table: rc.Table, Action: string(rc.Action), Rows: rc.Rows})
+			rj.Related = append(rj.Related, relatedJSON{Table: rc.Table, Action: string(rc.Action), Rows: rc.Rows, Name: rc.Name})
 		}
 		for _, m := range r.Forecast {
 			rj.Forecast = append(rj.Forecast, monthJSON{Month: m.Key(), Rows: m.Rows})

@@ -108,7 +108,7 @@ func wrapWords(prefix string, words []string) []string {
 func relatedItems(rcs []sweeper.RelatedCount) []string {
 	var items []string
 	for _, rc := range rcs {
-		items = append(items, fmt.Sprintf("%s %s %d", rc.Table, rc.Action, rc.Rows))
+		items = append(items, fmt.Sprintf("%s %s %d", rc.Label(), rc.Action, rc.Rows))
 	}
 	return items
 }
@@ -318,7 +318,7 @@ func writePlanText(w io.Writer, p *sweeper.Plan, verbose bool) error {
 			lines = append(lines, wrapText("  basis: ", r.Basis)...)
 		}
 		for _, rc := range r.Related {
-			lines = append(lines, fmt.Sprintf("  related: %s %s %s", rc.Table, rc.Action, plural(rc.Rows, "row")))
+			lines = append(lines, fmt.Sprintf("  related: %s %s %s", rc.Label(), rc.Action, plural(rc.Rows, "row")))
 		}
 		if verbose && r.SQL != "" {
 			lines = append(lines, "  sql: "+r.SQL, fmt.Sprintf("  args: %v", r.Args))
@@ -375,7 +375,7 @@ func writePlanMarkdown(w io.Writer, p *sweeper.Plan, verbose bool) error {
 	var related []string
 	for _, r := range p.Rules {
 		for _, rc := range r.Related {
-			related = append(related, fmt.Sprintf("| %s | %s | %s | %d |", mdCode(r.Name), mdCode(rc.Table), rc.Action, rc.Rows))
+			related = append(related, fmt.Sprintf("| %s | %s | %s | %d |", mdCode(r.Name), mdCode(rc.Label()), rc.Action, rc.Rows))
 		}
 	}
 	if len(related) > 0 {
