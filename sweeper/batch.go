@@ -174,7 +174,7 @@ func (run *ruleRun) change(ctx context.Context, tx Querier, sc batchScope, locke
 		parents[i] = parentRow{root: keyString(r.key), refs: r.refs}
 	}
 	rs := relatedStep{run: run, tx: tx, at: at, counts: related}
-	if err := rs.handle(ctx, run.related, parents); err != nil {
+	if err := rs.handle(ctx, run.related, parents, 0); err != nil {
 		return err
 	}
 	audit := rs.audit

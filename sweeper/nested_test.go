@@ -323,11 +323,19 @@ func TestSweeper_RelatedTree(t *testing.T) {
 			`INSERT INTO orders (id, created_at) VALUES (10, '2015-01-01 00:00:00'), (20, '2026-01-01 00:00:00')`,
 			// Order 10: authorisation 1, its capture 2, its refund 3 (listed
 			// before its parents); order 20: transaction 4.
-			`INSERT INTO transactions (id, order_id, parent_id) VALUES (1, 10, NULL), (2, 10, 1), (3, 10, 2), (4, 20, NULL)`)
+			`INSERT INTO transactions (id, order_id, parent_id) VALUES (1, 10, NULL), (2, 10, 1), (3, 10, 2), (4, 20, NULL)`,
+			// A note on the refund, which a transaction's notes go with.
+			`CREATE TABLE txn_notes (id AUTO_PK, transaction_id BIGINT NOT NULL,
+				CONSTRAINT fk_note_txn FOREIGN KEY (transaction_id) REFERENCES transactions (id) ON DELETE CASCADE)`,
+			`CREATE INDEX idx_note_txn ON txn_notes (transaction_id)`,
+			`INSERT INTO txn_notes (id, transaction_id) VALUES (7, 3)`)
 	}
 	txns := sweeper.Related{Table: "transactions", ForeignKey: []string{"order_id"}, Action: sweeper.ActionDelete}
+	// The notes are listed once, under the transactions: the tree's rows
+	// below the first level have theirs handled as well.
 	tree := txns
-	tree.Related = []sweeper.Related{{Table: "transactions", ForeignKey: []string{"parent_id"}, Action: sweeper.ActionDelete}}
+	tree.Related = []sweeper.Related{{Table: "transactions", ForeignKey: []string{"parent_id"}, Action: sweeper.ActionDelete},
+		{Table: "txn_notes", ForeignKey: []string{"transaction_id"}, Action: sweeper.ActionDelete}}
 	rule := func(f *fixture, rel sweeper.Related) {
 		f.rule(sweeper.Rule{Name: "order-7y", Table: "orders", AgeColumns: []string{"created_at"}, OlderThan: years(7),
 			Action: sweeper.ActionDelete, Related: []sweeper.Related{rel}})
@@ -336,7 +344,7 @@ func TestSweeper_RelatedTree(t *testing.T) {
 		dialects(t, func(t *testing.T, f *fixture) {
 			shop(f)
 			rule(f, txns)
-			refWantRefused(t, f, "order-7y", []string{"orders", "transactions"}, "transactions.parent_id", "ON DELETE CASCADE",
+			refWantRefused(t, f, "order-7y", []string{"orders", "transactions", "txn_notes"}, "transactions.parent_id", "ON DELETE CASCADE",
 				`list it under related[1] (table "transactions") as [[rule.related.related]] (table = "transactions", foreign_key = "parent_id"`)
 		})
 	})
@@ -352,18 +360,19 @@ func TestSweeper_RelatedTree(t *testing.T) {
 			if rr.Err != nil || rr.Rows != 1 {
 				t.Fatalf("sweep: got %d rows and error %v, want order 10", rr.Rows, rr.Err)
 			}
-			if total := rr.Related[0].Rows + rr.Related[1].Rows; total != 3 {
+			if total := rr.Related[0].Rows + rr.Related[1].Rows; total != 3 || rr.Related[2].Rows != 1 {
 				t.Errorf("related rows: got %+v, want 3 transactions in all", rr.Related)
 			}
 			engWantIDs(t, f, "transactions", `SELECT id FROM transactions ORDER BY id`, 4)
+			engWantIDs(t, f, "notes", `SELECT id FROM txn_notes ORDER BY id`)
 			var got []string
 			for _, r := range engAudit(f, "") {
-				if r.Table == "transactions" {
-					got = append(got, r.RowKey+" "+r.ParentKey)
+				if r.Table != "orders" {
+					got = append(got, r.Table+" "+r.RowKey+" "+r.ParentKey)
 				}
 			}
-			// The refund first, then the capture, then the authorisation.
-			if want := []string{"3 10", "2 10", "1 10"}; !slices.Equal(got, want) {
+			// The refund's note, the refund, then the capture, then the authorisation.
+			if want := []string{"txn_notes 7 10", "transactions 3 10", "transactions 2 10", "transactions 1 10"}; !slices.Equal(got, want) {
 				t.Errorf("audit records of transactions: got %q, want %q", got, want)
 			}
 		})
@@ -379,6 +388,7 @@ func TestSweeper_RelatedTree(t *testing.T) {
 				t.Errorf("sweep: got %d rows and error %v, want the cycle named and nothing done", rr.Rows, rr.Err)
 			}
 			engWantIDs(t, f, "transactions", `SELECT id FROM transactions ORDER BY id`, 1, 2, 3, 4)
+			engWantIDs(t, f, "notes", `SELECT id FROM txn_notes ORDER BY id`, 7)
 			if n := engAuditCount(f); n != 0 {
 				t.Errorf("audit records: got %d, want none", n)
 			}

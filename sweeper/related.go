@@ -54,16 +54,16 @@ type relatedStep struct {
 // table: one parent can have many children.
 const relatedChunk = 5000
 
-// maxSelfDepth bounds how deep the rows of a table related to itself may
-// refer to one another: deeper, they are taken for a cycle, and the batch
-// fails rather than loop.
+// maxSelfDepth bounds how deep below the rule's row related rows may lie:
+// rows of a table related to itself that refer to one another deeper are
+// taken for a cycle, and the batch fails rather than loop.
 const maxSelfDepth = 64
 
 // handle handles the rows of each of rels that go with parents, and the
 // rows nested under them first.
-func (st *relatedStep) handle(ctx context.Context, rels []boundRelated, parents []parentRow) error {
+func (st *relatedStep) handle(ctx context.Context, rels []boundRelated, parents []parentRow, depth int) error {
 	for i := range rels {
-		if err := st.handleOne(ctx, &rels[i], parents, i, 0); err != nil {
+		if err := st.handleOne(ctx, &rels[i], parents, i, depth); err != nil {
 			return err
 		}
 	}
@@ -73,7 +73,7 @@ func (st *relatedStep) handle(ctx context.Context, rels []boundRelated, parents 
 // handleOne handles the rows of rel whose foreign key holds the value at
 // refs[ref] of one of parents. A table related to itself (a tree of rows:
 // transactions of transactions) is handled a level at a time, the deepest
-// first: depth is the level.
+// first: depth is the level below the rule's rows.
 func (st *relatedStep) handleOne(ctx context.Context, rel *boundRelated, parents []parentRow, ref, depth int) error {
 	roots := map[string]string{}
 	var vals []any
@@ -107,6 +107,7 @@ func (st *relatedStep) handleOne(ctx context.Context, rel *boundRelated, parents
 	for j, r := range rows {
 		children[j] = parentRow{root: rootOf(roots, r.fk), refs: r.refs}
 	}
+	below := rel.below()
 	if rel.self {
 		// The rows below these through the same foreign key first; their
 		// refs come first in children's.
@@ -116,8 +117,9 @@ func (st *relatedStep) handleOne(ctx context.Context, rel *boundRelated, parents
 		for j := range children {
 			children[j].refs = children[j].refs[1:]
 		}
+		below = below[1:]
 	}
-	if err := st.handle(ctx, rel.related, children); err != nil {
+	if err := st.handle(ctx, below, children, depth+1); err != nil {
 		return err
 	}
 	// A row deleted already, deeper in its own tree or through another
@@ -231,12 +233,20 @@ func (st *relatedStep) act(ctx context.Context, rel *boundRelated, rows []relate
 }
 
 // below are the related tables whose rows go with rel's: those nested in
-// it, after rel itself when it is related to itself.
+// it; for a table related to itself, first rel itself, then the others
+// listed with it under its parent, as its rows are rows of that table too
+// (a bundle's line has downloads and positions as any line has).
 func (rel *boundRelated) below() []boundRelated {
 	if !rel.self {
 		return rel.related
 	}
-	return append([]boundRelated{*rel}, rel.related...)
+	out := []boundRelated{*rel}
+	for _, sib := range rel.parent.related {
+		if sib.index != rel.index {
+			out = append(out, sib)
+		}
+	}
+	return append(out, rel.related...)
 }
 
 // refColumns are the columns of a parent (qTable) that the related tables
