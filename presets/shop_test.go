@@ -216,6 +216,28 @@ func (s *shop) count(t *testing.T, q string, args ...any) int {
 	return n
 }
 
+// strings returns the first column of the rows a query selects.
+func (s *shop) strings(t *testing.T, q string, args ...any) []string {
+	t.Helper()
+	rows, err := s.db.Query(q, args...)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, q)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 // row names one row: its table, key column and key.
 type row struct {
 	table, key string
