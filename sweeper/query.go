@@ -168,7 +168,7 @@ func (e scrubbedError) Unwrap() error { return e.err }
 
 // scanFragment returns why sql is refused, or "". backslashEscapes says
 // whether a backslash escapes a quote inside a string, as on MySQL but not
-// in PostgreSQL's or SQLite's standard strings (PostgreSQL's E'' strings
+// in PostgreSQL's or SQLite's standard strings (PostgreSQL's E'...' strings
 // take them everywhere).
 func scanFragment(sql string, backslashEscapes bool) string {
 	if strings.Contains(sql, "?") {
