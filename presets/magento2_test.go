@@ -16,6 +16,10 @@ func TestMagento2(t *testing.T) {
 	s := openShop(t, "magento2", "")
 	s.hasEveryTable(t)
 	seedMagento2(s)
+	s.sweep(asOf.AddDate(0, -1, 0), "account-idle-5y")
+	if got := s.mailedTo(); got != "anna@example.nl,dirk@example.nl" {
+		t.Fatalf("reminders a month before: got %q, want anna and dirk", got)
+	}
 	due := s.check()
 	before := s.ordersUpdatedAt(t)
 
@@ -147,6 +151,41 @@ func TestMagento2(t *testing.T) {
 		// exactly a month; subscribed; a status that never changed
 		s.kept(t, subscriber(31), subscriber(32), subscriber(34))
 		s.audited(t, "newsletter-unsubscribed-1m", "delete", subscriber(30), row{"newsletter_queue_link", "queue_link_id", 30})
+	})
+	run(t, tested, "account-idle-5y", func(t *testing.T) {
+		if got := s.mailedTo(); got != "anna@example.nl,dirk@example.nl,bram@example.nl" {
+			t.Errorf("reminders: got %q, want anna and dirk, then bram", got)
+		}
+		customer := func(id int) row { return row{"customer_entity", "entity_id", id} }
+		s.gone(t, customer(1), customer(3)) // last login a second over 5 years ago; never logged in, registered then
+		s.kept(t, customer(2), customer(4)) // last login exactly 5 years ago; recently
+		s.gone(t, row{"customer_entity_varchar", "value_id", 1}, row{"customer_log", "log_id", 1}, row{"customer_grid_flat", "entity_id", 1},
+			row{"customer_address_entity", "entity_id", 60}, row{"customer_address_entity_varchar", "value_id", 60},
+			row{"wishlist", "wishlist_id", 70}, row{"wishlist_item", "wishlist_item_id", 71}, row{"wishlist_item_option", "option_id", 72},
+			row{"paypal_billing_agreement", "agreement_id", 73}, row{"vault_payment_token", "entity_id", 74},
+			row{"catalog_compare_list", "list_id", 75}, row{"catalog_compare_item", "catalog_compare_item_id", 76})
+		s.kept(t, row{"customer_entity_varchar", "value_id", 2}, row{"customer_address_entity", "entity_id", 61})
+		for q, want := range map[string]int{
+			"SELECT COUNT(*) FROM salesrule_coupon_usage":                                    1, // customer 4's
+			"SELECT COUNT(*) FROM paypal_billing_agreement_order":                            0,
+			"SELECT COUNT(*) FROM vault_payment_token_order_payment_link":                    0,
+			"SELECT COUNT(*) FROM sales_order WHERE entity_id = 130 AND customer_id IS NULL": 1,
+		} {
+			if n := s.count(t, q); n != want {
+				t.Errorf("%s: got %d, want %d", q, n, want)
+			}
+		}
+		s.equal(t, row{"review_detail", "detail_id", 1}, "customer_id", "NULL")
+		s.audited(t, "account-idle-5y", "delete", customer(1), customer(3), row{"customer_entity_varchar", "value_id", 1},
+			row{"customer_address_entity", "entity_id", 60}, row{"customer_address_entity_varchar", "value_id", 60},
+			row{"wishlist_item_option", "option_id", 72})
+		s.audited(t, "account-idle-5y", "detach", row{"sales_order", "entity_id", 130})
+		s.auditedText(t, "account-idle-5y", "delete", "salesrule_coupon_usage", "5,1")
+		s.auditedText(t, "account-idle-5y", "delete", "paypal_billing_agreement_order", "73,130")
+		// The option of an item of a wishlist of Anna's account: under Anna's key.
+		if n := s.count(t, "SELECT COUNT(*) FROM sweeper_audit WHERE table_name = 'wishlist_item_option' AND row_key = '72' AND parent_key = '1'"); n != 1 {
+			t.Errorf("the wishlist item option's record under customer 1: got %d, want 1", n)
+		}
 	})
 	run(t, tested, "address-orphan", func(t *testing.T) {
 		s.gone(t, row{"customer_address_entity", "entity_id", 50}, row{"customer_address_entity_varchar", "value_id", 50})
@@ -324,4 +363,19 @@ func seedMagento2(s *shop) {
 	}
 	s.exec(`INSERT INTO newsletter_queue_link (queue_link_id, queue_id, subscriber_id, letter_sent_at) VALUES (30, 1, 30, ?)`, utc(old))
 	s.exec(`INSERT INTO newsletter_problem (problem_id, subscriber_id, queue_id, problem_error_code) VALUES (30, 30, 1, 550)`)
+	// Anna's wishlist with an item and its option, PayPal agreement (used
+	// for order 130), saved card (used for payment 100), compare list;
+	// Anna's and Eva's coupon use.
+	s.exec(`INSERT INTO wishlist (wishlist_id, customer_id, shared) VALUES (70, 1, 0)`)
+	s.exec(`INSERT INTO wishlist_item (wishlist_item_id, wishlist_id, product_id, qty) VALUES (71, 70, 1, 1)`)
+	s.exec(`INSERT INTO wishlist_item_option (option_id, wishlist_item_id, product_id, code, value) VALUES (72, 71, 1, 'info', 'x')`)
+	s.exec(`INSERT INTO paypal_billing_agreement (agreement_id, customer_id, method_code, reference_id, status, created_at)
+		VALUES (73, 1, 'paypal', 'B-1', 'active', ?)`, utc(old))
+	s.exec(`INSERT INTO paypal_billing_agreement_order (agreement_id, order_id) VALUES (73, 130)`)
+	s.exec(`INSERT INTO vault_payment_token (entity_id, customer_id, public_hash, payment_method_code, type, created_at, gateway_token, is_active, is_visible)
+		VALUES (74, 1, 'h74', 'braintree', 'card', ?, 'tok', 1, 1)`, utc(old))
+	s.exec(`INSERT INTO vault_payment_token_order_payment_link (order_payment_id, payment_token_id) VALUES (100, 74)`)
+	s.exec(`INSERT INTO catalog_compare_list (list_id, customer_id) VALUES (75, 1)`)
+	s.exec(`INSERT INTO catalog_compare_item (catalog_compare_item_id, visitor_id, customer_id, product_id, list_id) VALUES (76, 0, NULL, 1, 75)`)
+	s.exec(`INSERT INTO salesrule_coupon_usage (coupon_id, customer_id, times_used) VALUES (5, 1, 1), (5, 4, 2)`)
 }
