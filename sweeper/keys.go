@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -37,7 +38,7 @@ type tupleKey []any
 func (k tupleKey) String() string {
 	parts := make([]string, len(k))
 	for i, p := range k {
-		s := fmt.Sprint(p)
+		s := keyText(p)
 		if strings.ContainsAny(s, ",%") {
 			s = strings.NewReplacer("%", "%25", ",", "%2C").Replace(s)
 		}
@@ -167,12 +168,22 @@ const maxStoredKey = 191
 // than their row_key column keeps its first characters and gets a hash of
 // the whole key, so it still fits, stays unique and can be found.
 func keyString(k any) string {
-	s := fmt.Sprint(k)
+	s := keyText(k)
 	if utf8.RuneCountInString(s) <= maxStoredKey {
 		return s
 	}
 	sum := sha256.Sum256([]byte(s))
 	return string([]rune(s)[:maxStoredKey-21]) + "~" + hex.EncodeToString(sum[:10])
+}
+
+// keyText writes one key value: a time (a DATETIME part of a key, as a
+// visit's pages are keyed by their start) as the database shows it,
+// anything else as fmt does.
+func keyText(v any) string {
+	if t, ok := v.(time.Time); ok {
+		return t.Format("2006-01-02 15:04:05.999999")
+	}
+	return fmt.Sprint(v)
 }
 
 // StoredKey is how a key given on the command line appears in the audit table.
