@@ -50,6 +50,9 @@ func TestPrestaShop(t *testing.T) {
 		s.gone(t, message(400))
 		s.kept(t, message(401))
 		s.audited(t, "order-message-1y", "delete", message(400))
+		s.keyed(t, "ps_message_readed", "id_message = 401", 1)
+		s.auditedText(t, "order-message-1y", "delete", "ps_message_readed", "400,1")
+		s.auditedText(t, "order-message-1y", "delete", "ps_message_readed", "402,1") // of order 100's message
 	})
 	run(t, tested, "order-gift-message-1y", func(t *testing.T) {
 		s.equal(t, order(120), "gift_message", "NULL")
@@ -71,22 +74,39 @@ func TestPrestaShop(t *testing.T) {
 		s.kept(t, order(102)) // exactly 7 years old
 		s.equal(t, thread(502), "id_order", "NULL")
 		s.audited(t, "order-7y", "delete", order(100), row{"ps_order_detail", "id_order_detail", 100})
+		s.keyed(t, "ps_order_return_detail", "id_order_return = 100", 0)
+		s.keyed(t, "ps_order_slip_detail", "id_order_slip = 100", 0)
+		s.keyed(t, "ps_message_readed", "id_message = 402", 0)
+		s.auditedText(t, "order-7y", "delete", "ps_order_return_detail", "100,100,0")
+		s.auditedText(t, "order-7y", "delete", "ps_order_slip_detail", "100,100")
+		// Under the order's key, two levels down.
+		if n := s.count(t, "SELECT COUNT(*) FROM `"+s.cfg.Sweeper.AuditTable+"` WHERE table_name = 'ps_order_slip_detail' AND parent_key = '100'"); n != 1 {
+			t.Errorf("the credit slip line's record under order 100: got %d, want 1", n)
+		}
 		s.audited(t, "order-7y", "detach", thread(502))
 	})
 	run(t, tested, "cart-abandoned-1m", func(t *testing.T) {
 		s.gone(t, cart(600), cart(100)) // cart 100's order went tonight
 		s.kept(t, cart(601), cart(102))
+		s.keyed(t, "ps_cart_product", "id_cart = 600", 0)
+		s.keyed(t, "ps_cart_product", "id_cart = 601", 1)
+		s.auditedText(t, "cart-abandoned-1m", "delete", "ps_cart_product", "600,2,0,0,0")
 	})
 	run(t, tested, "guest-customer-7y", func(t *testing.T) {
 		s.gone(t, customer(6))              // its only order went tonight
 		s.kept(t, customer(5), customer(7)) // an order 6 months ago; a guest of exactly 7 years
 		s.equal(t, guest(6), "id_customer", "NULL")
+		s.keyed(t, "ps_customer_group", "id_customer = 6", 0)
+		s.keyed(t, "ps_customer_group", "id_customer = 7", 1)
 		s.audited(t, "guest-customer-7y", "delete", customer(6))
 		s.audited(t, "guest-customer-7y", "detach", guest(6))
 	})
 	run(t, tested, "connections-6y", func(t *testing.T) {
 		s.gone(t, row{"ps_connections", "id_connections", 700}, row{"ps_connections_source", "id_connections_source", 700})
 		s.kept(t, row{"ps_connections", "id_connections", 701})
+		s.keyed(t, "ps_connections_page", "id_connections = 700", 0)
+		s.keyed(t, "ps_connections_page", "id_connections = 701", 1)
+		s.auditedText(t, "connections-6y", "delete", "ps_connections_page", "700,2,"+local(before(ago(6, 0, 0))))
 	})
 	run(t, tested, "account-idle-5y", func(t *testing.T) {
 		s.gone(t, customer(1), customer(3))
@@ -97,6 +117,8 @@ func TestPrestaShop(t *testing.T) {
 		s.equal(t, guest(1), "id_customer", "NULL")
 		s.equal(t, thread(501), "id_customer", "NULL")
 		s.equal(t, address(112), "phone", "NULL") // kept for its order, without phone
+		s.keyed(t, "ps_customer_group", "id_customer = 1", 0)
+		s.keyed(t, "ps_customer_group", "id_customer = 2", 1)
 		s.audited(t, "account-idle-5y", "delete", customer(1), customer(3))
 		s.audited(t, "account-idle-5y", "anonymise", address(112))
 	})
@@ -212,6 +234,19 @@ func seedPrestaShop(s *shop) {
 		s.exec(`INSERT INTO ps_connections_source (id_connections_source, id_connections, http_referer, date_add) VALUES (?, ?, 'https://example.org/', ?)`,
 			c.id, c.id, c.at)
 	}
+	// Rows keyed by several columns: the pages of visits 700 and 701, the
+	// lines of cart 600 and 601, group memberships, the employee's read
+	// marks of messages 400 and 402, and the lines of return and credit
+	// slip 100.
+	s.exec(`INSERT INTO ps_connections_page (id_connections, id_page, time_start) VALUES (700, 1, ?), (700, 2, ?), (701, 1, ?)`,
+		local(before(y6)), local(before(y6)), local(y6))
+	s.exec(`INSERT INTO ps_cart_product (id_cart, id_product, id_product_attribute, quantity, date_add) VALUES (600, 1, 0, 1, ?), (600, 2, 0, 1, ?), (601, 1, 0, 1, ?)`,
+		local(before(m1)), local(before(m1)), local(m1))
+	s.exec(`INSERT INTO ps_customer_group (id_customer, id_group) VALUES (1, 3), (2, 3), (6, 2), (7, 2)`)
+	s.exec(`INSERT INTO ps_message_readed (id_message, id_employee, date_add) VALUES (400, 1, ?), (401, 1, ?), (402, 1, ?)`,
+		local(before(y1)), local(y1), local(before(y7)))
+	s.exec(`INSERT INTO ps_order_return_detail (id_order_return, id_order_detail, id_customization, product_quantity) VALUES (100, 100, 0, 1)`)
+	s.exec(`INSERT INTO ps_order_slip_detail (id_order_slip, id_order_detail, product_quantity) VALUES (100, 100, 1)`)
 	s.exec(`INSERT INTO ps_emailsubscription (id, email, newsletter_date_add, ip_registration_newsletter, active)
 		VALUES (800, 'a@example.nl', ?, '192.0.2.1', 0), (801, 'b@example.nl', ?, '192.0.2.1', 0), (802, 'c@example.nl', ?, '192.0.2.1', 1)`,
 		local(before(m1)), local(m1), local(old))

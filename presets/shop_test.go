@@ -269,6 +269,15 @@ func (s *shop) kept(t *testing.T, rows ...row) {
 	}
 }
 
+// keyed fails t unless the rows of table where cond holds number want:
+// for rows keyed by several columns.
+func (s *shop) keyed(t *testing.T, table, cond string, want int) {
+	t.Helper()
+	if n := s.count(t, "SELECT COUNT(*) FROM `"+table+"` WHERE "+cond); n != want {
+		t.Errorf("%s where %s: got %d rows, want %d", table, cond, n, want)
+	}
+}
+
 // value reads one column of a row that must exist.
 func (s *shop) value(t *testing.T, r row, column string) sql.NullString {
 	t.Helper()
@@ -305,6 +314,18 @@ func (s *shop) audited(t *testing.T, rule, action string, rows ...row) {
 		if n != 1 {
 			t.Errorf("audit records %s %s of %s %d: got %d, want 1", rule, action, r.table, r.id, n)
 		}
+	}
+}
+
+// auditedText is audited for a row by its key as the audit table writes
+// it: text, lowercase hex for bytes, the values of a key of several columns
+// joined by commas.
+func (s *shop) auditedText(t *testing.T, rule, action, table, key string) {
+	t.Helper()
+	n := s.count(t, "SELECT COUNT(*) FROM `"+s.cfg.Sweeper.AuditTable+"` WHERE rule = ? AND table_name = ? AND row_key = ? AND action = ?",
+		rule, table, key, action)
+	if n != 1 {
+		t.Errorf("audit records %s %s of %s %s: got %d, want 1", rule, action, table, key, n)
 	}
 }
 

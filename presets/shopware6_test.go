@@ -197,7 +197,7 @@ func (s *shop) keptBinary(t *testing.T, table string, key []byte) {
 	}
 }
 
-// goneText, keptText and auditedText are gone, kept and audited for rows
+// goneText and keptText are gone and kept for rows
 // keyed by text.
 func (s *shop) goneText(t *testing.T, table, key, value string) {
 	t.Helper()
@@ -210,15 +210,6 @@ func (s *shop) keptText(t *testing.T, table, key, value string) {
 	t.Helper()
 	if s.count(t, "SELECT COUNT(*) FROM `"+table+"` WHERE `"+key+"` = ?", value) != 1 {
 		t.Errorf("%s %s=%s was deleted, want it kept", table, key, value)
-	}
-}
-
-func (s *shop) auditedText(t *testing.T, rule, action, table, key string) {
-	t.Helper()
-	n := s.count(t, "SELECT COUNT(*) FROM `"+s.cfg.Sweeper.AuditTable+"` WHERE rule = ? AND table_name = ? AND row_key = ? AND action = ?",
-		rule, table, key, action)
-	if n != 1 {
-		t.Errorf("audit records %s %s of %s %s: got %d, want 1", rule, action, table, key, n)
 	}
 }
 

@@ -454,3 +454,58 @@ CREATE TABLE IF NOT EXISTS `ps_emailsubscription` (
     `id_lang` int(10) NOT NULL DEFAULT '0',
     PRIMARY KEY(`id`)
 ) ENGINE=InnoDB default CHARSET=utf8mb4;
+
+CREATE TABLE `ps_cart_product` (
+  `id_cart` int(10) unsigned NOT NULL,
+  `id_product` int(10) unsigned NOT NULL,
+  `id_address_delivery` int(10) unsigned NOT NULL DEFAULT '0',
+  `id_shop` int(10) unsigned NOT NULL DEFAULT '1',
+  `id_product_attribute` int(10) unsigned NOT NULL DEFAULT '0',
+  `id_customization` int(10) unsigned NOT NULL DEFAULT '0',
+  `quantity` int(10) unsigned NOT NULL DEFAULT '0',
+  `date_add` datetime NOT NULL,
+  PRIMARY KEY (`id_cart`,`id_product`,`id_product_attribute`,`id_customization`,`id_address_delivery`),
+  KEY `id_product_attribute` (`id_product_attribute`),
+  KEY `id_cart_order` (`id_cart`, `date_add`, `id_product`, `id_product_attribute`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+CREATE TABLE `ps_connections_page` (
+  `id_connections` int(10) unsigned NOT NULL,
+  `id_page` int(10) unsigned NOT NULL,
+  `time_start` datetime NOT NULL,
+  `time_end` datetime DEFAULT NULL,
+  PRIMARY KEY (`id_connections`,`id_page`,`time_start`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+CREATE TABLE `ps_message_readed` (
+  `id_message` int(10) unsigned NOT NULL,
+  `id_employee` int(10) unsigned NOT NULL,
+  `date_add` datetime NOT NULL,
+  PRIMARY KEY (`id_message`, `id_employee`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+CREATE TABLE `ps_order_return_detail` (
+  `id_order_return` int(10) unsigned NOT NULL,
+  `id_order_detail` int(10) unsigned NOT NULL,
+  `id_customization` int(10) unsigned NOT NULL DEFAULT '0',
+  `product_quantity` int(10) unsigned NOT NULL DEFAULT '0',
+  PRIMARY KEY (
+    `id_order_return`, `id_order_detail`,
+    `id_customization`
+  )
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+CREATE TABLE `ps_order_slip_detail` (
+  `id_order_slip` int(10) unsigned NOT NULL,
+  `id_order_detail` int(10) unsigned NOT NULL,
+  `product_quantity` int(10) unsigned NOT NULL DEFAULT '0',
+  `unit_price_tax_excl` DECIMAL(20, 6) NULL,
+  `unit_price_tax_incl` DECIMAL(20, 6) NULL,
+  `total_price_tax_excl` DECIMAL(20, 6) NULL,
+  `total_price_tax_incl` DECIMAL(20, 6),
+  `amount_tax_excl` DECIMAL(20, 6) DEFAULT NULL,
+  `amount_tax_incl` DECIMAL(20, 6) DEFAULT NULL,
+  PRIMARY KEY (
+    `id_order_slip`, `id_order_detail`
+  )
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
