@@ -91,11 +91,21 @@ func TestWooCommerce(t *testing.T) {
 		s.gone(t, comment(204))
 		s.kept(t, order(101), address(102), row{"wp_wc_order_operational_data", "id", 101})
 		s.audited(t, "order-7y", "delete", order(100), address(100), address(101), comment(204))
+		// The note's meta, two levels down, and the analytics rows.
+		s.gone(t, row{"wp_commentmeta", "meta_id", 204}, row{"wp_wc_order_stats", "order_id", 100})
+		s.audited(t, "order-7y", "delete", row{"wp_commentmeta", "meta_id", 204}, row{"wp_wc_order_stats", "order_id", 100})
+		for _, table := range []string{"wp_wc_order_product_lookup", "wp_wc_order_tax_lookup", "wp_wc_order_coupon_lookup", "wp_wc_order_stats"} {
+			s.keyed(t, table, "order_id = 100", 0)
+			s.keyed(t, table, "order_id = 101", 1)
+		}
+		s.auditedText(t, "order-7y", "delete", "wp_wc_order_product_lookup", "100,100")
+		s.auditedText(t, "order-7y", "delete", "wp_wc_order_tax_lookup", "100,1")
+		s.auditedText(t, "order-7y", "delete", "wp_wc_order_coupon_lookup", "100,7")
 	})
 	run(t, tested, "legacy-order-7y", func(t *testing.T) {
 		s.gone(t, post(300), postmeta(300), comment(300))
 		s.kept(t, post(301), post(5000))
-		s.audited(t, "legacy-order-7y", "delete", post(300), postmeta(300), comment(300))
+		s.audited(t, "legacy-order-7y", "delete", post(300), postmeta(300), comment(300), row{"wp_commentmeta", "meta_id", 300})
 	})
 	run(t, tested, "cart-abandoned-1m", func(t *testing.T) {
 		s.gone(t, row{"wp_woocommerce_sessions", "session_id", 500})
@@ -129,6 +139,9 @@ func TestWooCommerce(t *testing.T) {
 		s.audited(t, "account-idle-5y", "delete", user(10), user(13), row{"wp_usermeta", "umeta_id", 2010})
 		s.audited(t, "account-idle-5y", "detach", order(110))
 		s.audited(t, "account-idle-5y", "anonymise", lookup(602), comment(202))
+		s.gone(t, row{"wp_woocommerce_payment_tokens", "token_id", 700}, row{"wp_woocommerce_payment_tokenmeta", "meta_id", 700})
+		s.kept(t, row{"wp_woocommerce_payment_tokens", "token_id", 701}, row{"wp_woocommerce_payment_tokenmeta", "meta_id", 701})
+		s.audited(t, "account-idle-5y", "delete", row{"wp_woocommerce_payment_tokenmeta", "meta_id", 700})
 	})
 	t.Run("one-audit-record-per-row", s.oneRecordPerRow)
 	t.Run("second-sweep-changes-nothing", s.idempotent)
@@ -184,7 +197,19 @@ func seedWooCommerce(s *shop) {
 			VALUES (?, ?, 'Anna de Vries', 'anna@example.nl', '192.0.2.10', ?, ?, 'Betaling ontvangen', ?, ?)`,
 			c.id, c.post, c.at, c.at, c.typ, c.user)
 	}
-	s.exec(`INSERT INTO wp_commentmeta (meta_id, comment_id, meta_key, meta_value) VALUES (200, 200, 'is_customer_note', '1')`)
+	s.exec(`INSERT INTO wp_commentmeta (meta_id, comment_id, meta_key, meta_value) VALUES (200, 200, 'is_customer_note', '1'),
+		(204, 204, 'is_customer_note', '1'), (300, 300, 'is_customer_note', '1')`)
+	// The analytics rows of orders 100 (a second over 7 years old) and 101
+	// (exactly 7 years), keyed by two columns but the statistics.
+	for _, o := range []int{100, 101} {
+		s.exec(`INSERT INTO wp_wc_order_stats (order_id, status, customer_id) VALUES (?, 'wc-completed', 0)`, o)
+		s.exec(`INSERT INTO wp_wc_order_product_lookup (order_item_id, order_id, product_id, variation_id, product_qty) VALUES (?, ?, 5000, 0, 1)`, o, o)
+		s.exec(`INSERT INTO wp_wc_order_tax_lookup (order_id, tax_rate_id) VALUES (?, 1)`, o)
+		s.exec(`INSERT INTO wp_wc_order_coupon_lookup (order_id, coupon_id) VALUES (?, 7)`, o)
+	}
+	// Anna's and Bram's saved cards, with their meta.
+	s.exec(`INSERT INTO wp_woocommerce_payment_tokens (token_id, gateway_id, token, user_id, type) VALUES (700, 'stripe', 'tok', 10, 'CC'), (701, 'stripe', 'tok', 11, 'CC')`)
+	s.exec(`INSERT INTO wp_woocommerce_payment_tokenmeta (meta_id, payment_token_id, meta_key, meta_value) VALUES (700, 700, 'last4', '4242'), (701, 701, 'last4', '4242')`)
 
 	// The legacy posts storage: orders as posts, their phones as meta.
 	for _, p := range []struct {

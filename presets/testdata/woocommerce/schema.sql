@@ -17,7 +17,8 @@
 --     wp_woocommerce_order_itemmeta, wp_woocommerce_downloadable_product_permissions,
 --     wp_wc_download_log, wp_woocommerce_payment_tokens,
 --     wp_woocommerce_payment_tokenmeta, wp_wc_customer_lookup,
---     wp_wc_order_product_lookup; the foreign key of wp_wc_download_log is the
+--     wp_wc_order_stats, wp_wc_order_product_lookup, wp_wc_order_tax_lookup,
+--     wp_wc_order_coupon_lookup; the foreign key of wp_wc_download_log is the
 --     one WC_Install adds after dbDelta.
 --
 -- WordPress runs its sessions without NO_ZERO_DATE; its defaults need that.
@@ -332,4 +333,47 @@ CREATE TABLE wp_wc_orders_meta (
 	meta_value text null,
 	KEY meta_key_value (meta_key(100), meta_value(82)),
 	KEY order_id_meta_key_meta_value (order_id, meta_key(100), meta_value(82))
+) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_520_ci;
+
+CREATE TABLE wp_wc_order_stats (
+	order_id bigint(20) unsigned NOT NULL,
+	parent_id bigint(20) unsigned DEFAULT 0 NOT NULL,
+	date_created datetime DEFAULT '0000-00-00 00:00:00' NOT NULL,
+	date_created_gmt datetime DEFAULT '0000-00-00 00:00:00' NOT NULL,
+	date_paid datetime DEFAULT '0000-00-00 00:00:00',
+	date_completed datetime DEFAULT '0000-00-00 00:00:00',
+	num_items_sold int(11) DEFAULT 0 NOT NULL,
+	total_sales double DEFAULT 0 NOT NULL,
+	tax_total double DEFAULT 0 NOT NULL,
+	shipping_total double DEFAULT 0 NOT NULL,
+	net_total double DEFAULT 0 NOT NULL,
+	returning_customer tinyint(1) DEFAULT NULL,
+	status varchar(200) NOT NULL,
+	customer_id bigint(20) unsigned NOT NULL,
+	PRIMARY KEY (order_id),
+	KEY date_created (date_created),
+	KEY customer_id (customer_id),
+	KEY status (status(191))
+) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_520_ci;
+
+CREATE TABLE wp_wc_order_tax_lookup (
+	order_id bigint(20) unsigned NOT NULL,
+	tax_rate_id bigint(20) unsigned NOT NULL,
+	date_created datetime DEFAULT '0000-00-00 00:00:00' NOT NULL,
+	shipping_tax double DEFAULT 0 NOT NULL,
+	order_tax double DEFAULT 0 NOT NULL,
+	total_tax double DEFAULT 0 NOT NULL,
+	PRIMARY KEY (order_id, tax_rate_id),
+	KEY tax_rate_id (tax_rate_id),
+	KEY date_created (date_created)
+) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_520_ci;
+
+CREATE TABLE wp_wc_order_coupon_lookup (
+	order_id bigint(20) unsigned NOT NULL,
+	coupon_id bigint(20) NOT NULL,
+	date_created datetime DEFAULT '0000-00-00 00:00:00' NOT NULL,
+	discount_amount double DEFAULT 0 NOT NULL,
+	PRIMARY KEY (order_id, coupon_id),
+	KEY coupon_id (coupon_id),
+	KEY date_created (date_created)
 ) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_520_ci;
