@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Severity of a check finding.
@@ -70,6 +72,9 @@ type boundColumn struct {
 	ColumnStrategy
 	q      string
 	length int64
+	// value is ColumnStrategy.Value as it is bound: a number for a
+	// numeric column.
+	value any
 }
 
 // boundRelated is a [[rule.related]] table held against the live schema,
@@ -506,9 +511,53 @@ func bindColumns(d Dialect, t *Table, cols []ColumnStrategy, redact, where strin
 		if cs.Strategy == StrategyHash && c.Length > 0 && c.Length < minHashLength {
 			errf("%s: %q holds at most %d characters; a hashed value needs %d", where, c.Name, c.Length, minHashLength)
 		}
-		out = append(out, boundColumn{ColumnStrategy: ColumnStrategy{Column: c.Name, Strategy: cs.Strategy}, q: d.Quote(c.Name), length: c.Length})
+		bc := boundColumn{ColumnStrategy: ColumnStrategy{Column: c.Name, Strategy: cs.Strategy, Value: cs.Value}, q: d.Quote(c.Name), length: c.Length}
+		if cs.Strategy == StrategyValue {
+			v, err := fixedValue(d, c, cs.Value)
+			if err != nil {
+				errf("%s: %q: %v", where, c.Name, err)
+			}
+			bc.value = v
+		}
+		out = append(out, bc)
 	}
 	return out
+}
+
+// fixedValue reads the value of a value: strategy as its column holds it:
+// a whole number for an integer column, a number for another numeric one,
+// text that fits for a text column. A column of another type (a date, bytes)
+// is refused: no text written into it means the same on every database.
+func fixedValue(d Dialect, c Column, v string) (any, error) {
+	typ := strings.ToLower(c.Type)
+	switch {
+	case d.IntegerType(typ):
+		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("value:%s is not a whole number, and the column is %s", v, c.Type)
+		}
+		return n, nil
+	case containsAny(typ, "dec", "numeric", "float", "double", "real"):
+		if _, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err != nil {
+			return nil, fmt.Errorf("value:%s is not a number, and the column is %s", v, c.Type)
+		}
+		return strings.TrimSpace(v), nil
+	case containsAny(typ, "char", "text", "clob", "enum", "set", "string") && !d.BinaryType(typ):
+		if c.Length > 0 && int64(utf8.RuneCountInString(v)) > c.Length {
+			return nil, fmt.Errorf("value:%s is longer than the %d characters the column holds", v, c.Length)
+		}
+		return v, nil
+	}
+	return nil, fmt.Errorf("its type %q takes no value: strategy (a number or text); use null", c.Type)
+}
+
+func containsAny(s string, subs ...string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // columnAgeKind decides from the declared type how a column's values are

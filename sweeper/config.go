@@ -90,12 +90,19 @@ const (
 	StrategyRedact Strategy = "redact"
 	StrategyHash   Strategy = "hash"
 	StrategyEmail  Strategy = "email"
+	// StrategyValue writes a fixed value (ColumnStrategy.Value), written
+	// "value:0" in the config: for NOT NULL columns that are not text, such
+	// as a salutation's number or a user id that means "nobody" as 0.
+	StrategyValue Strategy = "value"
 )
 
 // ColumnStrategy is one entry of an [rule.anonymise] table.
 type ColumnStrategy struct {
 	Column   string
 	Strategy Strategy
+	// Value is what StrategyValue writes, as text; check holds it against
+	// the column's type.
+	Value string
 }
 
 // Rule is one [[rule]]: a retention promise the sweeper keeps.

@@ -198,7 +198,11 @@ func columnStrategies(m map[string]string) []ColumnStrategy {
 	}
 	out := make([]ColumnStrategy, 0, len(m))
 	for col, st := range m {
-		out = append(out, ColumnStrategy{Column: col, Strategy: Strategy(st)})
+		cs := ColumnStrategy{Column: col, Strategy: Strategy(st)}
+		if v, ok := strings.CutPrefix(st, string(StrategyValue)+":"); ok {
+			cs.Strategy, cs.Value = StrategyValue, v
+		}
+		out = append(out, cs)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Column < out[j].Column })
 	return out

@@ -67,7 +67,7 @@ func TestLoad(t *testing.T) {
 		if r.Action != ActionAnonymise {
 			t.Errorf("action: got %q, want anonymise", r.Action)
 		}
-		wantAnon := []ColumnStrategy{{"phone", StrategyNull}, {"salutation", StrategyNull}}
+		wantAnon := []ColumnStrategy{{Column: "phone", Strategy: StrategyNull}, {Column: "salutation", Strategy: StrategyNull}}
 		if !reflect.DeepEqual(r.Anonymise, wantAnon) {
 			t.Errorf("anonymise: got %+v, want %+v", r.Anonymise, wantAnon)
 		}
@@ -237,7 +237,7 @@ func TestLoad(t *testing.T) {
 		if want := "email=email iban=hash name=redact note=empty"; strings.Join(cols, " ") != want {
 			t.Errorf("anonymise: got %q, want %q", strings.Join(cols, " "), want)
 		}
-		if !reflect.DeepEqual(r.Related[0].Key, []string{"note_id"}) || !reflect.DeepEqual(r.Related[0].Anonymise, []ColumnStrategy{{"body", StrategyRedact}}) {
+		if !reflect.DeepEqual(r.Related[0].Key, []string{"note_id"}) || !reflect.DeepEqual(r.Related[0].Anonymise, []ColumnStrategy{{Column: "body", Strategy: StrategyRedact}}) {
 			t.Errorf("related: got %+v", r.Related[0])
 		}
 	})
@@ -253,13 +253,22 @@ func TestLoad(t *testing.T) {
 		want := []Related{
 			{Table: "orders", ForeignKey: []string{"customer_id"}, Action: ActionDelete, Related: []Related{{
 				Table: "order_lines", ForeignKey: []string{"order_id", "order_version"}, References: []string{"id", "version"},
-				Key: []string{"id", "version"}, Action: ActionAnonymise, Anonymise: []ColumnStrategy{{"note", StrategyNull}},
+				Key: []string{"id", "version"}, Action: ActionAnonymise, Anonymise: []ColumnStrategy{{Column: "note", Strategy: StrategyNull}},
 				Related: []Related{{Table: "line_tax", ForeignKey: []string{"line_id", "line_version"}, Action: ActionDelete}}}}},
 			{Table: "notes", ForeignKey: []string{"customer_id"}, Action: ActionDelete},
 			{Table: "notes", ForeignKey: []string{"author_id"}, Action: ActionDetach},
 		}
 		if !reflect.DeepEqual(c.Rules[0].Related, want) {
 			t.Errorf("related:\ngot  %+v\nwant %+v", c.Rules[0].Related, want)
+		}
+	})
+
+	t.Run("ValueStrategy", func(t *testing.T) {
+		src := cfgDB + cfgRule(map[string]string{"action": `"anonymise"`}, "[rule.anonymise]\nid_gender = \"value:0\"\nnick = \"value:\"\n")
+		c := MustLoadConfig(t, src, t.TempDir())
+		want := []ColumnStrategy{{Column: "id_gender", Strategy: StrategyValue, Value: "0"}, {Column: "nick", Strategy: StrategyValue, Value: ""}}
+		if !reflect.DeepEqual(c.Rules[0].Anonymise, want) {
+			t.Errorf("anonymise: got %+v, want %+v", c.Rules[0].Anonymise, want)
 		}
 	})
 

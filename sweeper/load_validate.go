@@ -455,9 +455,9 @@ func checkStrategies(sc scope, key string, cols []ColumnStrategy) {
 		}
 		seen[cs.Column] = true
 		switch cs.Strategy {
-		case StrategyNull, StrategyEmpty, StrategyRedact, StrategyHash, StrategyEmail:
+		case StrategyNull, StrategyEmpty, StrategyRedact, StrategyHash, StrategyEmail, StrategyValue:
 		default:
-			sc.addf(k, "%q is not a strategy: use null, empty, redact, hash or email", cs.Strategy)
+			sc.addf(k, "%q is not a strategy: use null, empty, redact, hash, email or value:<value> (e.g. \"value:0\")", cs.Strategy)
 		}
 	}
 }

@@ -56,6 +56,9 @@ func (b *boundRule) anonymisedCond(redact string) (string, []any) {
 		case StrategyHash:
 			parts = append(parts, fmt.Sprintf("(%s IS NULL OR %s LIKE ?)", col, col))
 			args = append(args, hashPrefix+"%")
+		case StrategyValue:
+			parts = append(parts, fmt.Sprintf("(%s IS NULL OR %s = ?)", col, col))
+			args = append(args, c.value)
 		case StrategyEmail:
 			// Equal to exactly what the strategy writes: a shop address that
 			// only looks like a placeholder is not taken for one, and
@@ -84,6 +87,11 @@ func setClause(d Dialect, cols []boundColumn, keyText, redact string) (string, [
 		case StrategyRedact:
 			parts = append(parts, fmt.Sprintf("%s = CASE WHEN %s IS NULL THEN NULL ELSE ? END", c.q, c.q))
 			args = append(args, redact)
+		case StrategyValue:
+			// THEN the column, not NULL: PostgreSQL types the CASE, and so
+			// the bound value, by it rather than as text.
+			parts = append(parts, fmt.Sprintf("%s = CASE WHEN %s IS NULL THEN %s ELSE ? END", c.q, c.q, c.q))
+			args = append(args, c.value)
 		case StrategyEmail:
 			parts = append(parts, fmt.Sprintf("%s = CASE WHEN %s IS NULL THEN NULL ELSE %s END", c.q, c.q,
 				d.Concat("'"+emailPrefix+"'", keyText, "'"+emailSuffix+"'")))
