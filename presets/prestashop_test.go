@@ -41,6 +41,12 @@ func TestPrestaShop(t *testing.T) {
 		s.equal(t, address(114), "phone", "0612345114")  // in the address book of an account
 		s.audited(t, "address-phone-6m", "anonymise", address(110), address(113))
 	})
+	run(t, tested, "guest-salutation-6m", func(t *testing.T) {
+		s.equal(t, customer(7), "id_gender", "0") // a guest with no order, signed up 7 years ago
+		s.equal(t, customer(5), "id_gender", "1") // its last order exactly 6 months ago
+		s.equal(t, customer(2), "id_gender", "1") // an account
+		s.audited(t, "guest-salutation-6m", "anonymise", customer(7))
+	})
 	run(t, tested, "customer-thread-1y", func(t *testing.T) {
 		s.gone(t, thread(500), row{"ps_customer_message", "id_customer_message", 500})
 		s.kept(t, thread(501), row{"ps_customer_message", "id_customer_message", 501})

@@ -134,6 +134,7 @@ func TestWooCommerce(t *testing.T) {
 		s.equal(t, lookup(602), "last_name", "")
 		s.equal(t, comment(202), "comment_author", "[verwijderd]")
 		s.equal(t, comment(202), "comment_author_email", "")
+		s.equal(t, comment(202), "user_id", "0")
 		s.equal(t, permission(401), "user_id", "NULL")
 		s.equal(t, downloadLog(401), "user_id", "NULL")
 		s.audited(t, "account-idle-5y", "delete", user(10), user(13), row{"wp_usermeta", "umeta_id", 2010})
