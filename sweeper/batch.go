@@ -113,9 +113,9 @@ func (run *ruleRun) scope(keys []any) batchScope {
 // batchTx is one attempt of a batch in its transaction tx; at dates its
 // audit records.
 func (run *ruleRun) batchTx(ctx context.Context, tx Querier, keys []any, at time.Time, max int) (batchResult, error) {
-	res := batchResult{related: make([]int, len(run.flat))}
+	res := batchResult{related: make([]int, len(run.flat)+len(run.refers))}
 	sc := run.scope(keys)
-	if sc.wholeRange && max == 0 && run.opt.detail == "" && run.integerKey() && len(run.related) == 0 &&
+	if sc.wholeRange && max == 0 && run.opt.detail == "" && run.integerKey() && len(run.related) == 0 && len(run.refers) == 0 &&
 		run.Files == nil && len(hashed(run.anonymise)) == 0 {
 		// Nothing but the rows themselves and their records: the locking
 		// read is the audit INSERT's own SELECT.
@@ -193,6 +193,13 @@ func (run *ruleRun) change(ctx context.Context, tx Querier, sc batchScope, locke
 	if err := run.act(ctx, tx, target, hashVals); err != nil {
 		return err
 	}
+	if len(run.refers) > 0 {
+		recs, err := run.refersRows(ctx, tx, locked, at, related)
+		if err != nil {
+			return err
+		}
+		audit = append(audit, recs...)
+	}
 	if run.Files != nil {
 		if err := run.s.queueFiles(ctx, tx, run.Name, locked, at); err != nil {
 			return err
@@ -249,6 +256,8 @@ type lockedRow struct {
 	// refs are, for each related table, the value its foreign key holds
 	// for the row (see parentRow).
 	refs []any
+	// refersVals are, for each [[rule.refers]], the key the row points at.
+	refersVals []any
 }
 
 // lockRows is the locking read of a batch: the rows of its scope, with what
@@ -265,7 +274,9 @@ func (run *ruleRun) lockRows(ctx context.Context, tx Querier, sc batchScope) ([]
 		sel = append(sel, run.qTable+"."+c.q)
 	}
 	nHash := len(hashed(run.anonymise))
+	nRefs := len(refColumns(run.related, run.qTable))
 	sel = append(sel, refColumns(run.related, run.qTable)...)
+	sel = append(sel, run.refersColumns()...)
 	q := fmt.Sprintf("SELECT %s FROM %s WHERE %s ORDER BY %s.%s%s",
 		strings.Join(sel, ", "), run.qTable, sc.within, run.qTable, run.qKey, run.sql.ForUpdate())
 	rows, err := tx.Query(ctx, q, sc.args...)
@@ -290,7 +301,8 @@ func (run *ruleRun) lockRows(ctx context.Context, tx Querier, sc batchScope) ([]
 			i++
 		}
 		lr.hash = dst[i : i+nHash]
-		lr.refs = refValues(run.related, lr.key, dst[i+nHash:])
+		lr.refs = refValues(run.related, lr.key, dst[i+nHash:i+nHash+nRefs])
+		lr.refersVals = dst[i+nHash+nRefs:]
 		locked = append(locked, lr)
 	}
 	if err := rows.Err(); err != nil {

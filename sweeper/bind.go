@@ -51,6 +51,8 @@ type boundRule struct {
 	// flat are the related tables at every depth, each before those
 	// nested in it: the order of the counts.
 	flat []*boundRelated
+	// refers are the [[rule.refers]] tables, counted after flat.
+	refers []boundRefers
 	// keep are the quoted columns of the table that the database writes on
 	// every UPDATE (ON UPDATE CURRENT_TIMESTAMP): each UPDATE of the sweeper
 	// assigns them to themselves, so that its change does not move the row's
@@ -206,6 +208,7 @@ func bind(ctx context.Context, st Store, r *Rule, redact string) (*boundRule, []
 	b.readsOther = readsOtherTables(ctx, st, r.Where+" "+r.AgeSQL)
 	b.anonymise = bindColumns(d, t, r.Anonymise, redact, "anonymise", f.errf)
 	b.bindRelated(ctx, st, redact, f)
+	b.bindRefers(ctx, st, redact, f)
 	b.bindReminder(f)
 	if r.Files != nil {
 		if c, ok := t.Column(r.Files.Column); !ok {

@@ -29,6 +29,12 @@ func (s *Sweeper) Check(ctx context.Context) []Finding {
 				fs = append(fs, Finding{Severity: SeverityError, Rule: r.Name, Message: err.Error()})
 			}
 		}
+		if len(b.refers) > 0 {
+			// Runs each refers table's where and its referrers once.
+			if _, err := s.relatedCounts(ctx, b, cond+" AND 1 = 0", args); err != nil {
+				fs = append(fs, Finding{Severity: SeverityError, Rule: r.Name, Message: err.Error()})
+			}
+		}
 		if r.Reminder != nil {
 			// A template error found now, not when the first mail is due at night.
 			if _, err := loadReminderTemplate(r.Reminder); err != nil {

@@ -132,6 +132,7 @@ type Rule struct {
 	Anonymise []ColumnStrategy // sorted by column, non-empty for ActionAnonymise
 
 	Related  []Related
+	Refers   []Refers
 	Reminder *Reminder
 	Files    *Files
 
@@ -161,6 +162,29 @@ type Related struct {
 	// Related are the rows that go with each related row: handled before
 	// it, in the same transaction, whatever its action.
 	Related []Related
+}
+
+// Refers is one [[rule.refers]]: rows the rule's row points at (its Column
+// holds their key), rather than rows that point at it: an order's
+// addresses. They go after the rule's row, in its transaction, and only
+// when no other row still refers to them.
+type Refers struct {
+	Table string
+	// Column is the rule's table's column that holds the referred row's key.
+	Column string
+	// Key is the referred table's column Column holds; "" means its
+	// single-column primary key.
+	Key       string
+	Action    Action // delete or anonymise
+	Anonymise []ColumnStrategy
+	// Where is an SQL condition on the referred row (its table named as
+	// itself) that must hold too: the place for a hold.
+	Where string
+	// ReferredBy are more columns ("table.column") that refer to the
+	// referred rows, beside the foreign keys the database declares and the
+	// rule's own refers columns: a referred row that one of them still
+	// names is kept.
+	ReferredBy []string
 }
 
 // Reminder is [rule.reminder]: the mail promised before a row is deleted.

@@ -88,6 +88,7 @@ type rawRule struct {
 	Action        string            `toml:"action"`
 	Anonymise     map[string]string `toml:"anonymise"`
 	Related       []rawRelated      `toml:"related"`
+	Refers        []rawRefers       `toml:"refers"`
 	Reminder      *rawReminder      `toml:"reminder"`
 	Files         *rawFiles         `toml:"files"`
 	Schedule      *string           `toml:"schedule"`
@@ -103,6 +104,16 @@ type rawRelated struct {
 	Action     string            `toml:"action"`
 	Anonymise  map[string]string `toml:"anonymise"`
 	Related    []rawRelated      `toml:"related"`
+}
+
+type rawRefers struct {
+	Table      string            `toml:"table"`
+	Column     string            `toml:"column"`
+	Key        string            `toml:"key"`
+	Action     string            `toml:"action"`
+	Anonymise  map[string]string `toml:"anonymise"`
+	Where      string            `toml:"where"`
+	ReferredBy []string          `toml:"referred_by"`
 }
 
 type rawReminder struct {

@@ -131,6 +131,10 @@ func convertRule(rr *rawRule, sc scope, c *Config) *Rule {
 		r.OlderThan = p
 	}
 	r.Related = convertRelated(rr.Related)
+	for _, rf := range rr.Refers {
+		r.Refers = append(r.Refers, Refers{Table: rf.Table, Column: rf.Column, Key: rf.Key, Action: normaliseAction(rf.Action),
+			Anonymise: columnStrategies(rf.Anonymise), Where: strings.TrimSpace(rf.Where), ReferredBy: rf.ReferredBy})
+	}
 	if rem := rr.Reminder; rem != nil {
 		r.Reminder = &Reminder{
 			EmailColumn: rem.EmailColumn,

@@ -263,6 +263,17 @@ func TestLoad(t *testing.T) {
 		}
 	})
 
+	t.Run("Refers", func(t *testing.T) {
+		src := cfgDB + cfgRule(nil, "[[rule.refers]]\ntable = \"addresses\"\ncolumn = \"address_id\"\nkey = \"id\"\naction = \"anonymize\"\n"+
+			"where = \" customer_id IS NULL \"\nreferred_by = [\"carts.address_id\"]\n[rule.refers.anonymise]\nstreet = \"null\"\n")
+		c := MustLoadConfig(t, src, t.TempDir())
+		want := []Refers{{Table: "addresses", Column: "address_id", Key: "id", Action: ActionAnonymise, Where: "customer_id IS NULL",
+			ReferredBy: []string{"carts.address_id"}, Anonymise: []ColumnStrategy{{Column: "street", Strategy: StrategyNull}}}}
+		if !reflect.DeepEqual(c.Rules[0].Refers, want) {
+			t.Errorf("refers:\ngot  %+v\nwant %+v", c.Rules[0].Refers, want)
+		}
+	})
+
 	t.Run("ValueStrategy", func(t *testing.T) {
 		src := cfgDB + cfgRule(map[string]string{"action": `"anonymise"`}, "[rule.anonymise]\nid_gender = \"value:0\"\nnick = \"value:\"\n")
 		c := MustLoadConfig(t, src, t.TempDir())

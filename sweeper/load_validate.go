@@ -189,6 +189,13 @@ func (r *Rule) usesHash() bool {
 			return true
 		}
 	}
+	for _, rf := range r.Refers {
+		for _, a := range rf.Anonymise {
+			if a.Strategy == StrategyHash {
+				return true
+			}
+		}
+	}
 	return relatedHash(r.Related)
 }
 
@@ -212,6 +219,7 @@ func (r *Rule) validate(sc scope, c *Config) {
 	r.validateDue(sc, c.Database.Driver)
 	r.validateAction(sc)
 	r.validateRelated(sc)
+	r.validateRefers(sc, c.Database.Driver)
 	r.validateReminder(sc)
 	r.validateFiles(sc)
 	r.validateOverrides(sc, &c.Sweeper)
@@ -339,6 +347,47 @@ func checkColumns(sc scope, key string, cols []string, required bool) {
 // order, as MySQL and SQLite compare names: without regard to case.
 func sameColumns(a, b []string) bool {
 	return slices.EqualFunc(a, b, strings.EqualFold)
+}
+
+// validateRefers checks the [[rule.refers]] tables.
+func (r *Rule) validateRefers(sc scope, driver string) {
+	for i, rf := range r.Refers {
+		p := fmt.Sprintf("refers[%d].", i+1)
+		checkIdentifier(sc, p+"table", rf.Table, true)
+		checkIdentifier(sc, p+"column", rf.Column, true)
+		checkIdentifier(sc, p+"key", rf.Key, false)
+		if rf.Table != "" && strings.EqualFold(rf.Table, r.Table) {
+			sc.addf(p+"table", "%q is the rule's own table: a row pointing at another of its table is a tree, not a referred row", rf.Table)
+		}
+		switch rf.Action {
+		case ActionDelete:
+			if len(rf.Anonymise) > 0 {
+				sc.addf(p+"anonymise", `a referred table with action "delete" must not have [rule.refers.anonymise]`)
+			}
+		case ActionAnonymise:
+			if len(rf.Anonymise) == 0 {
+				sc.addf(p+"anonymise", `action "anonymise" needs a [rule.refers.anonymise] table naming at least one column`)
+			}
+		case "":
+			sc.addf(p+"action", "required: delete or anonymise")
+		default:
+			sc.addf(p+"action", "%q is not an action: use delete or anonymise", rf.Action)
+		}
+		checkStrategies(sc, p+"anonymise", rf.Anonymise)
+		if rf.Where != "" {
+			checkFragment(sc, p+"where", rf.Where, driver)
+		}
+		for j, by := range rf.ReferredBy {
+			k := fmt.Sprintf("%sreferred_by[%d]", p, j+1)
+			t, c, ok := strings.Cut(by, ".")
+			if !ok || !identifierPattern.MatchString(t) || !identifierPattern.MatchString(c) {
+				sc.addf(k, "%q is not table.column", by)
+			}
+		}
+	}
+	if len(r.Refers) > 0 && r.Action != ActionDelete && r.Action != "" {
+		sc.addf("refers", "rows the rule's row points at go when it is deleted: only a rule with action \"delete\" may have [[rule.refers]]")
+	}
 }
 
 func (r *Rule) validateReminder(sc scope) {

@@ -133,6 +133,13 @@ func TestLoad_Validate(t *testing.T) {
 				[]string{`rule "r1": related[1].references: names 1 columns, foreign_key 2`}},
 			{"RelatedColumnListedTwice", cfgDB + cfgRule(nil, related("table = \"t\"\nforeign_key = [\"a\", \"A\"]\nkey = [\"k\", \"k\"]\naction = \"delete\"\n")),
 				[]string{`rule "r1": related[1].foreign_key: "A" is listed twice`, `rule "r1": related[1].key: "k" is listed twice`}},
+			{"RefersOnAnonymiseRule", cfgDB + cfgRule(map[string]string{"action": `"anonymise"`}, "[rule.anonymise]\nx = \"null\"\n[[rule.refers]]\ntable = \"addresses\"\ncolumn = \"address_id\"\naction = \"delete\"\n"),
+				[]string{`rule "r1": refers: rows the rule's row points at go when it is deleted: only a rule with action "delete" may have [[rule.refers]]`}},
+			{"RefersBadValues", cfgDB + cfgRule(nil, "[[rule.refers]]\ntable = \"orders\"\naction = \"detach\"\nreferred_by = [\"returns\", \"a.b.c\"]\nwhere = \"1) OR (1\"\n"),
+				[]string{`rule "r1": refers[1].table: "orders" is the rule's own table`, `rule "r1": refers[1].column: required`,
+					`rule "r1": refers[1].action: "detach" is not an action: use delete or anonymise`,
+					`rule "r1": refers[1].referred_by[1]: "returns" is not table.column`, `rule "r1": refers[1].referred_by[2]: "a.b.c" is not table.column`,
+					`rule "r1": refers[1].where: "1) OR (1" has a ) without its (`}},
 			{"NestedRelated", cfgDB + cfgRule(nil, related("table = \"t\"\nforeign_key = \"f\"\naction = \"delete\"\n")+
 				"[[rule.related.related]]\ntable = \"u\"\naction = \"anonymise\"\n[[rule.related.related.related]]\ntable = \"v;\"\nforeign_key = \"u_id\"\naction = \"remove\"\n"),
 				[]string{`rule "r1": related[1].related[1].anonymise: action "anonymise" needs a [rule.related.related.anonymise] table`,

@@ -48,6 +48,9 @@ func (s *Sweeper) rulePrivilegeProbes(b *boundRule) []privilegeProbe {
 	for _, rel := range b.flat {
 		act(rel.Action, rel.Table, rel.qTable, rel.anonymise, rel.keep, rel.fk.q)
 	}
+	for _, rf := range b.refers {
+		act(rf.Action, rf.Table, rf.qTable, rf.anonymise, rf.keep, nil)
+	}
 	return ps
 }
 

@@ -41,10 +41,16 @@ func (b *boundRule) dueCond(c cutoffs, redact string) (string, []any) {
 // anonymisedCond is true when every anonymised column holds its target.
 // A NULL counts as done for every strategy: there is nothing left to hide.
 func (b *boundRule) anonymisedCond(redact string) (string, []any) {
+	return anonymisedCond(b.sql, b.qTable, b.keyCols, b.anonymise, redact)
+}
+
+// anonymisedCond is true when every column of cols of a row of qTable
+// (identified by key) holds its target.
+func anonymisedCond(d Dialect, qTable string, key keyColumns, cols []boundColumn, redact string) (string, []any) {
 	var parts []string
 	var args []any
-	for _, c := range b.anonymise {
-		col := b.qTable + "." + c.q
+	for _, c := range cols {
+		col := qTable + "." + c.q
 		switch c.Strategy {
 		case StrategyNull:
 			parts = append(parts, col+" IS NULL")
@@ -64,7 +70,7 @@ func (b *boundRule) anonymisedCond(redact string) (string, []any) {
 			// only looks like a placeholder is not taken for one, and
 			// SQLite's LIKE, which stops at a NUL byte, is not relied on.
 			parts = append(parts, fmt.Sprintf("(%s IS NULL OR %s = %s)", col, col,
-				b.sql.Concat("'"+emailPrefix+"'", b.keyCols.text(b.sql, b.qTable), "'"+emailSuffix+"'")))
+				d.Concat("'"+emailPrefix+"'", key.text(d, qTable), "'"+emailSuffix+"'")))
 		}
 	}
 	return strings.Join(parts, " AND "), args

@@ -394,6 +394,9 @@ func (b *boundRule) zeroRelated() []RelatedCount {
 		}
 		out = append(out, rc)
 	}
+	for _, rf := range b.refers {
+		out = append(out, RelatedCount{Table: rf.Table, Action: rf.Action, Name: rf.name})
+	}
 	return out
 }
 

@@ -331,6 +331,15 @@ func (s *Sweeper) relatedCounts(ctx context.Context, b *boundRule, cond string, 
 		}
 		out[i].Rows = n
 	}
+	for i := range b.refers {
+		rf := &b.refers[i]
+		q, a := b.refersCount(rf, cond, args, s.Config.Sweeper.RedactText)
+		n, err := queryCount(ctx, s.Store, q, a...)
+		if err != nil {
+			return out, fmt.Errorf("count referred rows of %q: %w", rf.Table, scrub(err))
+		}
+		out[rf.index].Rows = n
+	}
 	return out, nil
 }
 
