@@ -90,6 +90,19 @@ func TestPrestaShop(t *testing.T) {
 			t.Errorf("the credit slip line's record under order 100: got %d, want 1", n)
 		}
 		s.audited(t, "order-7y", "detach", thread(502))
+		// Guest 9's address, used by its order 140 only, goes with it;
+		// guest 6's (110) is used by guest 5's orders too: kept. Anna's
+		// (100) was in her address book: kept (address-orphan-7y takes it
+		// once her account is gone).
+		s.gone(t, order(140), address(140))
+		s.kept(t, address(110), address(900))
+		if n := s.count(t, "SELECT COUNT(*) FROM `"+s.cfg.Sweeper.AuditTable+"` WHERE rule = 'order-7y' AND table_name = 'ps_address' AND row_key <> '140'"); n != 0 {
+			t.Errorf("order-7y deleted %d addresses still in use, want none", n)
+		}
+		s.audited(t, "order-7y", "delete", address(140))
+		if n := s.count(t, "SELECT COUNT(*) FROM `"+s.cfg.Sweeper.AuditTable+"` WHERE table_name = 'ps_address' AND row_key = '140' AND parent_key = '140'"); n != 1 {
+			t.Errorf("the address's record under order 140: got %d, want 1", n)
+		}
 	})
 	run(t, tested, "cart-abandoned-1m", func(t *testing.T) {
 		s.gone(t, cart(600), cart(100)) // cart 100's order went tonight
@@ -166,6 +179,7 @@ func seedPrestaShop(s *shop) {
 		{5, 1, "gast5@example.nl", local(old), nil, local(recent)},
 		{6, 1, "gast6@example.nl", local(old), nil, local(recent)},
 		{7, 1, "gast7@example.nl", local(y7), nil, local(recent)},
+		{9, 1, "gast9@example.nl", local(old), nil, local(recent)},
 	} {
 		s.exec(`INSERT INTO ps_customer (id_customer, id_gender, firstname, lastname, email, passwd, is_guest,
 			newsletter, ip_registration_newsletter, newsletter_date_add, date_add, date_upd)
@@ -173,7 +187,7 @@ func seedPrestaShop(s *shop) {
 			c.id, c.email, c.guest, c.ip, c.ip, c.added, c.added, c.updated)
 	}
 	for _, a := range []struct{ id, customer, deleted int }{
-		{100, 1, 0}, {110, 5, 0}, {111, 5, 0}, {112, 1, 0}, {113, 2, 1}, {114, 2, 0}, {900, 0, 0},
+		{100, 1, 0}, {110, 5, 0}, {111, 5, 0}, {112, 1, 0}, {113, 2, 1}, {114, 2, 0}, {900, 0, 0}, {140, 9, 0},
 	} {
 		s.exec(`INSERT INTO ps_address (id_address, id_country, id_customer, alias, lastname, firstname, address1, city,
 			phone, phone_mobile, other, date_add, date_upd, deleted)
@@ -191,6 +205,7 @@ func seedPrestaShop(s *shop) {
 		{112, 1, 112, 112, local(before(m6)), ""}, {113, 2, 113, 113, local(before(m6)), ""},
 		{114, 2, 114, 114, local(before(m6)), ""},
 		{120, 2, 120, 113, local(before(y1)), "Gefeliciteerd"}, {121, 2, 121, 113, local(y1), "Gefeliciteerd"},
+		{140, 9, 140, 140, local(before(y7)), ""},
 	} {
 		s.exec(`INSERT INTO ps_orders (id_order, reference, id_carrier, id_lang, id_customer, id_cart, id_currency,
 			id_address_delivery, id_address_invoice, current_state, payment, gift_message, invoice_date, delivery_date, date_add, date_upd)
