@@ -1,12 +1,6 @@
 package presets_test
 
-import (
-	"context"
-	"strings"
-	"testing"
-
-	"github.com/sweeperd/sweeper/sweeper"
-)
+import "testing"
 
 // TestMagento2 holds the magento2 preset to its promises on the schema of
 // Magento Open Source 2.4.8 (its declarative schema, translated by
@@ -196,27 +190,6 @@ func TestMagento2(t *testing.T) {
 	t.Run("second-sweep-changes-nothing", s.idempotent)
 
 	s.everyRuleTested(tested)
-}
-
-// checkErrors runs check and fails t unless its errors are exactly one
-// containing each of want.
-func checkErrors(t *testing.T, s *shop, want ...string) {
-	t.Helper()
-	var errs []string
-	for _, f := range s.sw.Check(context.Background()) {
-		if f.Severity == sweeper.SeverityError {
-			errs = append(errs, f.Message)
-		}
-	}
-	got := strings.Join(errs, "\n")
-	for _, w := range want {
-		if !strings.Contains(got, w) {
-			t.Errorf("check: no error saying %q; errors:\n%s", w, got)
-		}
-	}
-	if len(errs) != len(want) {
-		t.Errorf("check: %d errors, want %d:\n%s", len(errs), len(want), got)
-	}
 }
 
 // ordersUpdatedAt reads every order's updated_at.

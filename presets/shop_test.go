@@ -160,46 +160,6 @@ func (s *shop) hasEveryTable(t *testing.T) {
 	}
 }
 
-// uncommented returns the preset's config with the rule it ships commented
-// out between "--- NAME: uncomment from here ---" and "--- NAME: to here ---"
-// uncommented, as its comment tells the shop to do.
-func (s *shop) uncommented(t *testing.T, name string) []byte {
-	t.Helper()
-	from, to := "# --- "+name+": uncomment from here ---\n", "# --- "+name+": to here ---\n"
-	text := string(s.config)
-	i, j := strings.Index(text, from), strings.Index(text, to)
-	if i < 0 || j < i {
-		t.Fatalf("the preset has no commented-out %s between %q and %q", name, from, to)
-	}
-	var lines []string
-	for _, l := range strings.Split(strings.TrimSuffix(text[i+len(from):j], "\n"), "\n") {
-		l, ok := strings.CutPrefix(l, "# ")
-		if !ok && l != "#" {
-			t.Fatalf("line %q of the commented-out %s does not start with \"# \"", l, name)
-		}
-		if l == "#" {
-			l = ""
-		}
-		lines = append(lines, l)
-	}
-	return []byte(text[:i] + strings.Join(lines, "\n") + "\n" + text[j+len(to):])
-}
-
-// useConfig makes config the shop's, loaded beside the preset's files.
-func (s *shop) useConfig(t *testing.T, config []byte) {
-	t.Helper()
-	path := filepath.Join(s.dir, "edited.toml")
-	if err := os.WriteFile(path, config, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := sweeper.LoadFile(path, lookupEnv)
-	if err != nil {
-		t.Fatalf("load the edited preset: %v", err)
-	}
-	cfg.Database.DSN = s.dsn
-	s.cfg, s.sw.Config = cfg, cfg
-}
-
 func (s *shop) exec(q string, args ...any) {
 	s.t.Helper()
 	if _, err := s.db.Exec(q, args...); err != nil {

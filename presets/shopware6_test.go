@@ -306,7 +306,6 @@ func seedShopware6(s *shop) {
 			created_at, updated_at) VALUES (?, ?, 'Jan', 'Jansen', ?, ?, ?, ?, ?, ?)`,
 			id(300+int(n.hash[2]-'0')), "lezer"+n.hash[2:]+"@example.nl", n.status, n.hash, id(502), id(503), n.created, n.updated)
 	}
-	// Accounts, for the rules shipped commented out.
 	// Accounts: 1's last login a second over 5 years ago, 2's recently.
 	// Guests: 3's last order (6) is exactly 7 years old, 4's (5) a second
 	// more. 1 and 2 have password-recovery links, a second over a day and
