@@ -64,6 +64,7 @@ const (
 	ReasonNoSuchRow         = "no such row"
 	ReasonHeldByWhere       = "held by where: "
 	ReasonAlreadyAnonymised = "already anonymised"
+	ReasonHeld              = "held: the person is under a hold (sweeper holds)"
 )
 
 // Erase applies a rule's action to the rows with the given keys now,
@@ -270,6 +271,9 @@ func (b *boundRule) eraseCond(redact string) (string, []any) {
 	if b.Where != "" {
 		cond += " AND (" + b.Where + ")"
 	}
+	if b.holdCond != "" {
+		cond += " AND " + b.holdCond
+	}
 	if len(b.anonymise) > 0 {
 		done, dargs := b.anonymisedCond(redact)
 		cond += " AND NOT (" + done + ")"
@@ -288,6 +292,9 @@ func (run *ruleRun) classify(ctx context.Context, key string) (any, string, erro
 	}
 	sel := []string{b.qTable + "." + b.qKey}
 	var args []any
+	if b.holdCond != "" {
+		sel = append(sel, "CASE WHEN "+b.holdCond+" THEN 1 ELSE 0 END")
+	}
 	if b.Where != "" {
 		sel = append(sel, "CASE WHEN ("+b.Where+") THEN 1 ELSE 0 END")
 	}
@@ -310,6 +317,12 @@ func (run *ruleRun) classify(ctx context.Context, key string) (any, string, erro
 		return nil, "", fmt.Errorf("look up %q in %q: %w", key, b.Table, err)
 	}
 	i := 1
+	if b.holdCond != "" {
+		if !isOne(dst[i]) {
+			return nil, ReasonHeld, nil
+		}
+		i++
+	}
 	if b.Where != "" {
 		if !isOne(dst[i]) {
 			return nil, ReasonHeldByWhere + b.Where, nil
@@ -328,11 +341,16 @@ func (run *ruleRun) classify(ctx context.Context, key string) (any, string, erro
 // A key that is not a whole number names no row of an integer column
 // (PostgreSQL would refuse it as a parameter rather than find nothing).
 func (b *boundRule) keyValue(key string) (any, bool) {
-	c, _ := b.table.Column(b.key)
+	return keyValueOf(b.table, b.key, key)
+}
+
+// keyValueOf is keyValue for the key column of any table.
+func keyValueOf(t *Table, key, value string) (any, bool) {
+	c, _ := t.Column(key)
 	if !strings.Contains(strings.ToLower(c.Type), "int") {
-		return key, true
+		return value, true
 	}
-	k := strings.TrimSpace(key)
+	k := strings.TrimSpace(value)
 	if n, err := strconv.ParseInt(k, 10, 64); err == nil {
 		return n, true
 	}
