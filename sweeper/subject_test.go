@@ -53,13 +53,13 @@ func subjShop(f *fixture) {
 			(3, 'piet@example.com', NULL, NULL)`)
 	switch f.dialect {
 	case dbPostgres:
-		f.exec(`UPDATE customers SET photo = '\x00ff4a'::bytea WHERE id = 1`)
+		f.exec(`UPDATE customers SET photo = '\x4a616e00'::bytea WHERE id = 1`)
 		// The keys were given: the sequences must move past them.
 		for _, t := range []string{"customers", "addresses", "orders", "order_lines", "invoices", "newsletter"} {
 			f.exec(`SELECT setval(pg_get_serial_sequence('` + t + `', 'id'), 100)`)
 		}
 	default:
-		f.exec(`UPDATE customers SET photo = X'00FF4A' WHERE id = 1`)
+		f.exec(`UPDATE customers SET photo = X'4A616E00' WHERE id = 1`)
 	}
 	f.cfg.Subject = &sweeper.Subject{Table: "customers", Match: []string{"email", "phone"}, Links: []sweeper.SubjectLink{
 		{Table: "addresses", Column: "customer_id"},
@@ -314,6 +314,111 @@ func TestSweeper_CheckSubject(t *testing.T) {
 		}
 		if err := f.sw.CheckSchema(ctx); err == nil || !strings.Contains(err.Error(), `"customer" is not a column`) {
 			t.Errorf("CheckSchema: got %v, want the misspelt link column", err)
+		}
+	})
+}
+
+// subjExportIDs renders an export as "table:id" per row, in its order.
+func subjExportIDs(t *testing.T, ex *sweeper.Export) []string {
+	t.Helper()
+	var out []string
+	for _, tb := range ex.Tables {
+		if tb.Columns[0] != "id" {
+			t.Fatalf("table %s: first column %q, want id", tb.Name, tb.Columns[0])
+		}
+		for _, r := range tb.Rows {
+			out = append(out, tb.Name+":"+strings.TrimSpace(strings.Trim(fmtValue(r[0]), `"`)))
+		}
+	}
+	return out
+}
+
+func fmtValue(v any) string {
+	switch x := v.(type) {
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case string:
+		return x
+	case nil:
+		return "NULL"
+	}
+	return "?"
+}
+
+// TestSweeper_Export holds export to docs/contract.md §6.1: exactly the
+// person's rows in every mapped table, reached directly, through another
+// table and by e-mail address, and nothing of anyone else's however
+// alike; values as stored, times in RFC 3339, binary as base64; one audit
+// record without a value.
+func TestSweeper_Export(t *testing.T) {
+	ctx := context.Background()
+	dialects(t, func(t *testing.T, f *fixture) {
+		subjShop(f)
+		ex, err := f.sw.Export(ctx, "jan@example.com")
+		if err != nil {
+			t.Fatalf("export: %v", err)
+		}
+		if ex.Subject.Table != "customers" || ex.Subject.KeyString() != "1" {
+			t.Errorf("subject: got %+v, want customers 1", ex.Subject)
+		}
+		want := []string{"customers:1", "addresses:1", "addresses:2", "orders:1", "orders:2",
+			"order_lines:1", "order_lines:2", "order_lines:3", "invoices:1", "newsletter:1"}
+		if got := subjExportIDs(t, ex); !slices.Equal(got, want) {
+			t.Errorf("rows:\n got %v\nwant %v", got, want)
+		}
+		var names []string
+		for _, tb := range ex.Tables {
+			names = append(names, tb.Name)
+		}
+		if wantNames := []string{"customers", "addresses", "orders", "order_lines", "invoices", "newsletter"}; !slices.Equal(names, wantNames) {
+			t.Errorf("tables: got %v, want %v", names, wantNames)
+		}
+		c := ex.Tables[0]
+		got := map[string]any{}
+		for i, col := range c.Columns {
+			got[col] = c.Rows[0][i]
+		}
+		for col, w := range map[string]any{"email": "jan@example.com", "name": "Jan Jansen", "photo": "SmFuAA==",
+			"created_at": "2015-01-01T00:00:00+01:00", "last_login_at": nil, "status": "ok"} {
+			if got[col] != w {
+				t.Errorf("customers.%s: got %#v, want %#v", col, got[col], w)
+			}
+		}
+		if n, ok := got["id"].(int64); !ok || n != 1 {
+			t.Errorf("customers.id: got %#v, want the number 1", got["id"])
+		}
+
+		// The other Jan gets his own, and none of the first's.
+		ex11, err := f.sw.Export(ctx, "11")
+		if err != nil {
+			t.Fatalf("export 11: %v", err)
+		}
+		want11 := []string{"customers:11", "addresses:3", "orders:3", "order_lines:4", "invoices:2", "newsletter:2"}
+		if got := subjExportIDs(t, ex11); !slices.Equal(got, want11) {
+			t.Errorf("rows of 11:\n got %v\nwant %v", got, want11)
+		}
+
+		for value, want := range map[string]string{"jan@example": "no person", "06-22222222": "matches 2 people in \"customers\" (keys 11, 12)"} {
+			before := engAuditCount(f)
+			ex, err := f.sw.Export(ctx, value)
+			var se *sweeper.SubjectError
+			if ex != nil || !errors.As(err, &se) || !strings.Contains(err.Error(), want) {
+				t.Errorf("export %q: got %v, %v, want no export and an error saying %q", value, ex, err, want)
+			}
+			if engAuditCount(f) != before {
+				t.Errorf("export %q wrote an audit record", value)
+			}
+		}
+
+		var recs []sweeper.AuditRecord
+		for _, r := range engAudit(f, "") {
+			recs = append(recs, r)
+		}
+		if len(recs) != 2 || recs[0].Action != sweeper.AuditExport || recs[0].RowKey != "1" || recs[0].Table != "customers" {
+			t.Fatalf("audit records: got %+v, want one export record per export", recs)
+		}
+		if want := "exported: customers 1, addresses 2, orders 2, order_lines 3, invoices 1, newsletter 1"; recs[0].Detail != want {
+			t.Errorf("export record detail: got %q, want %q", recs[0].Detail, want)
 		}
 	})
 }
