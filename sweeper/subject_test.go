@@ -422,3 +422,116 @@ func TestSweeper_Export(t *testing.T) {
 		}
 	})
 }
+
+// subjOutcomes renders a subject erasure as "rule: key=outcome ..." or
+// "rule: kept k1 k2 (basis)".
+func subjOutcomes(er *sweeper.SubjectErasure) []string {
+	var out []string
+	for _, r := range er.Rules {
+		switch {
+		case r.Err != nil:
+			out = append(out, r.Rule+": error: "+r.Err.Error())
+		case r.Kept:
+			out = append(out, r.Rule+": kept "+strings.Join(r.KeptKeys, " ")+" ("+r.Basis+")")
+		default:
+			out = append(out, r.Rule+": "+strings.Join(erOutcomes(r.Result), " "))
+		}
+	}
+	return out
+}
+
+// TestSweeper_EraseSubject holds erase --subject to docs/contract.md
+// §6.3: every rule on a mapped table applies its action to the person's
+// rows, in config order, found before the first acts; rules with
+// keep_on_request keep them and say under which basis; where and holds
+// still apply; nobody else's rows change.
+func TestSweeper_EraseSubject(t *testing.T) {
+	ctx := context.Background()
+	others := func(f *fixture) string {
+		var sb strings.Builder
+		for _, q := range []string{
+			`SELECT * FROM customers WHERE id <> 1 ORDER BY id`, `SELECT * FROM addresses WHERE customer_id <> 1 ORDER BY id`,
+			`SELECT * FROM orders WHERE id NOT IN (1, 2) ORDER BY id`, `SELECT * FROM order_lines ORDER BY id`,
+			`SELECT * FROM invoices ORDER BY id`, `SELECT * FROM newsletter WHERE id <> 1 ORDER BY id`,
+		} {
+			sb.WriteString(engDumpQuery(f, q))
+		}
+		return sb.String()
+	}
+
+	t.Run("ThePersonWhole", func(t *testing.T) {
+		dialects(t, func(t *testing.T, f *fixture) {
+			subjShop(f)
+			before, all := others(f), subjRows(f)
+			dry, err := f.sw.EraseSubject(ctx, sweeper.EraseSubjectOptions{Subject: "jan@example.com", DryRun: true})
+			if err != nil {
+				t.Fatalf("dry run: %v", err)
+			}
+			if engAuditCount(f) != 0 || !slices.Equal(subjRows(f), all) {
+				t.Fatalf("the dry run wrote something")
+			}
+			er, err := f.sw.EraseSubject(ctx, sweeper.EraseSubjectOptions{Subject: "jan@example.com"})
+			if err != nil {
+				t.Fatalf("erase --subject: %v", err)
+			}
+			want := []string{
+				"account-idle-5y: 1=erased",
+				"order-phone-6m: 1=erased 2=already anonymised",
+				"order-7y: kept 1 2 (fiscale bewaarplicht, 7 jaar)",
+				"invoice-10y: kept 1 (facturen 10 jaar)",
+				"newsletter-1m: 1=erased",
+			}
+			if got := subjOutcomes(er); !slices.Equal(got, want) {
+				t.Errorf("outcomes:\n got %q\nwant %q", got, want)
+			}
+			if got := subjOutcomes(dry); !slices.Equal(got, want) {
+				t.Errorf("dry run outcomes:\n got %q\nwant %q", got, want)
+			}
+			engWantIDs(t, f, "customers left", `SELECT id FROM customers ORDER BY id`, 11, 12)
+			engWantIDs(t, f, "Jan's addresses left", `SELECT id FROM addresses WHERE customer_id = 1`)
+			engWantIDs(t, f, "Jan's orders, kept and detached", `SELECT id FROM orders WHERE id IN (1, 2) AND customer_id IS NULL AND phone IS NULL ORDER BY id`, 1, 2)
+			engWantIDs(t, f, "newsletter left", `SELECT id FROM newsletter ORDER BY id`, 2, 3)
+			if got := others(f); got != before {
+				t.Errorf("other people's rows changed:\nbefore:\n%s\nafter:\n%s", before, got)
+			}
+			for _, r := range engAudit(f, er.RunID) {
+				if !strings.HasSuffix(r.Detail, "on request of customers 1") {
+					t.Errorf("audit record %+v does not say on whose request", r)
+				}
+			}
+		})
+	})
+
+	t.Run("WhereAndHolds", func(t *testing.T) {
+		dialects(t, func(t *testing.T, f *fixture) {
+			subjShop(f)
+			f.exec(`UPDATE customers SET status = 'disputed' WHERE id = 12`)
+			er, err := f.sw.EraseSubject(ctx, sweeper.EraseSubjectOptions{Subject: "piet@example.com"})
+			if err != nil {
+				t.Fatalf("erase --subject: %v", err)
+			}
+			want := []string{
+				"account-idle-5y: 12=held by where: status <> 'disputed'",
+				"order-phone-6m: 11=erased",
+				"order-7y: kept 11 (fiscale bewaarplicht, 7 jaar)",
+				"invoice-10y: kept  (facturen 10 jaar)",
+				"newsletter-1m: 3=erased",
+			}
+			if got := subjOutcomes(er); !slices.Equal(got, want) {
+				t.Errorf("outcomes:\n got %q\nwant %q", got, want)
+			}
+			engWantIDs(t, f, "customers left", `SELECT id FROM customers ORDER BY id`, 1, 11, 12)
+
+			subjHold(t, f, "11", time.Time{})
+			before := subjRows(f)
+			_, err = f.sw.EraseSubject(ctx, sweeper.EraseSubjectOptions{Subject: "11"})
+			var he *sweeper.HeldError
+			if !errors.As(err, &he) || he.Hold.KeyString() != "11" {
+				t.Errorf("erase of a held person: got %v, want a HeldError", err)
+			}
+			if got := subjRows(f); !slices.Equal(got, before) {
+				t.Errorf("erase of a held person changed rows: %v -> %v", before, got)
+			}
+		})
+	})
+}
