@@ -63,6 +63,9 @@ type boundRule struct {
 	// holdCond, when set, keeps the rows of people under a hold out of
 	// every condition the rule's rows are taken by (holds.go).
 	holdCond string
+	// replay: the rule re-applies actions the audit records, which where
+	// allowed then; where is not asked again (replay.go).
+	replay bool
 }
 
 type boundColumn struct {

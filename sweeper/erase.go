@@ -277,7 +277,7 @@ func (run *ruleRun) outcome(ctx context.Context, startID int64, ks eraseKeys, re
 func (b *boundRule) eraseCond(redact string) (string, []any) {
 	cond := "1 = 1"
 	var args []any
-	if b.Where != "" {
+	if b.Where != "" && !b.replay {
 		cond += " AND (" + b.Where + ")"
 	}
 	if b.holdCond != "" {
@@ -325,7 +325,7 @@ func (b *boundRule) classifyColumns(redact string) ([]string, []any) {
 	if b.holdCond != "" {
 		sel = append(sel, "CASE WHEN "+b.holdCond+" THEN 1 ELSE 0 END")
 	}
-	if b.Where != "" {
+	if b.Where != "" && !b.replay {
 		sel = append(sel, "CASE WHEN ("+b.Where+") THEN 1 ELSE 0 END")
 	}
 	if len(b.anonymise) > 0 {
@@ -346,7 +346,7 @@ func (b *boundRule) reasonOf(dst []any) (any, string) {
 		}
 		i++
 	}
-	if b.Where != "" {
+	if b.Where != "" && !b.replay {
 		if !isOne(dst[i]) {
 			return nil, ReasonHeldByWhere + b.Where
 		}

@@ -153,22 +153,34 @@ func (s *Sweeper) EraseSubject(ctx context.Context, opt EraseSubjectOptions) (*S
 // whether it may be erased and why not: the erasure's keys, its result
 // with every row in it, and the keys of all the person's rows.
 func (run *ruleRun) personRows(ctx context.Context, m *boundSubject, p Person) (eraseKeys, *EraseResult, []string, error) {
-	s, b := run.s, run.boundRule
 	ks := eraseKeys{byDBKey: map[string]int{}, sameRow: map[int]int{}}
-	res := &EraseResult{RunID: run.inv.id, Rule: b.Name, Table: b.Table, Action: b.Action, DryRun: run.inv.dryRun}
-	sel, args := b.classifyColumns(s.Config.Sweeper.RedactText)
-	cond, n := m.ofPerson(b.Table, b.qTable, 1)
-	q := fmt.Sprintf("SELECT %s FROM %s WHERE %s ORDER BY %s.%s", strings.Join(sel, ", "), b.qTable, cond, b.qTable, b.qKey)
-	rows, err := s.Store.Query(ctx, q, append(args, personArgs(p.Key, n)...)...)
+	res := &EraseResult{RunID: run.inv.id, Rule: run.Name, Table: run.Table, Action: run.Action, DryRun: run.inv.dryRun}
+	cond, n := m.ofPerson(run.Table, run.qTable, 1)
+	all, err := run.collect(ctx, cond, personArgs(p.Key, n), &ks, res)
 	if err != nil {
-		return ks, nil, nil, fmt.Errorf("find the person's rows in %q: %w", b.Table, scrub(err))
+		return ks, nil, nil, fmt.Errorf("find the person's rows in %q: %w", run.Table, err)
+	}
+	return ks, res, all, nil
+}
+
+// collect reads the rows of the run's table that cond selects, in key
+// order, each with whether it may be erased and why not (classifyColumns):
+// those that may go into ks, every one into res. It returns the keys of
+// all of them.
+func (run *ruleRun) collect(ctx context.Context, cond string, args []any, ks *eraseKeys, res *EraseResult) ([]string, error) {
+	s, b := run.s, run.boundRule
+	sel, cargs := b.classifyColumns(s.Config.Sweeper.RedactText)
+	q := fmt.Sprintf("SELECT %s FROM %s WHERE %s ORDER BY %s.%s", strings.Join(sel, ", "), b.qTable, cond, b.qTable, b.qKey)
+	rows, err := s.Store.Query(ctx, q, append(cargs, args...)...)
+	if err != nil {
+		return nil, scrub(err)
 	}
 	defer rows.Close()
 	var all []string
 	for rows.Next() {
 		dst, err := scanValues(rows, len(sel))
 		if err != nil {
-			return ks, nil, nil, fmt.Errorf("find the person's rows in %q: %w", b.Table, err)
+			return nil, err
 		}
 		key := keyString(normKey(dst[0]))
 		all = append(all, key)
@@ -179,7 +191,7 @@ func (run *ruleRun) personRows(ctx context.Context, m *boundSubject, p Person) (
 			ks.byDBKey[key] = len(res.Keys) - 1
 		}
 	}
-	return ks, res, all, rows.Err()
+	return all, rows.Err()
 }
 
 // holdOn returns the hold in force on a person, or nil.

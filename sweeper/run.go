@@ -32,6 +32,8 @@ type invocation struct {
 	// subject is the data map, bound once when a rule first needs it.
 	subject    *boundSubject
 	subjectErr error
+	// replay: an erasure that re-applies recorded actions (replay.go).
+	replay bool
 }
 
 // newInvocation starts a Sweep or an Erase: a new run id, and the as-of
@@ -107,6 +109,7 @@ func (s *Sweeper) openRun(ctx context.Context, inv *invocation, r *Rule, log *za
 		return run, findingsError(findings)
 	}
 	run.boundRule = b
+	b.replay = inv.replay
 	if err := refuseUnaudited(ctx, s.Store, b); err != nil {
 		return run, err
 	}
