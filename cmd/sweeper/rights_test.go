@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // rightsShop writes a SQLite shop of two people with the e-mail addresses
@@ -223,5 +224,93 @@ func TestHold_CLI(t *testing.T) {
 	}
 	if code, _, stderr := runCLI(t, "-c", cfg, "erase", "--subject", "1", "--rule", "account-5y"); code != exitInvalid {
 		t.Errorf("erase --subject with --rule: exit %d (%s), want %d", code, stderr, exitInvalid)
+	}
+}
+
+// rightsDump renders every row of the shop, to compare two states.
+func rightsDump(t *testing.T, db *sql.DB) string {
+	t.Helper()
+	var sb strings.Builder
+	for _, q := range []string{
+		`SELECT id || '|' || email || '|' || name || '|' || COALESCE(phone, 'NULL') FROM customers ORDER BY id`,
+		`SELECT id || '|' || customer_id || '|' || COALESCE(street, 'NULL') FROM addresses ORDER BY id`,
+		`SELECT id || '|' || COALESCE(customer_id, 'NULL') || '|' || COALESCE(phone, 'NULL') FROM orders ORDER BY id`,
+	} {
+		rows, err := db.Query(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			sb.WriteString(s + "\n")
+		}
+		rows.Close()
+	}
+	return sb.String()
+}
+
+// TestReplay_CLI holds replay's command line to docs/contract.md §6.4
+// with a SQLite shop restored from a copy of its file: the records saved
+// with audit --format json before the restore bring the erasure back.
+func TestReplay_CLI(t *testing.T) {
+	cfg, db := rightsShop(t)
+	dir := filepath.Dir(cfg)
+	shopFile := filepath.Join(dir, "shop.db")
+	backup, err := os.ReadFile(shopFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	since := time.Now().UTC().Format(time.RFC3339Nano)
+	if code, stdout, stderr := runCLI(t, "-c", cfg, "erase", "--subject", "jan@example.com"); code != exitOK {
+		t.Fatalf("erase --subject: exit %d: %s %s", code, stdout, stderr)
+	}
+	want := rightsDump(t, db)
+	code, records, stderr := runCLI(t, "-c", cfg, "audit", "--since", since, "--format", "json")
+	if code != exitOK {
+		t.Fatalf("audit: exit %d: %s", code, stderr)
+	}
+	recordsFile := writeFile(t, dir, "records.json", records)
+
+	if err := os.WriteFile(shopFile, backup, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	restored := rightsDump(t, db)
+	if restored == want {
+		t.Fatalf("the restore changed nothing: the test proves nothing")
+	}
+	code, stdout, stderr := runCLI(t, "-c", cfg, "replay", "--since", since, "--from", recordsFile, "--dry-run")
+	if code != exitOK || !strings.Contains(stdout, "would be erased") || rightsDump(t, db) != restored {
+		t.Errorf("replay --dry-run: exit %d, the shop changed or it says nothing would happen:\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runCLI(t, "-c", cfg, "replay", "--since", since, "--from", recordsFile)
+	if code != exitOK {
+		t.Fatalf("replay: exit %d: %s %s", code, stdout, stderr)
+	}
+	for _, w := range []string{"account-5y", "order-phone-6m", "1 erased"} {
+		if !strings.Contains(stdout, w) {
+			t.Errorf("replay output lacks %q:\n%s", w, stdout)
+		}
+	}
+	if got := rightsDump(t, db); got != want {
+		t.Errorf("after the replay:\n%s\nwant, as before the restore:\n%s", got, want)
+	}
+	code, stdout, _ = runCLI(t, "-c", cfg, "audit", "--format", "csv")
+	if code != exitOK || strings.Count(stdout, "replay of run ") != 4 {
+		t.Errorf("audit: want four records saying replay (customer, address, order detached, phone):\n%s", stdout)
+	}
+	if code, stdout, stderr = runCLI(t, "-c", cfg, "replay", "--since", since, "--from", recordsFile); code != exitOK ||
+		!strings.Contains(stdout, "already gone") {
+		t.Errorf("second replay: exit %d: %s %s", code, stdout, stderr)
+	}
+	bad := writeFile(t, dir, "bad.json", `{"totals": []}`)
+	if code, _, stderr = runCLI(t, "-c", cfg, "replay", "--since", since, "--from", bad); code != exitFailed ||
+		!strings.Contains(stderr, `has no "records"`) {
+		t.Errorf("replay of a file without records: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr = runCLI(t, "-c", cfg, "replay", "--from", recordsFile); code != exitInvalid {
+		t.Errorf("replay without --since: exit %d (%s), want %d", code, stderr, exitInvalid)
 	}
 }
