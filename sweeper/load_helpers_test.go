@@ -152,6 +152,9 @@ func MustFailConfig(tb testing.TB, src, dir string) string {
 // cfgDB is a valid [database] table for configs that test other tables.
 const cfgDB = "[database]\ndriver = \"mysql\"\ndsn = \"u:${SWEEPER_DB_PASSWORD}@tcp(db)/shop\"\n"
 
+// cfgDBPostgres is cfgDB for PostgreSQL.
+const cfgDBPostgres = "[database]\ndriver = \"postgres\"\ndsn = \"postgres://u:${SWEEPER_DB_PASSWORD}@db/shop\"\n"
+
 // cfgRule returns a valid delete rule named r1 with some keys replaced: a
 // value of "-" drops the key. tail is appended after the keys (subtables).
 func cfgRule(over map[string]string, tail string) string {

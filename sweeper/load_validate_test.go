@@ -102,6 +102,7 @@ func TestLoad_Validate(t *testing.T) {
 			{"WhereUnterminated", cfgDB + cfgRule(map[string]string{"where": `"status = 'x"`}, ""), []string{`rule "r1": where:`, "unterminated ' quote"}},
 			{"WhereBackslashHidesQuote", cfgDB + cfgRule(map[string]string{"where": `"a = 'x\\'; DELETE FROM t"`}, ""), []string{`rule "r1": where:`, "unterminated"}},
 			{"WhereBackslashEscapesOnMySQL", cfgDB + cfgRule(map[string]string{"where": `"a = 'x\\' OR b = 'y; z'"`}, ""), []string{`rule "r1": where:`, "contains ;"}},
+			{"WhereBackslashEscapesInPostgresEString", cfgDBPostgres + cfgRule(map[string]string{"where": `"a = E'x\\' OR b = 'y; DELETE FROM t'"`}, ""), []string{`rule "r1": where:`, "contains ;"}},
 			{"WhereClosesParenthesis", cfgDB + cfgRule(map[string]string{"where": `"1) OR (1"`}, ""), []string{`rule "r1": where: "1) OR (1" has a ) without its (`}},
 			{"WhereOpensParenthesis", cfgDB + cfgRule(map[string]string{"where": `"(a = 1"`}, ""), []string{`rule "r1": where:`, "( without its )"}},
 			{"WhereDollarPlaceholder", cfgDB + cfgRule(map[string]string{"where": `"a = $1"`}, ""), []string{`rule "r1": where:`, "$1-style placeholder"}},

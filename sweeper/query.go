@@ -171,7 +171,8 @@ func (e scrubbedError) Unwrap() error { return e.err }
 
 // scanFragment returns why sql is refused, or "". backslashEscapes says
 // whether a backslash escapes a quote inside a string, as on MySQL but not
-// on PostgreSQL or SQLite.
+// in PostgreSQL's or SQLite's standard strings (PostgreSQL's E'...' strings
+// take them everywhere).
 func scanFragment(sql string, backslashEscapes bool) string {
 	if strings.Contains(sql, "?") {
 		return "contains ?: values are bound as ? placeholders, and a literal one would shift them (use CHAR(63) if you need the character)"
@@ -180,7 +181,11 @@ func scanFragment(sql string, backslashEscapes bool) string {
 	for i := 0; i < len(sql); i++ {
 		switch c := sql[i]; c {
 		case '\'', '"', '`':
-			end := closingQuote(sql, i, backslashEscapes && c != '`')
+			// PostgreSQL's E'...' strings take backslash escapes, whatever
+			// standard strings do.
+			escapes := backslashEscapes || c == '\'' && i > 0 && (sql[i-1] == 'E' || sql[i-1] == 'e') &&
+				(i == 1 || !isIdentByte(sql[i-2]))
+			end := closingQuote(sql, i, escapes && c != '`')
 			if end < 0 {
 				return fmt.Sprintf("has an unterminated %c quote", c)
 			}

@@ -22,6 +22,10 @@ func TestScanFragment(t *testing.T) {
 		{"a = 1 /", false, true},
 		{"((a = 1) AND (b = 2))", false, true},
 		{"a = 1)", false, false},
+		{`a = E'x\' OR b = 'y; z'`, false, false},
+		{`a = e'x\'' OR b = 'y'`, false, true},
+		{`name = 'x\' OR b = 'y; z'`, false, true},
+		{`a = fe'x\' OR b = 'y; z'`, false, true},
 	} {
 		if got := scanFragment(tc.sql, tc.backslash) == ""; got != tc.ok {
 			t.Errorf("scanFragment(%q, %v): got ok=%v, want %v (%s)", tc.sql, tc.backslash, got, tc.ok, scanFragment(tc.sql, tc.backslash))

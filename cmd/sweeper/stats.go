@@ -71,30 +71,9 @@ func (e *environment) stats(_ context.Context, args []string) error {
 		}
 	}
 
-	st := newLogStats(tz)
-	if fs.NArg() == 0 {
-		if err := st.read(e.stdin, "standard input"); err != nil {
-			return err
-		}
-	}
-	for _, name := range fs.Args() {
-		f, err := os.Open(name)
-		if err != nil {
-			return usageErrorf("stats: %v", err)
-		}
-		err = st.read(f, name)
-		f.Close()
-		if err != nil {
-			return err
-		}
-	}
-	if st.skipped > 0 {
-		fmt.Fprintf(e.stderr, "stats: skipped %s that %s not the sweeper's JSON log (the first: line %d of %s)\n",
-			plural(st.skipped, "line"), isAre(st.skipped), st.firstSkipped.line, st.firstSkipped.name)
-	}
-	if st.events == 0 {
-		return fmt.Errorf("stats: no sweeper log events in %s of input: the log must be JSON (log.format = \"json\", "+
-			"the default), and journalctl needs -o cat", plural(st.lines, "line"))
+	st, err := e.readStats(fs.Args(), tz)
+	if err != nil {
+		return err
 	}
 
 	w := e.stdout
@@ -107,7 +86,6 @@ func (e *environment) stats(_ context.Context, args []string) error {
 		defer f.Close()
 		w = f
 	}
-	var err error
 	switch *format {
 	case "html":
 		err = writeStatsHTML(w, st, time.Now())
@@ -124,6 +102,38 @@ func (e *environment) stats(_ context.Context, args []string) error {
 		fmt.Fprintf(e.stderr, "stats: wrote the %s report to %s\n", *format, *out)
 	}
 	return nil
+}
+
+// readStats reads the JSON log from the named files, or standard input when
+// none is named, and says what it had to skip.
+func (e *environment) readStats(names []string, tz *time.Location) (*logStats, error) {
+	st := newLogStats(tz)
+	if len(names) == 0 {
+		if err := st.read(e.stdin, "standard input"); err != nil {
+			return nil, err
+		}
+	}
+	for _, name := range names {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, usageErrorf("stats: %v", err)
+		}
+		err = st.read(f, name)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	if st.skipped > 0 {
+		fmt.Fprintf(e.stderr, "stats: skipped %s that %s not the sweeper's JSON log (the first: line %d of %s)\n",
+			plural(st.skipped, "line"), isAre(st.skipped), st.firstSkipped.line, st.firstSkipped.name)
+	}
+	if st.events == 0 {
+		return nil, fmt.Errorf("stats: no sweeper log events in %s of input: the log must be JSON (log.format = \"json\", "+
+			"the default), and journalctl needs -o cat", plural(st.lines, "line"))
+	}
+
+	return st, nil
 }
 
 func isAre(n int) string {
