@@ -131,6 +131,20 @@ func (s *Sweeper) EraseSubject(ctx context.Context, opt EraseSubjectOptions) (*S
 			break
 		}
 	}
+	if !opt.DryRun {
+		// A row a rule left (where did not select it) may have gone with
+		// a rule after it, as a related row: it is not left then.
+		for _, st := range steps {
+			for i, k := range st.res.Keys {
+				if k.Erased || k.Reason == ReasonNoSuchRow || k.Reason == "" {
+					continue
+				}
+				if _, reason, err := st.run.classify(ctx, k.Key); err == nil && reason == ReasonNoSuchRow {
+					st.res.Keys[i].Reason = ReasonNoSuchRow
+				}
+			}
+		}
+	}
 	var failed []RuleReport
 	erased := 0
 	for _, sr := range out.Rules {

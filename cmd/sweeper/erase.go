@@ -26,8 +26,9 @@ With --subject, the whole person VALUE names (the subject key, or a value of
 a match column of the [subject] data map): every enabled rule on a mapped
 table applies its action to that person's rows, in config order; a rule with
 keep_on_request keeps them, and the output lists them under its basis. A
-person under a hold is refused (exit 1, nothing erased). Exit 0 when every
-rule did its part; 1 when a rule failed or where held rows back.
+person under a hold is refused (exit 1, nothing erased). Rows a rule's where
+does not select stay, and are listed with it. Exit 0 when every rule did its
+part; 1 when a rule failed.
 
 `
 
@@ -136,24 +137,6 @@ func (e *environment) eraseSubject(ctx context.Context, value string, dryRun, fo
 	if err != nil {
 		return fmt.Errorf("erase --subject: %w", err)
 	}
-	held := 0
-	for _, r := range er.Rules {
-		if r.Result == nil {
-			continue
-		}
-		for _, k := range r.Result.Keys {
-			if !k.Erased && k.Reason != sweeper.ReasonAlreadyAnonymised && k.Reason != sweeper.ReasonNoSuchRow {
-				held++
-			}
-		}
-	}
-	if held > 0 {
-		verb := "were"
-		if dryRun {
-			verb = "would be"
-		}
-		return &exitError{code: exitFailed, err: fmt.Errorf("%s of the person's %s not erased", plural(held, "row"), verb)}
-	}
 	return nil
 }
 
@@ -173,6 +156,8 @@ func writeSubjectErasure(e *environment, er *sweeper.SubjectErasure) {
 		switch {
 		case r.Err != nil:
 			t.add(r.Rule, r.Table, string(r.Action), "FAILED: "+r.Err.Error())
+		case r.Kept && len(r.KeptKeys) == 0:
+			t.add(r.Rule, r.Table, string(r.Action), "no rows of the person (keep_on_request)")
 		case r.Kept:
 			kept = append(kept, r)
 			t.add(r.Rule, r.Table, string(r.Action), fmt.Sprintf("kept: %s (keep_on_request)", plural(len(r.KeptKeys), "row")))
@@ -195,9 +180,6 @@ func writeSubjectErasure(e *environment, er *sweeper.SubjectErasure) {
 	}
 	fmt.Fprintln(w, "\nKept, under the rule's basis:")
 	for _, r := range kept {
-		if len(r.KeptKeys) == 0 {
-			continue
-		}
 		keys := r.KeptKeys
 		more := ""
 		if len(keys) > 20 {
