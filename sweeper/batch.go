@@ -71,6 +71,8 @@ func (run *ruleRun) batch(ctx context.Context, keys []any, max int) (batchResult
 			// Once, not an attempt: the batch's condition now keeps the
 			// held rows out, and no hold rolls it back again.
 			run.holds.late = true
+			// What an erasure says of the rows it kept: held.
+			run.holdCond = run.holds.cond
 			run.log.Info("a hold was placed: the run's batches now keep its rows", zap.String("event", "hold.noticed"))
 			attempt--
 			continue

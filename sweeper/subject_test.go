@@ -158,27 +158,51 @@ func TestSweeper_Hold(t *testing.T) {
 		})
 	})
 
-	t.Run("PlacedBetweenReadAndLock", func(t *testing.T) {
-		dialects(t, func(t *testing.T, f *fixture) {
-			subjShop(f)
-			// The run opens without a hold in force, as nearly every run
-			// does: the hold comes after its read found the rows due.
-			placed := false
-			sweeper.SetBeforeLock(f.sw, func(rule string, keys []any) {
-				if rule == "account-idle-5y" && !placed {
-					placed = true
-					subjHold(t, f, "1", time.Time{})
+	// The run opens without a hold in force, as nearly every run does: the
+	// hold comes after its read found the rows due. The account rule's
+	// batch locks its rows with a read of its own (related rows); the
+	// newsletter rule's, touching its own rows only, with its audit INSERT.
+	for _, tc := range []struct {
+		rule, table string
+		left        []int64
+	}{
+		{"account-idle-5y", "customers", []int64{1}},
+		{"newsletter-1m", "newsletter", []int64{1, 3}},
+	} {
+		t.Run("PlacedBetweenReadAndLock/"+tc.rule, func(t *testing.T) {
+			dialects(t, func(t *testing.T, f *fixture) {
+				subjShop(f)
+				placed := false
+				sweeper.SetBeforeLock(f.sw, func(rule string, keys []any) {
+					if rule == tc.rule && !placed {
+						placed = true
+						subjHold(t, f, "1", time.Time{})
+					}
+				})
+				rep := f.sweep(subjFar, sweeper.SweepOptions{Rules: []string{tc.rule}})
+				if !placed {
+					t.Fatalf("the hold was never placed: the test proves nothing")
+				}
+				engWantIDs(t, f, tc.table+" left", `SELECT id FROM `+tc.table+` ORDER BY id`, tc.left...)
+				if got := engRule(t, rep, tc.rule).Rows; got == 0 {
+					t.Errorf("rows: got none, want the others'")
+				}
+				if n := f.count(`SELECT COUNT(*) FROM sweeper_audit WHERE row_key = '1' AND table_name = '` + tc.table + `' AND action <> 'hold'`); n != 0 {
+					t.Errorf("%d audit records of the held person's row", n)
 				}
 			})
-			rep := f.sweep(subjFar, sweeper.SweepOptions{Rules: []string{"account-idle-5y"}})
-			if !placed {
-				t.Fatalf("the hold was never placed: the test proves nothing")
+		})
+	}
+	t.Run("PlacedBetweenLookUpAndLock/erase", func(t *testing.T) {
+		dialects(t, func(t *testing.T, f *fixture) {
+			subjShop(f)
+			sweeper.SetBeforeLock(f.sw, func(rule string, keys []any) { subjHold(t, f, "1", time.Time{}) })
+			res, err := f.sw.Erase(ctx, sweeper.EraseOptions{Rule: "order-7y", Keys: []string{"1", "3"}})
+			if err != nil {
+				t.Fatalf("erase: %v", err)
 			}
-			engWantIDs(t, f, "customers left", `SELECT id FROM customers ORDER BY id`, 1)
-			engWantIDs(t, f, "addresses left", `SELECT id FROM addresses ORDER BY id`, 1, 2)
-			if got := engRule(t, rep, "account-idle-5y").Rows; got != 2 {
-				t.Errorf("rows: got %d, want 2", got)
-			}
+			erWant(t, res, "1="+sweeper.ReasonHeld, "3=erased")
+			engWantIDs(t, f, "orders left", `SELECT id FROM orders ORDER BY id`, 1, 2, 4, 11)
 		})
 	})
 
