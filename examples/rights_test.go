@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sweeperd/sweeper/connectors/mail"
-	"github.com/sweeperd/sweeper/internal/smtptest"
 	"github.com/sweeperd/sweeper/sweeper"
 )
 
@@ -256,13 +254,7 @@ func TestJKreeft_Rights(t *testing.T) {
 		}
 	}
 	// No mail goes out: the held account is kept out of the reminders too.
-	smtp := smtptest.Start(t)
-	host, port := smtp.Addr()
-	m, err := mail.New(sweeper.Mail{Host: host, Port: port, TLS: "none", From: s.cfg.Mail.From})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.sw.Mailer = m
+	smtp := s.mailServer(t)
 	seedJKreeftPerson(s, 100, "iris@example.nl", false)
 	seedJKreeftPerson(s, 101, "iris@example.nl.invalid", true)
 	ctx := context.Background()

@@ -25,20 +25,40 @@ type SubjectErasure struct {
 	Rules  []SubjectRule
 }
 
-// SubjectRule is one rule's part of an erasure of a person.
-type SubjectRule struct {
+// RuleOutcome is what one rule did for a request: what became of each row
+// it was asked to act on, as erase --rule reports them.
+type RuleOutcome struct {
 	Rule   string
 	Table  string
 	Action Action
+	// Result is nil when the rule was not asked to act (it keeps the rows,
+	// or failed before).
+	Result *EraseResult
+	Err    error
+}
+
+// tally sums up the outcomes of a request's rules: those that failed, and
+// the rows acted on.
+func tally(outs []*RuleOutcome) (failed []RuleReport, rows int) {
+	for _, o := range outs {
+		if o.Err != nil {
+			failed = append(failed, RuleReport{Name: o.Rule, Table: o.Table, Err: o.Err})
+		}
+		if o.Result != nil {
+			rows += o.Result.Erased()
+		}
+	}
+	return failed, rows
+}
+
+// SubjectRule is one rule's part of an erasure of a person.
+type SubjectRule struct {
+	RuleOutcome
 	// Kept: the rule keeps the person's rows on request (keep_on_request)
 	// under Basis; KeptKeys are those rows.
 	Kept     bool
 	Basis    string
 	KeptKeys []string
-	// Result is what became of each of the person's rows of the table, as
-	// erase --rule reports them; nil for a rule that keeps them.
-	Result *EraseResult
-	Err    error
 }
 
 // HeldError is a request to erase a person under a hold: nothing is erased
@@ -98,7 +118,7 @@ func (s *Sweeper) EraseSubject(ctx context.Context, opt EraseSubjectOptions) (*S
 		if !r.Enabled || !m.covers(r.Table) {
 			continue
 		}
-		sr := SubjectRule{Rule: r.Name, Table: r.Table, Action: r.Action, Kept: r.KeepOnRequest, Basis: r.Basis}
+		sr := SubjectRule{RuleOutcome: RuleOutcome{Rule: r.Name, Table: r.Table, Action: r.Action}, Kept: r.KeepOnRequest, Basis: r.Basis}
 		log := inv.log.With(zap.String("rule", r.Name), zap.String("table", r.Table))
 		run, err := s.openRun(ctx, inv, r, log, false)
 		if err == nil {
@@ -145,16 +165,11 @@ func (s *Sweeper) EraseSubject(ctx context.Context, opt EraseSubjectOptions) (*S
 			}
 		}
 	}
-	var failed []RuleReport
-	erased := 0
-	for _, sr := range out.Rules {
-		if sr.Err != nil {
-			failed = append(failed, RuleReport{Name: sr.Rule, Table: sr.Table, Err: sr.Err})
-		}
-		if sr.Result != nil {
-			erased += sr.Result.Erased()
-		}
+	outs := make([]*RuleOutcome, len(out.Rules))
+	for i := range out.Rules {
+		outs[i] = &out.Rules[i].RuleOutcome
 	}
+	failed, erased := tally(outs)
 	inv.log.Info("subject erased", zap.String("event", "erase.subject"), zap.String("subject_table", p.Table),
 		zap.String("subject_key", p.KeyString()), zap.Int("rules", len(out.Rules)), zap.Int("rows", erased), zap.Int("failed", len(failed)))
 	if len(failed) > 0 {

@@ -49,16 +49,12 @@ type Replay struct {
 	HeldSince []string
 }
 
-// ReplayGroup is one rule's records of one original run.
+// ReplayGroup is one rule's records of one original run. Its Result says
+// of each row whether it was erased again, or why not: gone (no such row),
+// held, already anonymised.
 type ReplayGroup struct {
-	Rule   string
-	Table  string
-	Action Action
-	RunID  string // the run that wrote the records
-	// Result says of each row whether it was erased again, or why not:
-	// gone (no such row), held, already anonymised.
-	Result *EraseResult
-	Err    error
+	RuleOutcome
+	RunID string // the run that wrote the records
 }
 
 // ReplaySkip counts records that cannot be replayed.
@@ -154,7 +150,8 @@ func (s *Sweeper) Replay(ctx context.Context, opt ReplayOptions) (*Replay, error
 		gk := [2]string{rec.Rule, rec.RunID}
 		g := byGroup[gk]
 		if g == nil {
-			g = &replayKeys{group: ReplayGroup{Rule: r.Name, Table: r.Table, Action: r.Action, RunID: rec.RunID}, seen: map[string]bool{}}
+			g = &replayKeys{group: ReplayGroup{RuleOutcome: RuleOutcome{Rule: r.Name, Table: r.Table, Action: r.Action}, RunID: rec.RunID},
+				seen: map[string]bool{}}
 			byGroup[gk] = g
 			groups = append(groups, g)
 		}
@@ -193,16 +190,11 @@ func (s *Sweeper) Replay(ctx context.Context, opt ReplayOptions) (*Replay, error
 			break
 		}
 	}
-	var failed []RuleReport
-	replayed := 0
-	for _, g := range out.Groups {
-		if g.Err != nil {
-			failed = append(failed, RuleReport{Name: g.Rule, Table: g.Table, Err: g.Err})
-		}
-		if g.Result != nil {
-			replayed += g.Result.Erased()
-		}
+	outs := make([]*RuleOutcome, len(out.Groups))
+	for i := range out.Groups {
+		outs[i] = &out.Groups[i].RuleOutcome
 	}
+	failed, replayed := tally(outs)
 	inv.log.Info("replay done", zap.String("event", "replay.done"), zap.Time("since", opt.Since), zap.Int("records", out.Records),
 		zap.Int("rows", replayed), zap.Int("held_since", len(out.HeldSince)), zap.Int("failed", len(failed)))
 	if len(failed) > 0 {

@@ -90,52 +90,40 @@ func notThere(cmd, path string) error {
 // in the map's order and each row's columns in the table's.
 func exportJSON(ex *sweeper.Export) ([]byte, error) {
 	var b bytes.Buffer
-	enc := func(v any) error {
-		j, err := json.Marshal(v)
+	var err error
+	// put writes text and then v as JSON; the first error sticks.
+	put := func(text string, v any) {
 		if err != nil {
-			return err
+			return
 		}
-		b.Write(j)
-		return nil
+		b.WriteString(text)
+		var j []byte
+		if j, err = json.Marshal(v); err == nil {
+			b.Write(j)
+		}
 	}
-	b.WriteString(`{"subject": {"table": `)
-	if err := enc(ex.Subject.Table); err != nil {
-		return nil, err
-	}
-	b.WriteString(`, "key": `)
-	if err := enc(ex.Subject.Key); err != nil {
-		return nil, err
-	}
-	b.WriteString("},\n \"exported_at\": ")
-	if err := enc(ex.ExportedAt.UTC().Format(time.RFC3339)); err != nil {
-		return nil, err
-	}
+	put(`{"subject": {"table": `, ex.Subject.Table)
+	put(`, "key": `, ex.Subject.Key)
+	put("},\n \"exported_at\": ", ex.ExportedAt.UTC().Format(time.RFC3339))
 	b.WriteString(",\n \"tables\": {")
 	for i, t := range ex.Tables {
+		sep := "\n  "
 		if i > 0 {
-			b.WriteString(",")
+			sep = ",\n  "
 		}
-		b.WriteString("\n  ")
-		if err := enc(t.Name); err != nil {
-			return nil, err
-		}
+		put(sep, t.Name)
 		b.WriteString(": [")
 		for j, row := range t.Rows {
+			sep := "\n   {"
 			if j > 0 {
-				b.WriteString(",")
+				sep = ",\n   {"
 			}
-			b.WriteString("\n   {")
 			for k, col := range t.Columns {
 				if k > 0 {
-					b.WriteString(", ")
+					sep = ", "
 				}
-				if err := enc(col); err != nil {
-					return nil, err
-				}
-				b.WriteString(": ")
-				if err := enc(row[k]); err != nil {
-					return nil, err
-				}
+				put(sep, col)
+				put(": ", row[k])
 			}
 			b.WriteString("}")
 		}
@@ -145,5 +133,5 @@ func exportJSON(ex *sweeper.Export) ([]byte, error) {
 		b.WriteString("]")
 	}
 	b.WriteString("\n }}\n")
-	return b.Bytes(), nil
+	return b.Bytes(), err
 }

@@ -69,14 +69,7 @@ action = "delete"
 table = "orders"
 foreign_key = "customer_id"
 action = "detach"
-[[rule]]
-name = "order-phone-6m"
-table = "orders"
-age_column = "created_at"
-older_than = "6 months"
-action = "anonymise"
-[rule.anonymise]
-phone = "null"
+`+validRule+`
 [[rule]]
 name = "order-7y"
 basis = "fiscale bewaarplicht: 7 jaar"
