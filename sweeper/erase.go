@@ -151,7 +151,13 @@ func (run *ruleRun) erase(ctx context.Context, ks eraseKeys, res *EraseResult) e
 	if err := run.outcome(ctx, startID, ks, res, batchErr); err != nil {
 		return err
 	}
-	run.log.Info("erase done", zap.String("event", "erase.done"), zap.Int("rows", res.Erased()),
+	// A replay's rows were erased once already; stats counts erasures by
+	// the event.
+	msg, event := "erase done", "erase.done"
+	if run.inv.replay {
+		msg, event = "replay of a rule done", "replay.rule"
+	}
+	run.log.Info(msg, zap.String("event", event), zap.Int("rows", res.Erased()),
 		zap.Int("refused", len(res.Keys)-res.Erased()))
 	return batchErr
 }
