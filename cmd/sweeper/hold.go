@@ -124,7 +124,7 @@ func (e *environment) holds(ctx context.Context, args []string) error {
 			state = "in force"
 			active++
 		}
-		until := "released"
+		until := "release"
 		if !h.Until.IsZero() {
 			until = h.Until.In(tz).Format(holdLayout)
 		}
