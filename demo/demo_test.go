@@ -460,6 +460,9 @@ func checkRules(t *testing.T, example, demo *sweeper.Config) {
 			t.Errorf("rule %d differs from the example's:\n got %+v\nwant %+v", i, got, w)
 		}
 	}
+	if !reflect.DeepEqual(demo.Subject, example.Subject) {
+		t.Errorf("[subject] differs from the example's:\n got %+v\nwant %+v", demo.Subject, example.Subject)
+	}
 	gs, ws := demo.Sweeper, example.Sweeper
 	gs.HashKey, ws.HashKey = "", ""
 	if gs.Timezone.String() != ws.Timezone.String() {

@@ -111,6 +111,20 @@ func openShop(t *testing.T, dir string) *shop {
 	return &shop{t: t, db: db, cfg: cfg, sw: &sweeper.Sweeper{Config: cfg, Store: st, Log: log, Files: files.Remover{}}}
 }
 
+// mailServer starts an SMTP server of the test's own and has the shop's
+// sweeper send its reminders there.
+func (s *shop) mailServer(t *testing.T) *smtptest.Server {
+	t.Helper()
+	smtp := smtptest.Start(t)
+	host, port := smtp.Addr()
+	m, err := mail.New(sweeper.Mail{Host: host, Port: port, TLS: "none", From: s.cfg.Mail.From})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.sw.Mailer = m
+	return smtp
+}
+
 func (s *shop) exec(q string, args ...any) {
 	s.t.Helper()
 	if _, err := s.db.Exec(q, args...); err != nil {
@@ -616,13 +630,7 @@ func TestJKreeft(t *testing.T) {
 			r.Files.Root = root
 		}
 	}
-	smtp := smtptest.Start(t)
-	host, port := smtp.Addr()
-	m, err := mail.New(sweeper.Mail{Host: host, Port: port, TLS: "none", From: s.cfg.Mail.From})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.sw.Mailer = m
+	smtp := s.mailServer(t)
 	photos := seedJKreeft(s, root)
 	s.check()
 	s.sweep(asOf)

@@ -67,6 +67,16 @@ func (run *ruleRun) batch(ctx context.Context, keys []any, max int) (batchResult
 		if err == nil {
 			return res, nil
 		}
+		if errors.Is(err, errHoldPlaced) {
+			// Once, not an attempt: the batch's condition now keeps the
+			// held rows out, and no hold rolls it back again.
+			run.holds.late = true
+			// What an erasure says of the rows it kept: held.
+			run.holdCond = run.holds.cond
+			run.log.Info("a hold was placed: the run's batches now keep its rows", zap.String("event", "hold.noticed"))
+			attempt--
+			continue
+		}
 		if !s.retryable(err) || ctx.Err() != nil || attempt == maxAttempts {
 			break
 		}
@@ -106,7 +116,11 @@ func (run *ruleRun) scope(keys []any) batchScope {
 	}
 	sc.within += " AND " + run.cond
 	sc.args = append(sc.args, run.args...)
-	sc.wholeRange = run.opt.byRange && run.Reminder == nil && !run.readsOther
+	if run.holds.late {
+		sc.within += " AND " + run.holds.cond
+	}
+	// A hold's condition reads other tables, as such a where does.
+	sc.wholeRange = run.opt.byRange && run.Reminder == nil && !run.readsOther && run.holdCond == "" && !run.holds.late
 	return sc
 }
 
@@ -126,6 +140,9 @@ func (run *ruleRun) batchTx(ctx context.Context, tx Querier, keys []any, at time
 		if run.s.afterLock != nil {
 			run.s.afterLock(run.Name)
 		}
+		if err := run.checkHolds(ctx, tx); err != nil {
+			return res, err
+		}
 		res.rows = n
 		return res, run.act(ctx, tx, keysTarget{where: sc.within, args: sc.args, n: n}, nil)
 	}
@@ -140,6 +157,11 @@ func (run *ruleRun) batchTx(ctx context.Context, tx Querier, keys []any, at time
 	}
 	if run.s.afterLock != nil {
 		run.s.afterLock(run.Name)
+	}
+	if len(locked) > 0 {
+		if err := run.checkHolds(ctx, tx); err != nil {
+			return res, err
+		}
 	}
 	var noAddress map[string]bool
 	if run.Reminder != nil && !run.opt.noReminder {

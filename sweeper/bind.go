@@ -68,6 +68,12 @@ type boundRule struct {
 	// readsOther: where or age_sql may read other tables than the rule's
 	// own, through a subquery or a stored function.
 	readsOther bool
+	// holdCond, when set, keeps the rows of people under a hold out of
+	// every condition the rule's rows are taken by (holds.go).
+	holdCond string
+	// replay: the rule re-applies actions the audit records, which where
+	// allowed then; where is not asked again (replay.go).
+	replay bool
 }
 
 type boundColumn struct {

@@ -48,6 +48,7 @@ func (s *Sweeper) Check(ctx context.Context) []Finding {
 			}
 		}
 	}
+	fs = append(fs, s.checkSubject(ctx)...)
 	name := s.Config.Sweeper.AuditTable
 	t, err := s.Store.Table(ctx, name)
 	switch {
@@ -95,6 +96,15 @@ func (s *Sweeper) CheckSchema(ctx context.Context) error {
 		for _, f := range fs {
 			if f.Severity == SeverityError {
 				problems = append(problems, fmt.Sprintf("rule %q: %s", r.Name, f.Message))
+			}
+		}
+	}
+	if m := s.Config.Subject; m != nil {
+		// The rules that touch the map honour holds by it.
+		_, fs := bindSubject(ctx, s.Store, m)
+		for _, f := range fs {
+			if f.Severity == SeverityError {
+				problems = append(problems, f.Message)
 			}
 		}
 	}

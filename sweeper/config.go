@@ -16,6 +16,9 @@ type Config struct {
 	Log      Log
 	Mail     Mail
 	Rules    []*Rule
+	// Subject is the data map of [subject]: who a person is and where
+	// their rows are. nil when the config has none.
+	Subject *Subject
 
 	// Secrets are the values ${NAME} read from the environment, all of
 	// them parts of secrets: never print them.
@@ -135,6 +138,10 @@ type Rule struct {
 	Refers   []Refers
 	Reminder *Reminder
 	Files    *Files
+
+	// KeepOnRequest says a request to erase a person does not touch the
+	// rule's rows: a legal duty keeps them, and Basis says which.
+	KeepOnRequest bool
 
 	// Resolved from the rule or, when the rule does not set them, [sweeper].
 	Schedule      string

@@ -43,14 +43,15 @@ type Dialect interface {
 	// the table's rows. A server that splits a scan across workers itself,
 	// or allows one connection, says no; so does anything it cannot tell.
 	SplitCount(ctx context.Context, q Querier, count string, args []any) bool
-	// CreateAuditTable, CreateRemindersTable, CreateFilesTable and
-	// CreateRunsTable are the statements that create the sweeper's own
-	// tables under a quoted name. The audit table is created only when it
+	// CreateAuditTable, CreateRemindersTable, CreateFilesTable,
+	// CreateRunsTable and CreateHoldsTable are the statements that create
+	// the sweeper's own tables under a quoted name. The audit table is created only when it
 	// is missing; the others are created IF NOT EXISTS.
 	CreateAuditTable(table string) string
 	CreateRemindersTable(table string) string
 	CreateFilesTable(table string) string
 	CreateRunsTable(table string) string
+	CreateHoldsTable(table string) string
 }
 
 // TimeKind is how the values of a column, or of an age_sql, are compared

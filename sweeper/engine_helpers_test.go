@@ -81,7 +81,14 @@ func engHasTable(f *fixture, name string) bool {
 // that two dumps are equal exactly when the table's contents are.
 func engDump(f *fixture, table string) string {
 	f.t.Helper()
-	rows, err := f.raw.Query("SELECT * FROM " + table + " ORDER BY 1")
+	return engDumpQuery(f, "SELECT * FROM "+table+" ORDER BY 1")
+}
+
+// engDumpQuery is engDump of the rows a query selects.
+func engDumpQuery(f *fixture, query string) string {
+	f.t.Helper()
+	table := query
+	rows, err := f.raw.Query(query)
 	if err != nil {
 		f.t.Fatalf("dump %s: %v", table, err)
 	}

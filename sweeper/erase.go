@@ -65,6 +65,7 @@ const (
 	ReasonHeldByWhere       = "held by where: "
 	ReasonAlreadyAnonymised = "already anonymised"
 	ReasonNotHex            = "not a key: the key column holds bytes; give the key in hex, as the audit records show it"
+	ReasonHeld              = "held: the person is under a hold (sweeper holds)"
 )
 
 // Erase applies a rule's action to the rows with the given keys now,
@@ -109,26 +110,35 @@ func (s *Sweeper) Erase(ctx context.Context, opt EraseOptions) (*EraseResult, er
 		return res, err
 	}
 	defer ks.sameRows(res)
-	res.Related = run.zeroRelated()
-	if opt.DryRun || len(ks.eligible) == 0 {
-		return res, run.eraseDry(ctx, ks, res)
+	if !opt.DryRun && len(ks.eligible) > 0 {
+		if err := s.passGuard(ctx, inv, log); err != nil {
+			return nil, err
+		}
 	}
+	return res, run.erase(ctx, ks, res)
+}
 
-	if err := s.passGuard(ctx, inv, log); err != nil {
-		return nil, err
+// erase applies the rule's action to the eligible rows of ks, or in a dry
+// run says what it would do, and records in res what became of every
+// key. The clock guard has been passed.
+func (run *ruleRun) erase(ctx context.Context, ks eraseKeys, res *EraseResult) error {
+	s := run.s
+	res.Related = run.zeroRelated()
+	if run.inv.dryRun || len(ks.eligible) == 0 {
+		return run.eraseDry(ctx, ks, res)
 	}
 	if err := run.begin(ctx); err != nil {
 		if errors.Is(err, errLockHeld) {
-			return res, fmt.Errorf("rule %q: another sweeper holds this rule's lock; nothing was erased, try again when it is done", r.Name)
+			return fmt.Errorf("rule %q: another sweeper holds this rule's lock; nothing was erased, try again when it is done", run.Name)
 		}
-		return res, err
+		return err
 	}
 	defer run.close()
 	// This run's records come after every record there is now: reading them
 	// back walks the primary key from here, however long the table.
 	startID, err := s.maxAuditID(ctx)
 	if err != nil {
-		return res, err
+		return err
 	}
 	batchErr := run.eraseBatches(ctx, ks.eligible, res)
 	if run.Files != nil {
@@ -137,11 +147,17 @@ func (s *Sweeper) Erase(ctx context.Context, opt EraseOptions) (*EraseResult, er
 		}
 	}
 	if err := run.outcome(ctx, startID, ks, res, batchErr); err != nil {
-		return res, err
+		return err
 	}
-	log.Info("erase done", zap.String("event", "erase.done"), zap.Int("rows", res.Erased()),
+	// A replay's rows were erased once already; stats counts erasures by
+	// the event.
+	msg, event := "erase done", "erase.done"
+	if run.inv.replay {
+		msg, event = "replay of a rule done", "replay.rule"
+	}
+	run.log.Info(msg, zap.String("event", event), zap.Int("rows", res.Erased()),
 		zap.Int("refused", len(res.Keys)-res.Erased()))
-	return res, batchErr
+	return batchErr
 }
 
 // eraseKeys are the requested keys of an erasure and the rows they name.
@@ -260,8 +276,11 @@ func (run *ruleRun) outcome(ctx context.Context, startID int64, ks eraseKeys, re
 func (b *boundRule) eraseCond(redact string) (string, []any) {
 	cond := "1 = 1"
 	var args []any
-	if b.Where != "" {
+	if b.Where != "" && !b.replay {
 		cond += " AND (" + b.Where + ")"
+	}
+	if b.holdCond != "" {
+		cond += " AND " + b.holdCond
 	}
 	if len(b.anonymise) > 0 {
 		done, dargs := b.anonymisedCond(redact)
@@ -282,16 +301,7 @@ func (run *ruleRun) classify(ctx context.Context, key string) (any, string, erro
 		}
 		return nil, ReasonNoSuchRow, nil
 	}
-	sel := []string{b.qTable + "." + b.qKey}
-	var args []any
-	if b.Where != "" {
-		sel = append(sel, "CASE WHEN ("+b.Where+") THEN 1 ELSE 0 END")
-	}
-	if len(b.anonymise) > 0 {
-		done, dargs := b.anonymisedCond(s.Config.Sweeper.RedactText)
-		sel = append(sel, "CASE WHEN ("+done+") THEN 1 ELSE 0 END")
-		args = append(args, dargs...)
-	}
+	sel, args := b.classifyColumns(s.Config.Sweeper.RedactText)
 	q := fmt.Sprintf("SELECT %s FROM %s WHERE %s.%s = ?", strings.Join(sel, ", "), b.qTable, b.qTable, b.qKey)
 	rows, err := s.Store.Query(ctx, q, append(args, v)...)
 	if err != nil {
@@ -305,17 +315,49 @@ func (run *ruleRun) classify(ctx context.Context, key string) (any, string, erro
 	if err != nil {
 		return nil, "", fmt.Errorf("look up %q in %q: %w", key, b.Table, err)
 	}
+	k, reason := b.reasonOf(dst)
+	return k, reason, nil
+}
+
+// classifyColumns select a row's key and what decides whether it may be
+// erased on request: a hold, where, and for anonymise whether it is done.
+func (b *boundRule) classifyColumns(redact string) ([]string, []any) {
+	sel := []string{b.qTable + "." + b.qKey}
+	var args []any
+	if b.holdCond != "" {
+		sel = append(sel, "CASE WHEN "+b.holdCond+" THEN 1 ELSE 0 END")
+	}
+	if b.Where != "" && !b.replay {
+		sel = append(sel, "CASE WHEN ("+b.Where+") THEN 1 ELSE 0 END")
+	}
+	if len(b.anonymise) > 0 {
+		done, dargs := b.anonymisedCond(redact)
+		sel = append(sel, "CASE WHEN ("+done+") THEN 1 ELSE 0 END")
+		args = append(args, dargs...)
+	}
+	return sel, args
+}
+
+// reasonOf reads a row of classifyColumns: its key as the database holds
+// it, and why it may not be erased ("" when it may).
+func (b *boundRule) reasonOf(dst []any) (any, string) {
 	i := 1
-	if b.Where != "" {
+	if b.holdCond != "" {
 		if !isOne(dst[i]) {
-			return nil, ReasonHeldByWhere + b.Where, nil
+			return nil, ReasonHeld
+		}
+		i++
+	}
+	if b.Where != "" && !b.replay {
+		if !isOne(dst[i]) {
+			return nil, ReasonHeldByWhere + b.Where
 		}
 		i++
 	}
 	if len(b.anonymise) > 0 && isOne(dst[i]) {
-		return nil, ReasonAlreadyAnonymised, nil
+		return nil, ReasonAlreadyAnonymised
 	}
-	return b.keyOf(dst[0]), "", nil
+	return b.keyOf(dst[0]), ""
 }
 
 // keyValue turns a key given as text into the value bound for the key
@@ -331,11 +373,16 @@ func (b *boundRule) keyValue(key string) (any, bool) {
 		v, ok := parseHexKey(key)
 		return binaryKey(v), ok
 	}
-	c, _ := b.table.Column(b.key)
+	return keyValueOf(b.table, b.key, key)
+}
+
+// keyValueOf is keyValue for the key column of any table.
+func keyValueOf(t *Table, key, value string) (any, bool) {
+	c, _ := t.Column(key)
 	if !strings.Contains(strings.ToLower(c.Type), "int") {
-		return key, true
+		return value, true
 	}
-	k := strings.TrimSpace(key)
+	k := strings.TrimSpace(value)
 	if n, err := strconv.ParseInt(k, 10, 64); err == nil {
 		return n, true
 	}

@@ -86,11 +86,11 @@ func (k keyColumns) of(qTable string) []string {
 // back as itself.
 func (k keyColumns) value(dst []any) any {
 	if len(k.names) == 1 {
-		return keyValueOf(dst[0], k.binary[0])
+		return scannedKey(dst[0], k.binary[0])
 	}
 	t := make(tupleKey, len(k.names))
 	for i := range k.names {
-		t[i] = keyValueOf(dst[i], k.binary[i])
+		t[i] = scannedKey(dst[i], k.binary[i])
 	}
 	return t
 }
@@ -143,10 +143,10 @@ func (k keyColumns) text(d Dialect, qTable string) string {
 	return d.Concat(parts...)
 }
 
-// keyValueOf turns a scanned key into a value that binds back as itself:
+// scannedKey turns a scanned key into a value that binds back as itself:
 // the bytes of a column of bytes, text for the text a driver hands over as
 // bytes, anything else as it came.
-func keyValueOf(v any, binary bool) any {
+func scannedKey(v any, binary bool) any {
 	if b, ok := v.([]byte); ok {
 		if binary {
 			return binaryKey(b)
@@ -158,7 +158,7 @@ func keyValueOf(v any, binary bool) any {
 
 // normKey turns a scanned value that is not a key of bytes into one that
 // binds back as itself.
-func normKey(k any) any { return keyValueOf(k, false) }
+func normKey(k any) any { return scannedKey(k, false) }
 
 // maxStoredKey is the length of row_key in the sweeper's own tables.
 const maxStoredKey = 191

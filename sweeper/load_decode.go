@@ -18,6 +18,7 @@ type rawConfig struct {
 	HTTP     rawHTTP     `toml:"http"`
 	Log      rawLog      `toml:"log"`
 	Mail     rawMail     `toml:"mail"`
+	Subject  *rawSubject `toml:"subject"`
 	Rules    []rawRule   `toml:"rule"`
 }
 
@@ -29,6 +30,7 @@ type rawSections struct {
 	HTTP     toml.Primitive   `toml:"http"`
 	Log      toml.Primitive   `toml:"log"`
 	Mail     toml.Primitive   `toml:"mail"`
+	Subject  toml.Primitive   `toml:"subject"`
 	Rules    []toml.Primitive `toml:"rule"`
 }
 
@@ -94,6 +96,7 @@ type rawRule struct {
 	Schedule      *string           `toml:"schedule"`
 	BatchSize     *int              `toml:"batch_size"`
 	MaxRowsPerRun *int              `toml:"max_rows_per_run"`
+	KeepOnRequest bool              `toml:"keep_on_request"`
 }
 
 type rawRelated struct {
@@ -121,6 +124,20 @@ type rawReminder struct {
 	EmailColumn string   `toml:"email_column"`
 	Columns     []string `toml:"columns"`
 	Template    string   `toml:"template"`
+}
+
+type rawSubject struct {
+	Table string           `toml:"table"`
+	Key   string           `toml:"key"`
+	Match []string         `toml:"match"`
+	Links []rawSubjectLink `toml:"link"`
+}
+
+type rawSubjectLink struct {
+	Table    string `toml:"table"`
+	Column   string `toml:"column"`
+	To       string `toml:"to"`
+	ToColumn string `toml:"to_column"`
 }
 
 type rawFiles struct {
@@ -169,6 +186,10 @@ func decode(data string, ps *problems) (*rawConfig, bool) {
 	}
 
 	raw := &rawConfig{Rules: make([]rawRule, len(sections.Rules))}
+	if _, ok := doc["subject"]; ok {
+		// Only a file that has the table has a data map.
+		raw.Subject = &rawSubject{}
+	}
 	typeErrors := false
 	for _, s := range []struct {
 		prim toml.Primitive
@@ -179,7 +200,11 @@ func decode(data string, ps *problems) (*rawConfig, bool) {
 		{sections.HTTP, &raw.HTTP},
 		{sections.Log, &raw.Log},
 		{sections.Mail, &raw.Mail},
+		{sections.Subject, raw.Subject},
 	} {
+		if s.dst == (*rawSubject)(nil) {
+			continue
+		}
 		if err := md.PrimitiveDecode(s.prim, s.dst); err != nil {
 			ps.add(typeProblem(err, -1, ""))
 			typeErrors = true
@@ -297,7 +322,11 @@ func unknownKeys(doc map[string]any, names []string, ps *problems) []string {
 			continue
 		}
 		if m, ok := doc[k].(map[string]any); ok {
-			w.walk(m, f.Type, -1, k+".", k+".")
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			w.walk(m, ft, -1, k+".", k+".")
 		}
 	}
 	return reported

@@ -96,6 +96,12 @@ func convert(raw *rawConfig, dir string, lookupEnv func(string) (string, bool), 
 	for i := range raw.Rules {
 		c.Rules = append(c.Rules, convertRule(&raw.Rules[i], ruleScope(ps, i, raw.Rules[i].Name), c))
 	}
+	if rs := raw.Subject; rs != nil {
+		c.Subject = &Subject{Table: rs.Table, Key: rs.Key, Match: rs.Match}
+		for _, l := range rs.Links {
+			c.Subject.Links = append(c.Subject.Links, SubjectLink(l))
+		}
+	}
 	return c
 }
 
@@ -114,6 +120,7 @@ func convertRule(rr *rawRule, sc scope, c *Config) *Rule {
 		Schedule:      orDefault(rr.Schedule, c.Sweeper.Schedule),
 		BatchSize:     orDefault(rr.BatchSize, c.Sweeper.BatchSize),
 		MaxRowsPerRun: orDefault(rr.MaxRowsPerRun, c.Sweeper.MaxRowsPerRun),
+		KeepOnRequest: rr.KeepOnRequest,
 	}
 	if rr.AgeSQL != nil {
 		r.AgeSQL = strings.TrimSpace(*rr.AgeSQL)

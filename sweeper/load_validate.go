@@ -40,6 +40,9 @@ func (c *Config) validate(ps *problems) {
 	c.Log.validate(top)
 	c.Mail.validate(top)
 	reminderRule, hashRule := c.validateRules(ps)
+	if c.Subject != nil {
+		c.Subject.validate(top)
+	}
 	if reminderRule != "" {
 		if c.Mail.Host == "" {
 			top.addf("mail.host", "required because %s has a [rule.reminder]", reminderRule)
@@ -223,6 +226,90 @@ func (r *Rule) validate(sc scope, c *Config) {
 	r.validateReminder(sc)
 	r.validateFiles(sc)
 	r.validateOverrides(sc, &c.Sweeper)
+	if r.KeepOnRequest {
+		switch {
+		case c.Subject == nil:
+			sc.addf("keep_on_request", "needs a [subject] data map: without one no request erases a person's rows")
+		case strings.TrimSpace(r.Basis) == "":
+			sc.addf("keep_on_request", "the rows are kept under the rule's basis, which is empty: name the duty that keeps them")
+		}
+	}
+}
+
+// validate checks [subject] on its own: identifiers, and links that each
+// lead to the subject table without going round in a circle.
+func (m *Subject) validate(top scope) {
+	checkIdentifier(top, "subject.table", m.Table, true)
+	checkIdentifier(top, "subject.key", m.Key, false)
+	for i, c := range m.Match {
+		checkIdentifier(top, fmt.Sprintf("subject.match[%d]", i+1), c, true)
+	}
+	linked := map[string]bool{strings.ToLower(m.Table): true}
+	for _, l := range m.Links {
+		linked[strings.ToLower(l.Table)] = true
+	}
+	for i, l := range m.Links {
+		p := fmt.Sprintf("subject.link[%d].", i+1)
+		checkIdentifier(top, p+"table", l.Table, true)
+		checkIdentifier(top, p+"column", l.Column, true)
+		checkIdentifier(top, p+"to", l.To, false)
+		checkIdentifier(top, p+"to_column", l.ToColumn, false)
+		switch {
+		case l.Table != "" && sameName(l.Table, m.Table):
+			top.addf(p+"table", "%q is the subject table: its rows are the people themselves, found by subject.key", l.Table)
+		case l.To != "" && !linked[strings.ToLower(l.To)]:
+			top.addf(p+"to", "%q is neither the subject table nor a table of a [[subject.link]]: a link must lead to the person", l.To)
+		}
+	}
+	if cycle := m.cycle(); cycle != nil {
+		top.addf("subject.link", "the links go round in a circle (%s): every chain of links must end at the subject table %q",
+			strings.Join(cycle, " → "), m.Table)
+	}
+}
+
+// cycle returns a circle of tables the links lead through, or nil.
+func (m *Subject) cycle() []string {
+	next := map[string][]string{}
+	for _, l := range m.Links {
+		to := l.To
+		if to == "" {
+			to = m.Table
+		}
+		next[strings.ToLower(l.Table)] = append(next[strings.ToLower(l.Table)], strings.ToLower(to))
+	}
+	const (
+		unseen = iota
+		onPath
+		done
+	)
+	state := map[string]int{}
+	var path []string
+	var visit func(t string) []string
+	visit = func(t string) []string {
+		switch state[t] {
+		case onPath:
+			i := slices.Index(path, t)
+			return append(slices.Clone(path[i:]), t)
+		case done:
+			return nil
+		}
+		state[t] = onPath
+		path = append(path, t)
+		for _, n := range next[t] {
+			if c := visit(n); c != nil {
+				return c
+			}
+		}
+		path = path[:len(path)-1]
+		state[t] = done
+		return nil
+	}
+	for _, l := range m.Links {
+		if c := visit(strings.ToLower(l.Table)); c != nil {
+			return c
+		}
+	}
+	return nil
 }
 
 // validateDue checks what makes a row due: its age, the period and the

@@ -45,6 +45,9 @@ type RulePlan struct {
 	AwaitingReminder int
 	// Upcoming30d counts rows that become due in the 30 days after AsOf.
 	Upcoming30d int
+	// Held counts the rows due by age that a hold on their person keeps
+	// (not in Due); 0 when nothing is held.
+	Held int
 	// Oldest is the oldest age value among the due rows, nil when none is due.
 	Oldest  *time.Time
 	Related []RelatedCount
@@ -77,13 +80,14 @@ func (s *Sweeper) Plan(ctx context.Context, opt PlanOptions) (*Plan, error) {
 	// slots bounds the counting statements of all rules together, since
 	// one rule's count may be split into several.
 	slots := make(chan struct{}, planParallel)
+	holds := s.planHolds(ctx)
 	var wg sync.WaitGroup
 	for i, r := range rules {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			p.Rules[i] = s.planRule(ctx, r, asOf, slots)
+			p.Rules[i] = s.planRule(ctx, r, asOf, slots, holds)
 		}()
 	}
 	wg.Wait()
@@ -103,7 +107,7 @@ func (s *Sweeper) Plan(ctx context.Context, opt PlanOptions) (*Plan, error) {
 	return p, nil
 }
 
-func (s *Sweeper) planRule(ctx context.Context, r *Rule, asOf time.Time, slots chan struct{}) RulePlan {
+func (s *Sweeper) planRule(ctx context.Context, r *Rule, asOf time.Time, slots chan struct{}, holds planHolds) RulePlan {
 	rp := RulePlan{Name: r.Name, Description: r.Description, Basis: r.Basis, Table: r.Table,
 		Action: r.Action, OlderThan: r.OlderThan}
 	b, findings := bind(ctx, s.Store, r, s.Config.Sweeper.RedactText)
@@ -114,6 +118,9 @@ func (s *Sweeper) planRule(ctx context.Context, r *Rule, asOf time.Time, slots c
 	tz := s.Config.Sweeper.Timezone
 	cut := b.cutoffFor(asOf, tz)
 	rp.Cutoff = cut.at
+	if rp.Held, rp.Err = s.keepHeld(ctx, b, cut, holds); rp.Err != nil {
+		return rp
+	}
 	cond, args := b.dueCond(cut, s.Config.Sweeper.RedactText)
 	rp.SQL = fmt.Sprintf("SELECT %s.%s FROM %s WHERE %s ORDER BY %s.%s", b.qTable, b.qKey, b.qTable, cond, b.qTable, b.qKey)
 	rp.Args = args

@@ -28,6 +28,9 @@ func (b *boundRule) dueCond(c cutoffs, redact string) (string, []any) {
 	if b.Where != "" {
 		fmt.Fprintf(&sb, " AND (%s)", b.Where)
 	}
+	if b.holdCond != "" {
+		fmt.Fprintf(&sb, " AND %s", b.holdCond)
+	}
 	if len(b.anonymise) > 0 {
 		// A row whose columns already hold their targets is not due: a second
 		// run must find nothing to do.

@@ -281,3 +281,14 @@ func refValues(rels []boundRelated, key any, dst []any) []any {
 	}
 	return refs
 }
+
+// joinOn is the condition that a row of rel's table, named alias, goes
+// with the row of its parent's table qParent: its foreign key holds the
+// parent's referenced columns.
+func (rel *boundRelated) joinOn(alias, qParent string) string {
+	on := make([]string, len(rel.fk.q))
+	for i, fk := range rel.fk.q {
+		on[i] = fmt.Sprintf("%s.%s = %s.%s", alias, fk, qParent, rel.ref.q[i])
+	}
+	return strings.Join(on, " AND ")
+}

@@ -205,6 +205,10 @@ func (s *Sweeper) window(ctx context.Context, b *boundRule, asOf time.Time, with
 	if b.Where != "" {
 		cond += " AND (" + b.Where + ")"
 	}
+	if b.holdCond != "" {
+		// No mail announces a deletion a hold keeps from happening.
+		cond += " AND " + b.holdCond
+	}
 	var last any
 	for {
 		args := []any{cut.bound, b.floorValue(), remindCut.bound}

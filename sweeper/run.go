@@ -28,6 +28,12 @@ type invocation struct {
 
 	guarded    bool // the clock guard let it pass
 	auditReady bool // the audit table is there
+
+	// subject is the data map, bound once when a rule first needs it.
+	subject    *boundSubject
+	subjectErr error
+	// replay: an erasure that re-applies recorded actions (replay.go).
+	replay bool
 }
 
 // newInvocation starts a Sweep or an Erase: a new run id, and the as-of
@@ -73,6 +79,8 @@ type ruleRun struct {
 	args []any
 	// opt is what the run's batches do beyond a sweep's.
 	opt batchOptions
+	// holds is how the run honours holds on people.
+	holds runHolds
 
 	start    time.Time
 	deadline time.Time // max_run_time; zero for none
@@ -101,7 +109,11 @@ func (s *Sweeper) openRun(ctx context.Context, inv *invocation, r *Rule, log *za
 		return run, findingsError(findings)
 	}
 	run.boundRule = b
+	b.replay = inv.replay
 	if err := refuseUnaudited(ctx, s.Store, b); err != nil {
+		return run, err
+	}
+	if err := run.bindHolds(ctx); err != nil {
 		return run, err
 	}
 	if inv.onRequest != "" {
@@ -168,6 +180,12 @@ func (run *ruleRun) ensureTables(ctx context.Context) error {
 	if run.Reminder != nil {
 		// The batches forget the reminders of deleted rows.
 		if err := s.ensureRemindersTable(ctx); err != nil {
+			return err
+		}
+	}
+	if run.holds.watch {
+		// The batches ask it whether a hold was placed.
+		if err := s.ensureHoldsExist(ctx); err != nil {
 			return err
 		}
 	}
@@ -404,6 +422,10 @@ func (b *boundRule) zeroRelated() []RelatedCount {
 // locking and writing nothing.
 func (run *ruleRun) countDue(ctx context.Context) error {
 	s, rr := run.s, &run.rep
+	var err error
+	if rr.Held, err = s.countHeld(ctx, run.boundRule, run.cutoffFor(run.inv.asOf, s.Config.Sweeper.Timezone)); err != nil {
+		return err
+	}
 	if run.Reminder != nil {
 		c, err := s.countReminders(ctx, run.boundRule, run.inv.asOf)
 		if err != nil {

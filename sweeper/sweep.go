@@ -93,6 +93,9 @@ type RuleReport struct {
 	AwaitingReminder int
 	// Reminder is set when the rule sends reminders.
 	Reminder bool
+	// Held counts, in a dry run, the rows due by age that a hold on their
+	// person keeps, as plan counts them.
+	Held int
 	// Ended is when the rule's run ended, by the real clock.
 	Ended time.Time
 	// Left is the number of due rows the run left for the next one, when

@@ -72,7 +72,12 @@ Commands:
   sweep    one pass over the rules (--rule NAME, --dry-run, --as-of TIME, --force)
   plan     what a sweep would do now, changing nothing (--format text|json|csv|markdown|html, -o FILE)
   audit    what was done to which row, when, by which rule (--rule, --key, --since, --format)
-  erase    a data subject's request: erase these rows now (--rule NAME --key VALUE..., --dry-run)
+  erase    a data subject's request: erase these rows now (--rule NAME --key VALUE..., or --subject VALUE; --dry-run)
+  export   everything the data map finds for one person, as JSON (--subject VALUE, -o FILE)
+  hold     keep one person's rows from every rule (--subject VALUE --reason TEXT, --until TIME)
+  release  end a hold (--subject VALUE)
+  holds    list the holds
+  replay   after a restore, re-apply what the audit records since the backup (--since TIME, --from FILE)
   check    validate the config and hold it against the live database schema
   demo     write a SQLite demo shop and its config, and show its plan
   init     write a config for a shop platform (--preset woocommerce|prestashop, --prefix, -o FILE)
@@ -124,6 +129,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return env.audit(ctx, rest)
 	case "erase":
 		return env.erase(ctx, rest)
+	case "export":
+		return env.export(ctx, rest)
+	case "hold":
+		return env.hold(ctx, rest)
+	case "release":
+		return env.release(ctx, rest)
+	case "holds":
+		return env.holds(ctx, rest)
+	case "replay":
+		return env.replay(ctx, rest)
 	case "check":
 		return env.check(ctx, rest)
 	case "demo":

@@ -84,10 +84,10 @@ func (e *environment) initConfig(ctx context.Context, args []string) error {
 			return usageErrorf("init: %v", err)
 		}
 	}
-	if err := writeNew(path, r.Config); err != nil {
+	if err := writeNew("init", path, r.Config, 0o644); err != nil {
 		return err
 	}
-	if err := writeNew(reminder, presets.ReminderTemplate()); err != nil {
+	if err := writeNew("init", reminder, presets.ReminderTemplate(), 0o644); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Wrote %s (preset %s, prefix %q) and its reminder mail %s.\n", path, p.Name, pfx, reminder)
@@ -112,21 +112,24 @@ func presetNames() string {
 	return strings.Join(names, ", ")
 }
 
-// writeNew creates path with data, failing if it appeared in the meantime.
-func writeNew(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+// writeNew creates path with data and the permissions perm, failing if
+// it appeared in the meantime; cmd names the command in the error.
+func writeNew(cmd, path string, data []byte, perm os.FileMode) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 	if err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			return usageErrorf("init: %s exists; it is never overwritten", path)
+			return usageErrorf("%s: %s exists; it is never overwritten", cmd, path)
 		}
-		return fmt.Errorf("init: %w", err)
+		return fmt.Errorf("%s: %w", cmd, err)
 	}
 	if _, err := f.Write(data); err != nil {
 		f.Close()
-		return fmt.Errorf("init: write %s: %w", path, err)
+		os.Remove(path)
+		return fmt.Errorf("%s: write %s: %w", cmd, path, err)
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("init: write %s: %w", path, err)
+		os.Remove(path)
+		return fmt.Errorf("%s: write %s: %w", cmd, path, err)
 	}
 	return nil
 }

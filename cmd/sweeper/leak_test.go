@@ -236,11 +236,20 @@ func TestLeak_Demo(t *testing.T) {
 	}
 	var newest int64
 	err = shop.QueryRow(`SELECT MAX(id) FROM customers`).Scan(&newest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A third customer for the requests that name a person by e-mail
+	// address, as a data subject's request does.
+	var email string
+	err = shop.QueryRow(`SELECT email FROM customers WHERE id = ?`, newest-2).Scan(&email)
 	shop.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
 	erase := []string{"erase", "--rule", eraseRule, "--key", fmt.Sprint(newest), "--key", fmt.Sprint(newest - 1)}
+	since := time.Now().UTC().Format(time.RFC3339)
+	records := filepath.Join(dir, "records.json")
 
 	c := []string{"-c", cfgPath}
 	for _, cmd := range []struct {
@@ -264,7 +273,26 @@ func TestLeak_Demo(t *testing.T) {
 		{[]string{"audit"}, false},
 		{[]string{"audit", "--format", "json"}, false},
 		{[]string{"audit", "--format", "csv", "--table", "customers", "--key", fmt.Sprint(newest)}, false},
+		// The requests from data subjects, by e-mail address; the export
+		// goes to its file, which holds the data by design.
+		{[]string{"export", "--subject", email, "-o", filepath.Join(dir, "export.json")}, true},
+		{[]string{"export", "--subject", "x" + email}, false},
+		{[]string{"hold", "--subject", email, "--reason", "geschil over een factuur"}, true},
+		{[]string{"holds"}, true},
+		{[]string{"plan", "--format", "json"}, true},
+		{[]string{"sweep", "--dry-run"}, true},
+		{[]string{"erase", "--subject", email}, false},
+		{[]string{"release", "--subject", email}, true},
+		{[]string{"erase", "--subject", email, "--dry-run"}, true},
+		{[]string{"erase", "--subject", email}, true},
+		{[]string{"audit", "--since", since, "--format", "json", "-c", cfgPath}, true},
+		{[]string{"replay", "--since", since, "--from", records, "--dry-run"}, true},
 	} {
+		if cmd.args[0] == "replay" {
+			if err := os.WriteFile(records, []byte(out.text["audit --since "+since+" --format json -c "+cfgPath]), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
 		code, text := out.run(strings.Join(cmd.args, " "), append(c, cmd.args...)...)
 		if code != exitOK {
 			if cmd.mustPass {

@@ -233,6 +233,7 @@ type rulePlanJSON struct {
 	Reminders        int           `json:"reminders"`
 	AwaitingReminder int           `json:"awaiting_reminder"`
 	Upcoming30d      int           `json:"upcoming_30d"`
+	Held             int           `json:"held"`
 	Oldest           *string       `json:"oldest"`
 	Related          []relatedJSON `json:"related"`
 	Forecast         []monthJSON   `json:"forecast,omitempty"`
@@ -257,7 +258,7 @@ func writePlanJSON(w io.Writer, p *sweeper.Plan) error {
 	out := planJSON{AsOf: p.AsOf.Format(time.RFC3339), Rules: []rulePlanJSON{}}
 	for _, r := range p.Rules {
 		rj := rulePlanJSON{Name: r.Name, Table: r.Table, Action: string(r.Action), Due: r.Due,
-			Reminders: r.Reminders, AwaitingReminder: r.AwaitingReminder, Upcoming30d: r.Upcoming30d,
+			Reminders: r.Reminders, AwaitingReminder: r.AwaitingReminder, Upcoming30d: r.Upcoming30d, Held: r.Held,
 			Related: []relatedJSON{}}
 		if !r.Cutoff.IsZero() {
 			rj.Cutoff = r.Cutoff.Format(time.RFC3339)

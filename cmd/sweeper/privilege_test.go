@@ -540,6 +540,29 @@ func TestPrivilege_READMEGrantsFitExample(t *testing.T) {
 		}
 	}
 
+	// The requests from data subjects, with the same grants: an export, a
+	// hold and its release, an erasure of the person.
+	dbtest.Exec(t, rootDSN,
+		`INSERT INTO customers (id, email, first_name, last_name, created_at) VALUES (7, 'dirk@example.invalid', 'Dirk', 'D', '2026-01-01 10:00:00')`,
+		`INSERT INTO addresses (customer_id, recipient_name, street, house_number, postcode, city, created_at) VALUES
+			(7, 'Dirk', 'Straat', '3', '1234AB', 'Stad', '2026-01-01 10:00:00')`,
+		`UPDATE orders SET customer_id = 7 WHERE order_number = '2026-1'`)
+	for _, args := range [][]string{
+		{"export", "--subject", "dirk@example.invalid", "-o", filepath.Join(t.TempDir(), "dirk.json")},
+		{"hold", "--subject", "7", "--reason", "geschil"},
+		{"holds"},
+		{"plan"},
+		{"release", "--subject", "7"},
+		{"erase", "--subject", "dirk@example.invalid"},
+	} {
+		if code, stdout, stderr := runCLI(t, append([]string{"-c", cfg}, args...)...); code != exitOK {
+			t.Errorf("%s with README's grants: exit %d\n%s%s", strings.Join(args, " "), code, stdout, stderr)
+		}
+	}
+	if got := scalar(t, root, `SELECT COUNT(*) FROM customers WHERE id = 7`); got != 0 {
+		t.Errorf("erase --subject with README's grants left the customer")
+	}
+
 	dbtest.Exec(t, rootDSN, `CREATE TABLE wishlist (id INT UNSIGNED PRIMARY KEY, customer_id INT UNSIGNED NOT NULL,
 		CONSTRAINT fk_wishlist_customer FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE)`)
 	code, stdout, stderr = runCLI(t, "-c", cfg, "check")

@@ -195,6 +195,22 @@ func relatedText(r sweeper.RulePlan) string {
 // overlapsIntro heads the list of overlapping rules in every format.
 const overlapsIntro = "Rules that overlap: the counts above are each rule's alone; a sweep runs the rules in config order."
 
+// heldNote says what the rows holds keep are: no count above has them.
+const heldNote = "rows due by age whose person is under a hold (sweeper holds); they are not in the counts above."
+
+const heldIntro = "Kept by holds: " + heldNote
+
+// heldLines says per rule how many due rows holds keep; none when nothing is held.
+func heldLines(p *sweeper.Plan) []string {
+	var out []string
+	for _, r := range p.Rules {
+		if r.Held > 0 {
+			out = append(out, fmt.Sprintf("%s: %s of %s", r.Name, plural(r.Held, "row"), r.Table))
+		}
+	}
+	return out
+}
+
 // overlapText says what a sweep does with the rows two rules share.
 func overlapText(o sweeper.Overlap) string {
 	if o.Err != nil {
@@ -300,6 +316,12 @@ func writePlanText(w io.Writer, p *sweeper.Plan, verbose bool) error {
 		fmt.Fprintf(w, "\n%s\n", overlapsIntro)
 		for _, o := range p.Overlaps {
 			fmt.Fprintln(w, strings.Join(wrapText("  ", overlapText(o)), "\n"))
+		}
+	}
+	if held := heldLines(p); len(held) > 0 {
+		fmt.Fprintf(w, "\n%s\n", strings.Join(wrapText("", heldIntro), "\n"))
+		for _, l := range held {
+			fmt.Fprintln(w, "  "+l)
 		}
 	}
 	for _, r := range p.Rules {
@@ -409,6 +431,12 @@ func writePlanMarkdown(w io.Writer, p *sweeper.Plan, verbose bool) error {
 			b.WriteString("- " + mdCell(overlapText(o)) + "\n")
 		}
 	}
+	if held := heldLines(p); len(held) > 0 {
+		b.WriteString("\n### Kept by holds\n\n" + "The " + heldNote + "\n\n")
+		for _, l := range held {
+			b.WriteString("- " + mdCell(l) + "\n")
+		}
+	}
 	var errs []string
 	for _, r := range p.Rules {
 		if r.Err != nil {
@@ -436,7 +464,7 @@ func writePlanMarkdown(w io.Writer, p *sweeper.Plan, verbose bool) error {
 func writePlanCSV(w io.Writer, p *sweeper.Plan) error {
 	cw := csv.NewWriter(w)
 	head := []string{"rule", "table", "action", "older_than", "basis", "cutoff", "due", "reminders", "awaiting_reminder",
-		"upcoming_30d", "oldest", "related", "error"}
+		"upcoming_30d", "oldest", "related", "error", "held"}
 	months := forecastMonths(p)
 	for _, m := range months {
 		head = append(head, m.Key())
@@ -461,7 +489,11 @@ func writePlanCSV(w io.Writer, p *sweeper.Plan) error {
 			counts = []string{"", "", "", ""}
 		}
 		rec := append([]string{r.Name, r.Table, string(r.Action), r.OlderThan.String(), oneLine(r.Basis), c}, counts...)
-		rec = append(rec, o, relatedText(r), e)
+		held := itoa(r.Held)
+		if r.Err != nil {
+			held = ""
+		}
+		rec = append(rec, o, relatedText(r), e, held)
 		for i := range months {
 			if i < len(r.Forecast) {
 				rec = append(rec, itoa(r.Forecast[i].Rows))

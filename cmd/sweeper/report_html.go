@@ -30,6 +30,9 @@ type htmlReport struct {
 	// Overlaps are the overlapping rules, as the other formats say them.
 	Overlaps      []string
 	OverlapsIntro string
+	// Held are the due rows holds keep, per rule, as the other formats say them.
+	Held      []string
+	HeldIntro string
 	// FirstMonth and LastMonth name the forecast's span, e.g. "November 2026".
 	FirstMonth, LastMonth string
 }
@@ -101,6 +104,7 @@ func writePlanHTML(w io.Writer, p *sweeper.Plan, cfg *sweeper.Config, now time.T
 		rep.Overlaps = append(rep.Overlaps, overlapText(o))
 	}
 	rep.OverlapsIntro = overlapsIntro
+	rep.Held, rep.HeldIntro = heldLines(p), heldIntro
 	var b strings.Builder
 	if err := reportTemplate.Execute(&b, rep); err != nil {
 		return fmt.Errorf("render the HTML report: %w", err)

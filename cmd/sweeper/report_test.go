@@ -49,7 +49,7 @@ func repPlan(withForecast bool) *sweeper.Plan {
 		{Name: "account-idle-5y", Description: "Accounts waarop 5 jaar niet is ingelogd verwijderen",
 			Basis: "privacybeleid: het klantaccount wordt verwijderd als er vijf jaar niet op is ingelogd",
 			Table: "customers", Action: sweeper.ActionDelete, OlderThan: sweeper.Period{Years: 5},
-			Cutoff: time.Date(2021, 11, 22, 0, 0, 0, 0, ams), Due: 7, Reminders: 3, AwaitingReminder: 2, Upcoming30d: 11, Oldest: &oldest2,
+			Cutoff: time.Date(2021, 11, 22, 0, 0, 0, 0, ams), Due: 7, Reminders: 3, AwaitingReminder: 2, Upcoming30d: 11, Held: 2, Oldest: &oldest2,
 			Related: []sweeper.RelatedCount{{Table: "addresses", Action: sweeper.ActionDelete, Rows: 12}, {Table: "orders", Action: sweeper.ActionDetach, Rows: 30}},
 			SQL:     "SELECT `customers`.`id` FROM `customers` WHERE COALESCE(`customers`.`last_login_at`, `customers`.`created_at`) < ?",
 			Args:    []any{"2021-11-22 00:00:00"}},

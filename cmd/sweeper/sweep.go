@@ -90,6 +90,9 @@ func writeReport(w io.Writer, rep *sweeper.Report) {
 		if len(r.Related) > 0 {
 			t.note(wrapList("  related: ", relatedItems(r.Related))...)
 		}
+		if r.Held > 0 {
+			t.note(fmt.Sprintf("  kept by holds: %s due by age", plural(r.Held, "row")))
+		}
 	}
 	t.write(w)
 	for _, n := range notes {

@@ -453,6 +453,14 @@ func (shared) CreateFilesTable(table string) string {
 		path VARCHAR(1024) NOT NULL, created_at VARCHAR(26) NOT NULL, PRIMARY KEY (rule, row_key))`, table)
 }
 
+// CreateHoldsTable implements sweeper.Dialect. subject_int repeats an
+// integer key as a number, which a hold's condition compares with the
+// shop's integer columns without a cast, and so by their indexes.
+func (shared) CreateHoldsTable(table string) string {
+	return fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s (subject_key VARCHAR(191) NOT NULL PRIMARY KEY, subject_int BIGINT NULL,
+		reason VARCHAR(1024) NOT NULL, placed_at VARCHAR(26) NOT NULL, until_at VARCHAR(26) NULL, run_id VARCHAR(32) NOT NULL)`, table)
+}
+
 // CreateRunsTable implements sweeper.Dialect.
 func (shared) CreateRunsTable(table string) string {
 	return fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s (rule VARCHAR(64) NOT NULL PRIMARY KEY, run_id VARCHAR(32) NOT NULL,
