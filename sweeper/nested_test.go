@@ -154,21 +154,14 @@ func TestSweeper_NestedRelated(t *testing.T) {
 			}
 			wantCounts := "orders delete 2, orders > invoices delete 1, orders > invoices > invoice_lines delete 2, " +
 				"coupon_usage delete 2, notes (customer_id) delete 2, notes (author_id) detach 1"
-			counts := func(rcs []sweeper.RelatedCount) string {
-				var out []string
-				for _, rc := range rcs {
-					out = append(out, rc.Label()+" "+string(rc.Action)+" "+strconv.Itoa(rc.Rows))
-				}
-				return strings.Join(out, ", ")
-			}
 			p, err := f.sw.Plan(ctx, sweeper.PlanOptions{AsOf: asOf})
 			if err != nil {
 				t.Fatalf("plan: %v", err)
 			}
-			if got := counts(p.Rules[0].Related); got != wantCounts {
+			if got := relCounts(p.Rules[0].Related); got != wantCounts {
 				t.Errorf("plan's related rows:\ngot  %s\nwant %s", got, wantCounts)
 			}
-			if got := counts(engRule(t, f.sweep(asOf, sweeper.SweepOptions{DryRun: true}), "account").Related); got != wantCounts {
+			if got := relCounts(engRule(t, f.sweep(asOf, sweeper.SweepOptions{DryRun: true}), "account").Related); got != wantCounts {
 				t.Errorf("dry run's related rows:\ngot  %s\nwant %s", got, wantCounts)
 			}
 			if n := engAuditCount(f); n != 0 {
@@ -179,7 +172,7 @@ func TestSweeper_NestedRelated(t *testing.T) {
 			if rr.Err != nil || rr.Rows != 1 {
 				t.Fatalf("sweep: got %d rows and error %v, want customer 1", rr.Rows, rr.Err)
 			}
-			if got := counts(rr.Related); got != wantCounts {
+			if got := relCounts(rr.Related); got != wantCounts {
 				t.Errorf("sweep's related rows:\ngot  %s\nwant %s", got, wantCounts)
 			}
 			engWantIDs(t, f, "customers", `SELECT id FROM customers ORDER BY id`, 2)
@@ -217,10 +210,10 @@ func TestSweeper_NestedRelated(t *testing.T) {
 				t.Errorf("audit --table customers --key 1: got %q (error %v), want all %d records", story, err, len(want))
 			}
 			// Again: nothing left to do.
-			if rr := engRule(t, f.sweep(asOf, sweeper.SweepOptions{}), "account"); rr.Rows != 0 || counts(rr.Related) !=
+			if rr := engRule(t, f.sweep(asOf, sweeper.SweepOptions{}), "account"); rr.Rows != 0 || relCounts(rr.Related) !=
 				"orders delete 0, orders > invoices delete 0, orders > invoices > invoice_lines delete 0, "+
 					"coupon_usage delete 0, notes (customer_id) delete 0, notes (author_id) detach 0" {
-				t.Errorf("second sweep: got %d rows, related %s; want nothing", rr.Rows, counts(rr.Related))
+				t.Errorf("second sweep: got %d rows, related %s; want nothing", rr.Rows, relCounts(rr.Related))
 			}
 		})
 	})
@@ -394,4 +387,14 @@ func TestSweeper_RelatedTree(t *testing.T) {
 			}
 		})
 	})
+}
+
+// relCounts writes a run's or a plan's related counts as "name action rows",
+// comma-separated.
+func relCounts(rcs []sweeper.RelatedCount) string {
+	var out []string
+	for _, rc := range rcs {
+		out = append(out, rc.Label()+" "+string(rc.Action)+" "+strconv.Itoa(rc.Rows))
+	}
+	return strings.Join(out, ", ")
 }

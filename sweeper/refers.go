@@ -150,21 +150,13 @@ func (run *ruleRun) refersRows(ctx context.Context, tx Querier, locked []lockedR
 	var recs []AuditRecord
 	for i := range run.refers {
 		rf := &run.refers[i]
-		roots := map[string]string{}
-		var vals []any
+		var pointed pointedAt
 		for _, r := range locked {
-			v := r.refersVals[i]
-			if v == nil {
-				continue
+			if v := r.refersVals[i]; v != nil {
+				pointed.add(rf.key.value([]any{v}), keyString(r.key))
 			}
-			v = rf.key.value([]any{v})
-			k := keyString(v)
-			if _, dup := roots[k]; dup {
-				continue
-			}
-			roots[k] = keyString(r.key)
-			vals = append(vals, v)
 		}
+		roots, vals := pointed.roots, pointed.vals
 		if len(vals) == 0 {
 			continue
 		}

@@ -3,8 +3,6 @@ package sweeper_test
 import (
 	"context"
 	"slices"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/sweeperd/sweeper/sweeper"
@@ -48,26 +46,19 @@ func TestSweeper_Refers(t *testing.T) {
 		if errs := engErrors(engCheck(f)); len(errs) != 0 {
 			t.Fatalf("check: got errors %q, want none", errs)
 		}
-		counts := func(rcs []sweeper.RelatedCount) string {
-			var out []string
-			for _, rc := range rcs {
-				out = append(out, rc.Label()+" "+string(rc.Action)+" "+strconv.Itoa(rc.Rows))
-			}
-			return strings.Join(out, ", ")
-		}
 		want := "addresses (orders.address_id) delete 2, addresses (orders.invoice_address_id) delete 0"
 		p, err := f.sw.Plan(ctx, sweeper.PlanOptions{AsOf: asOf})
 		if err != nil {
 			t.Fatalf("plan: %v", err)
 		}
-		if got := counts(p.Rules[0].Related); got != want {
+		if got := relCounts(p.Rules[0].Related); got != want {
 			t.Errorf("plan: got %s, want %s", got, want)
 		}
 		rr := engRule(t, f.sweep(asOf, sweeper.SweepOptions{}), "order-7y")
 		if rr.Err != nil || rr.Rows != 7 {
 			t.Fatalf("sweep: got %d rows and error %v, want 7 orders", rr.Rows, rr.Err)
 		}
-		if got := counts(rr.Related); got != want {
+		if got := relCounts(rr.Related); got != want {
 			t.Errorf("sweep: got %s, want %s", got, want)
 		}
 		engWantIDs(t, f, "addresses", `SELECT id FROM addresses ORDER BY id`, 2, 3, 4, 6)

@@ -75,20 +75,11 @@ func (st *relatedStep) handle(ctx context.Context, rels []boundRelated, parents 
 // transactions of transactions) is handled a level at a time, the deepest
 // first: depth is the level below the rule's rows.
 func (st *relatedStep) handleOne(ctx context.Context, rel *boundRelated, parents []parentRow, ref, depth int) error {
-	roots := map[string]string{}
-	var vals []any
+	var pointed pointedAt
 	for _, p := range parents {
-		v := p.refs[ref]
-		if v == nil {
-			continue
-		}
-		k := keyString(v)
-		if _, dup := roots[k]; dup {
-			continue
-		}
-		roots[k] = p.root
-		vals = append(vals, v)
+		pointed.add(p.refs[ref], p.root)
 	}
+	roots, vals := pointed.roots, pointed.vals
 	if len(vals) == 0 {
 		return nil
 	}
@@ -147,6 +138,30 @@ func (st *relatedStep) handleOne(ctx context.Context, rel *boundRelated, parents
 		}
 	}
 	return nil
+}
+
+// pointedAt collects the distinct values rows refer to (a related table's
+// foreign key values, a refers table's keys), each with the key of the
+// rule's row the first that names it goes with.
+type pointedAt struct {
+	roots map[string]string // keyString of a value → its rule's row's key
+	vals  []any
+}
+
+// add adds v, unless it is NULL or there already.
+func (p *pointedAt) add(v any, root string) {
+	if v == nil {
+		return
+	}
+	if p.roots == nil {
+		p.roots = map[string]string{}
+	}
+	k := keyString(v)
+	if _, dup := p.roots[k]; dup {
+		return
+	}
+	p.roots[k] = root
+	p.vals = append(p.vals, v)
 }
 
 // rootOf finds the key of the rule's row that a related row's foreign key
