@@ -125,10 +125,13 @@ func referenceFindings(ctx context.Context, st Store, b *boundRule) []Finding {
 					} else {
 						warnf("%s (ON DELETE %s): deleting a referenced row%s fails its whole batch; %s", what, fk.OnDelete, w.asRelated(), w.listIt(fk))
 					}
+				case rel.Action == ActionAnonymise && rel.detaches():
+					// Anonymised with its foreign key set to NULL: it refers
+					// to nothing any more when its parent goes.
 				case rel.Action == ActionAnonymise && carriesOn(fk.OnDelete):
 					errf("%s (ON DELETE %s): related %q is anonymised, then the database would %s its rows along with those of %s, "+
-						"and the audit records say anonymise; use action \"delete\" or \"detach\"",
-						what, fk.OnDelete, rel.Table, alongVerb(fk.OnDelete), name)
+						"and the audit records say anonymise; use action \"delete\" or \"detach\", or anonymise %s with \"null\" too",
+						what, fk.OnDelete, rel.Table, alongVerb(fk.OnDelete), name, strings.Join(rel.fk.names, " and "))
 				case rel.Action == ActionAnonymise:
 					warnf("%s (ON DELETE %s): related %q is anonymised and keeps referring to %s: deleting a referenced row fails its whole batch; "+
 						"use action \"delete\" or \"detach\"", what, fk.OnDelete, rel.Table, name)
@@ -161,6 +164,20 @@ func refuseUnaudited(ctx context.Context, st Store, b *boundRule) error {
 		return nil
 	}
 	return fmt.Errorf("refused, nothing was touched: %w", findingsError(fs))
+}
+
+// detaches reports whether an anonymised related table sets every column
+// of its foreign key to NULL: its rows then refer to their parent no more,
+// as detached rows do, and may keep their other columns blanked.
+func (rel *boundRelated) detaches() bool {
+	for _, fk := range rel.fk.names {
+		if !slices.ContainsFunc(rel.anonymise, func(c boundColumn) bool {
+			return strings.EqualFold(c.Column, fk) && c.Strategy == StrategyNull
+		}) {
+			return false
+		}
+	}
+	return len(rel.fk.names) > 0
 }
 
 // handledBy returns the related table, of those listed under the table a

@@ -158,6 +158,30 @@ func TestSweeper_ForeignKeys(t *testing.T) {
 			})
 		})
 	}
+	// A related table anonymised with its foreign key set to NULL refers
+	// to nothing when its parent goes: the cascade finds nothing, and the
+	// rows keep their other columns blanked (Magento's review nickname of
+	// a deleted account).
+	t.Run("AnonymisedWithItsForeignKeyNulledWorks", func(t *testing.T) {
+		dialects(t, func(t *testing.T, f *fixture) {
+			refShop(f)
+			refAccountRule(f, sweeper.Related{Table: "wishlist", ForeignKey: []string{"customer_id"}, Action: sweeper.ActionAnonymise,
+				Anonymise: []sweeper.ColumnStrategy{{Column: "customer_id", Strategy: sweeper.StrategyNull},
+					{Column: "product", Strategy: sweeper.StrategyRedact}}})
+			if errs := engErrors(engCheck(f)); len(errs) != 0 {
+				t.Fatalf("check: got errors %q, want none", errs)
+			}
+			rr := engRule(t, f.sweep(engAms(2026, 11, 22, 3, 30, 0), sweeper.SweepOptions{}), "account")
+			if rr.Err != nil || rr.Rows != 2 || rr.Related[0].Rows != 3 {
+				t.Fatalf("sweep: got %d rows, related %+v, error %v; want 2 customers and 3 wishlist rows", rr.Rows, rr.Related, rr.Err)
+			}
+			engWantIDs(t, f, "wishlist rows kept", `SELECT id FROM wishlist ORDER BY id`, 1, 2, 3, 4)
+			if got := engStrings(f, `SELECT product FROM wishlist WHERE customer_id IS NULL ORDER BY id`); !slices.Equal(got,
+				[]string{"[verwijderd]", "[verwijderd]", "[verwijderd]"}) {
+				t.Errorf("the detached rows' product: got %q, want it redacted", got)
+			}
+		})
+	})
 	t.Run("ListedAsRelatedWorks", func(t *testing.T) {
 		dialects(t, func(t *testing.T, f *fixture) {
 			refShop(f, refFavourites...)
