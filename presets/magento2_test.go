@@ -170,6 +170,8 @@ func TestMagento2(t *testing.T) {
 			}
 		}
 		s.equal(t, row{"review_detail", "detail_id", 1}, "customer_id", "NULL")
+		s.equal(t, row{"review_detail", "detail_id", 1}, "nickname", "[verwijderd]")
+		s.audited(t, "account-idle-5y", "anonymise", row{"review_detail", "detail_id", 1})
 		s.audited(t, "account-idle-5y", "delete", customer(1), customer(3), row{"customer_entity_varchar", "value_id", 1},
 			row{"customer_address_entity", "entity_id", 60}, row{"customer_address_entity_varchar", "value_id", 60},
 			row{"wishlist_item_option", "option_id", 72})
