@@ -94,84 +94,19 @@ func (s *Sweeper) Replay(ctx context.Context, opt ReplayOptions) (*Replay, error
 	inv.onRequest, inv.replay = "replay", true
 	out := &Replay{RunID: inv.id, DryRun: opt.DryRun}
 
-	rules := map[string]*Rule{}
-	for _, r := range s.Config.Rules {
-		rules[r.Name] = r
-	}
-	var groups []*replayKeys
-	byGroup := map[[2]string]*replayKeys{}
-	skipped := map[[2]string]int{}
-	var skipOrder [][2]string
-	skip := func(rule, reason string) {
-		k := [2]string{rule, reason}
-		if skipped[k] == 0 {
-			skipOrder = append(skipOrder, k)
-		}
-		skipped[k]++
-	}
-	held := map[string]bool{}
-	var heldOrder []string
+	rd := newReplayReader(s.Config.Rules)
 	err := records(func(rec AuditRecord) error {
-		if rec.At.Before(opt.Since) {
-			return nil
-		}
-		out.Records++
-		switch {
-		case rec.Rule == "" && rec.Action == AuditHold:
-			if !held[rec.RowKey] {
-				heldOrder = append(heldOrder, rec.RowKey)
-			}
-			held[rec.RowKey] = true
-			return nil
-		case rec.Rule == "" && rec.Action == AuditRelease:
-			held[rec.RowKey] = false
-			return nil
-		case rec.Action != string(ActionDelete) && rec.Action != string(ActionAnonymise), rec.ParentKey != "":
-			// Related rows go with their row's record; reminders, files
-			// and the rest are not actions on a row to repeat.
-			return nil
-		}
-		r := rules[rec.Rule]
-		switch {
-		case r == nil:
-			skip(rec.Rule, "the rule is not in the config")
-			return nil
-		case !sameName(rec.Table, r.Table):
-			// A related row's record, written to an audit table without
-			// parent_key.
-			return nil
-		case string(r.Action) != rec.Action:
-			skip(rec.Rule, fmt.Sprintf("the rule's action is %s now; the records say %s", r.Action, rec.Action))
-			return nil
-		case shortenedKey(rec.RowKey):
-			skip(rec.Rule, "the key is longer than the audit table keeps")
-			return nil
-		}
-		gk := [2]string{rec.Rule, rec.RunID}
-		g := byGroup[gk]
-		if g == nil {
-			g = &replayKeys{group: ReplayGroup{RuleOutcome: RuleOutcome{Rule: r.Name, Table: r.Table, Action: r.Action}, RunID: rec.RunID},
-				seen: map[string]bool{}}
-			byGroup[gk] = g
-			groups = append(groups, g)
-		}
-		if !g.seen[rec.RowKey] {
-			g.seen[rec.RowKey] = true
-			g.keys = append(g.keys, rec.RowKey)
+		if !rec.At.Before(opt.Since) {
+			out.Records++
+			rd.add(rec)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read the audit records: %w", err)
 	}
-	for _, k := range skipOrder {
-		out.Skipped = append(out.Skipped, ReplaySkip{Rule: k[0], Reason: k[1], Records: skipped[k]})
-	}
-	for _, k := range heldOrder {
-		if held[k] {
-			out.HeldSince = append(out.HeldSince, k)
-		}
-	}
+	groups := rd.groups
+	out.Skipped, out.HeldSince = rd.results()
 
 	var m *boundSubject
 	if s.Config.Subject != nil {
@@ -201,6 +136,97 @@ func (s *Sweeper) Replay(ctx context.Context, opt ReplayOptions) (*Replay, error
 		return out, &PartialError{Failed: failed}
 	}
 	return out, ctx.Err()
+}
+
+// replayReader sorts the audit records read since the backup into the
+// groups to replay (one rule's rows of one run, in the order read), the
+// records that cannot be replayed, and the holds placed since.
+type replayReader struct {
+	rules     map[string]*Rule
+	groups    []*replayKeys
+	byGroup   map[[2]string]*replayKeys
+	skipped   map[[2]string]int
+	skipOrder [][2]string
+	held      map[string]bool
+	heldOrder []string
+}
+
+func newReplayReader(rules []*Rule) *replayReader {
+	rd := &replayReader{rules: map[string]*Rule{}, byGroup: map[[2]string]*replayKeys{},
+		skipped: map[[2]string]int{}, held: map[string]bool{}}
+	for _, r := range rules {
+		rd.rules[r.Name] = r
+	}
+	return rd
+}
+
+func (rd *replayReader) skip(rule, reason string) {
+	k := [2]string{rule, reason}
+	if rd.skipped[k] == 0 {
+		rd.skipOrder = append(rd.skipOrder, k)
+	}
+	rd.skipped[k]++
+}
+
+// add sorts one record.
+func (rd *replayReader) add(rec AuditRecord) {
+	switch {
+	case rec.Rule == "" && rec.Action == AuditHold:
+		if !rd.held[rec.RowKey] {
+			rd.heldOrder = append(rd.heldOrder, rec.RowKey)
+		}
+		rd.held[rec.RowKey] = true
+		return
+	case rec.Rule == "" && rec.Action == AuditRelease:
+		rd.held[rec.RowKey] = false
+		return
+	case rec.Action != string(ActionDelete) && rec.Action != string(ActionAnonymise), rec.ParentKey != "":
+		// Related rows go with their row's record; reminders, files
+		// and the rest are not actions on a row to repeat.
+		return
+	}
+	r := rd.rules[rec.Rule]
+	switch {
+	case r == nil:
+		rd.skip(rec.Rule, "the rule is not in the config")
+		return
+	case !sameName(rec.Table, r.Table):
+		// A related row's record, written to an audit table without
+		// parent_key.
+		return
+	case string(r.Action) != rec.Action:
+		rd.skip(rec.Rule, fmt.Sprintf("the rule's action is %s now; the records say %s", r.Action, rec.Action))
+		return
+	case shortenedKey(rec.RowKey):
+		rd.skip(rec.Rule, "the key is longer than the audit table keeps")
+		return
+	}
+	gk := [2]string{rec.Rule, rec.RunID}
+	g := rd.byGroup[gk]
+	if g == nil {
+		g = &replayKeys{group: ReplayGroup{RuleOutcome: RuleOutcome{Rule: r.Name, Table: r.Table, Action: r.Action}, RunID: rec.RunID},
+			seen: map[string]bool{}}
+		rd.byGroup[gk] = g
+		rd.groups = append(rd.groups, g)
+	}
+	if !g.seen[rec.RowKey] {
+		g.seen[rec.RowKey] = true
+		g.keys = append(g.keys, rec.RowKey)
+	}
+}
+
+// results are the skipped records, counted per rule and reason, and the
+// people still held, in the order first read.
+func (rd *replayReader) results() (skipped []ReplaySkip, heldSince []string) {
+	for _, k := range rd.skipOrder {
+		skipped = append(skipped, ReplaySkip{Rule: k[0], Reason: k[1], Records: rd.skipped[k]})
+	}
+	for _, k := range rd.heldOrder {
+		if rd.held[k] {
+			heldSince = append(heldSince, k)
+		}
+	}
+	return skipped, heldSince
 }
 
 // replayGroup re-applies one rule's recorded actions of one run.
