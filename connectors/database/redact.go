@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	gomysql "github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5"
@@ -17,7 +18,16 @@ import (
 // give the server's reason, for the operator to fix it.
 type redactor struct {
 	secrets *regexp.Regexp // nil: nothing to remove
+	// short are the secrets of fewer than shortSecret characters, removed
+	// only where they stand apart from letters and digits: a one-letter
+	// password removed inside every word would leave the server's reason
+	// unreadable, while a password echoed by a driver stands apart.
+	short *regexp.Regexp
 }
+
+// shortSecret is the length from which a secret is removed wherever it
+// appears.
+const shortSecret = 4
 
 // newRedactor removes each secret as written and in the URL-encoded forms a
 // driver or a URL parser may echo it in. Values equal to one of keep (the
@@ -41,17 +51,32 @@ func newRedactor(secrets []string, keep ...string) redactor {
 			}
 		}
 	}
+	var long, short []string
+	for _, f := range forms {
+		if utf8.RuneCountInString(f) < shortSecret {
+			short = append(short, f)
+		} else {
+			long = append(long, f)
+		}
+	}
+	return redactor{secrets: alternatives("", long, ""), short: alternatives(`(^|[^\pL\pN])(?:`, short, `)([^\pL\pN]|$)`)}
+}
+
+// alternatives is a case-insensitive regexp of head, any of forms, tail;
+// nil without forms. Case-insensitive: percent-encoding may come back in
+// either case.
+func alternatives(head string, forms []string, tail string) *regexp.Regexp {
 	if len(forms) == 0 {
-		return redactor{}
+		return nil
 	}
 	// Longest first, so that no part of a longer secret is left behind
 	// after a shorter one inside it was replaced.
 	sort.Slice(forms, func(i, j int) bool { return len(forms[i]) > len(forms[j]) })
+	quoted := make([]string, len(forms))
 	for i, f := range forms {
-		forms[i] = regexp.QuoteMeta(f)
+		quoted[i] = regexp.QuoteMeta(f)
 	}
-	// Case-insensitive: percent-encoding may come back in either case.
-	return redactor{secrets: regexp.MustCompile("(?i)" + strings.Join(forms, "|"))}
+	return regexp.MustCompile("(?i)" + head + strings.Join(quoted, "|") + tail)
 }
 
 // dsnSecrets returns the password of a DSN and the parts of it that are no
@@ -71,10 +96,17 @@ func dsnSecrets(driver, dsn string) (password string, public []string) {
 }
 
 func (r redactor) text(s string) string {
-	if r.secrets == nil {
-		return s
+	if r.secrets != nil {
+		s = r.secrets.ReplaceAllLiteralString(s, "<secret>")
 	}
-	return r.secrets.ReplaceAllLiteralString(s, "<secret>")
+	if r.short != nil {
+		// Twice: a match takes the separator after it, which the next
+		// occurrence needs before it.
+		for range 2 {
+			s = r.short.ReplaceAllString(s, "${1}<secret>${2}")
+		}
+	}
+	return s
 }
 
 // error returns err with the secrets removed from its text. errors.Is and

@@ -59,3 +59,20 @@ func TestRedactor(t *testing.T) {
 		t.Errorf("dsnSecrets(postgres): got %q %q, want the decoded password and user, host, database", pw, public)
 	}
 }
+
+// TestRedactor_ShortSecret: a password of a few characters is removed where
+// it stands apart, and not from inside the words of the server's reason.
+func TestRedactor_ShortSecret(t *testing.T) {
+	r := newRedactor([]string{"E", "x9"})
+	for msg, want := range map[string]string{
+		"Access denied for user 'shop'@'localhost' (using password: YES)": "Access denied for user 'shop'@'localhost' (using password: YES)",
+		"password E is wrong":          "password <secret> is wrong",
+		"E":                            "<secret>",
+		"shop:E@tcp(db:3306)/E E,e":    "shop:<secret>@tcp(db:3306)/<secret> <secret>,<secret>",
+		"token x9, again X9; ax9 x9b.": "token <secret>, again <secret>; ax9 x9b.",
+	} {
+		if got := r.text(msg); got != want {
+			t.Errorf("text(%q) = %q, want %q", msg, got, want)
+		}
+	}
+}
