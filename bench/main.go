@@ -51,6 +51,13 @@ type options struct {
 	pause        string
 	batch        int
 	batchTime    string
+	// noGentle skips the contestant with pace = "gentle".
+	noGentle bool
+	// pg runs the PostgreSQL contestants at pgDSN; pgForced: -pg was
+	// given, and a server that does not answer is an error.
+	pg       bool
+	pgForced bool
+	pgDSN    string
 }
 
 // result is one measured run.
@@ -72,6 +79,8 @@ type result struct {
 	// (PooledOps of them), not only the median round's.
 	PooledP99 time.Duration
 	PooledOps int
+	// LockWaits are the shop's lock-wait timeouts in every round together.
+	LockWaits int
 }
 
 // medianRun is the round with the median time (of the runs that did not
@@ -94,6 +103,7 @@ func medianRun(rs []result) result {
 		m.Times = append(m.Times, r.Dur)
 		if r.Traffic != nil {
 			ts = append(ts, r.Traffic)
+			m.LockWaits += r.Traffic.LockWait
 		}
 	}
 	m.PooledP99, m.PooledOps = pooledP99(ts)
@@ -125,9 +135,17 @@ func main() {
 	flag.StringVar(&o.pause, "pause", "10ms", "batch_pause of the paced sweeper delete")
 	flag.StringVar(&o.only, "only", "", "run only the contestants whose name matches this regular expression (for trying a change; the targets need them all)")
 	flag.BoolVar(&o.phasesOnly, "phases-only", false, "only generate the table and run the phase replay (prints, writes nothing)")
+	flag.BoolVar(&o.noGentle, "no-gentle", false, "skip the sweeper's delete with pace = \"gentle\" (for a sweeper whose config does not know pace)")
+	flag.BoolVar(&o.pg, "pg", true, "also run the contestants that exist on PostgreSQL ($SWEEPER_BENCH_PG_DSN, default "+defaultPGDSN+"), when it answers")
 	flag.Parse()
 	rssSet := false
-	flag.Visit(func(f *flag.Flag) { rssSet = rssSet || f.Name == "rss5x" })
+	flag.Visit(func(f *flag.Flag) {
+		rssSet = rssSet || f.Name == "rss5x"
+		o.pgForced = o.pgForced || (f.Name == "pg" && o.pg)
+	})
+	if o.pgDSN = os.Getenv("SWEEPER_BENCH_PG_DSN"); o.pgDSN == "" {
+		o.pgDSN = defaultPGDSN
+	}
 	if !rssSet {
 		o.rss5x = o.n <= 200000
 	}
@@ -168,11 +186,13 @@ type bench struct {
 	cfgPath string
 	// pacedPath is the config with batch_pause = -pause.
 	pacedPath string
-	tmp       string
-	maxID     int64
-	cutDel    string // created_at < cutDel: 7 years before as_of
-	cutAnon   string // 6 months before as_of
-	baseline  trafficResult
+	// gentlePath is the config with pace = "gentle".
+	gentlePath string
+	tmp        string
+	maxID      int64
+	cutDel     string // created_at < cutDel: 7 years before as_of
+	cutAnon    string // 6 months before as_of
+	baseline   trafficResult
 }
 
 func run(ctx context.Context, o options) error {
@@ -253,6 +273,7 @@ func run(ctx context.Context, o options) error {
 		nameSwAnon = "sweeper sweep: anonymise"
 		namePT     = "pt-archiver --bulk-delete"
 		namePlan   = "sweeper plan (both rules)"
+		nameGentle = "sweeper sweep: delete, pace gentle"
 	)
 	type contestant struct {
 		name, kind string
@@ -278,6 +299,7 @@ func run(ctx context.Context, o options) error {
 		{nameSwAnon, "anonymise", true, b.sweep("order-phone-6m")},
 		{namePT, "delete", true, b.ptArchiver},
 		{"sweeper sweep: delete, batch_pause " + o.pause, "delete", true, b.sweepWith(b.pacedPath, "order-7y")},
+		{nameGentle, "delete", true, b.sweepWith(b.gentlePath, "order-7y")},
 		{"hand-written keyset loop: delete", "delete", true, b.handLoop(false)},
 		{"hand-written keyset loop: anonymise", "anonymise", true, b.handLoop(true)},
 		{namePlan, "plan", false, func(ctx context.Context, r *result) error {
@@ -315,6 +337,8 @@ func run(ctx context.Context, o options) error {
 			r := result{Name: c.name, Kind: c.kind, Skipped: ptSkipped}
 			if only != nil && !only.MatchString(c.name) {
 				r.Skipped = "not run (-only)"
+			} else if c.name == nameGentle && o.noGentle {
+				r.Skipped = "skipped (-no-gentle)"
 			} else if c.name != namePT || ptSkipped == "" {
 				r = b.measure(ctx, c.name, c.kind, c.traffic, c.f)
 			}
@@ -343,7 +367,13 @@ func run(ctx context.Context, o options) error {
 		results = append(results, m)
 	}
 	engDel, engUpd, pt, plan := median[nameEngDel], median[nameEngUpd], median[namePT], median[namePlan]
-	swDel, swAnon := median[nameSwDel], median[nameSwAnon]
+	swDel, swAnon, gentle := median[nameSwDel], median[nameSwAnon], median[nameGentle]
+	var sweepers []result // every sweeper contestant with the shop's traffic
+	for _, c := range contestants {
+		if strings.HasPrefix(c.name, "sweeper sweep") {
+			sweepers = append(sweepers, median[c.name])
+		}
+	}
 
 	phaseText := ""
 	if o.phases {
@@ -351,7 +381,7 @@ func run(ctx context.Context, o options) error {
 		phaseText = phaseTable(ctx, b)
 	}
 
-	var rss5 *result
+	var rss5, plan5 *result
 	if o.rss5x {
 		logf("generating %d orders for the 5×N memory run", 5*o.n)
 		if err := generate(ctx, b.db, "orders_tmpl5", 5*o.n, o.asOf); err != nil {
@@ -359,9 +389,14 @@ func run(ctx context.Context, o options) error {
 		}
 		r := b.measureFrom(ctx, "orders_tmpl5", "sweeper sweep: delete, 5×N", "delete", false, b.sweep("order-7y"))
 		r2 := b.measureFrom(ctx, "orders_tmpl5", "sweeper sweep: anonymise, 5×N", "anonymise", false, b.sweep("order-phone-6m"))
+		p5 := b.measureFrom(ctx, "orders_tmpl5", "sweeper plan (both rules), 5×N", "plan", false, func(ctx context.Context, r *result) error {
+			return b.sweeper(ctx, r, "plan", "--as-of", o.asOfArg)
+		})
 		b.db.ExecContext(ctx, "DROP TABLE IF EXISTS orders_tmpl5")
 		add(r)
 		add(r2)
+		add(p5)
+		plan5 = &p5
 		rss5 = &r
 		if r2.RSSKiB > r.RSSKiB {
 			rss5 = &r2
@@ -370,9 +405,19 @@ func run(ctx context.Context, o options) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
+	var pg *pgResults
+	if o.pg {
+		if pg, err = b.runPostgres(ctx); err != nil {
+			return err
+		}
+		sweepers = append(sweepers, pg.SwDel, pg.SwAnon)
+	} else {
+		pg = &pgResults{Skipped: "not run (-pg=false)"}
+	}
 
 	rep := report{o: o, m: m, gen: gen, dueDel: dueDel, dueAnon: dueAnon, cutDel: b.cutDel, cutAnon: b.cutAnon,
-		results: results, engDel: engDel, engUpd: engUpd, swDel: swDel, swAnon: swAnon, pt: pt, plan: plan, rss5: rss5, phases: phaseText}
+		results: results, engDel: engDel, engUpd: engUpd, swDel: swDel, swAnon: swAnon, pt: pt, plan: plan, rss5: rss5, phases: phaseText,
+		gentle: gentle, plan5: plan5, sweepers: sweepers, pg: pg}
 	text := rep.markdown()
 	fmt.Println(text)
 	if o.out != "" {
@@ -555,7 +600,13 @@ salutation = "null"
 	// shop, and costs the sweep.
 	paced := strings.Replace(text, "[sweeper]\n", fmt.Sprintf("[sweeper]\nbatch_pause = %q\n", b.o.pause), 1)
 	b.pacedPath = filepath.Join(b.tmp, "paced.toml")
-	return os.WriteFile(b.pacedPath, []byte(paced), 0o600)
+	if err := os.WriteFile(b.pacedPath, []byte(paced), 0o600); err != nil {
+		return err
+	}
+	// The same at the gentle pace, which yields to the server's load.
+	gentle := strings.Replace(text, "[sweeper]\n", "[sweeper]\npace = \"gentle\"\n", 1)
+	b.gentlePath = filepath.Join(b.tmp, "gentle.toml")
+	return os.WriteFile(b.gentlePath, []byte(gentle), 0o600)
 }
 
 func (b *bench) sweep(rule string) func(context.Context, *result) error {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/go-sql-driver/mysql"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // shop is the traffic of a running webshop: at a steady rate, alternately a
@@ -25,6 +26,7 @@ type shop struct {
 	maxID    int64 // the template's highest id
 	newAt    string
 	inflight int
+	pg       bool // PostgreSQL: $n placeholders, SQLSTATEs for errors
 }
 
 type trafficResult struct {
@@ -129,11 +131,10 @@ func (s *shop) run(ctx context.Context) trafficResult {
 			err := s.op(insert, id)
 			d := time.Since(due)
 			if err != nil {
-				var me *mysql.MySQLError
-				switch {
-				case errors.As(err, &me) && me.Number == 1205:
+				switch errorKind(err) {
+				case errLockWait:
 					lockWaits.Add(1)
-				case errors.As(err, &me) && me.Number == 1213:
+				case errDeadlock:
 					deadlocks.Add(1)
 				default:
 					others.Add(1)
@@ -181,6 +182,27 @@ func (s *shop) run(ctx context.Context) trafficResult {
 	return res
 }
 
+// The kinds of error a shop operation counts.
+const (
+	errOther = iota
+	errLockWait
+	errDeadlock
+)
+
+// errorKind tells a lock-wait timeout (MySQL 1205; PostgreSQL's
+// lock_timeout, 55P03) and a deadlock (1213; 40P01) from other errors.
+func errorKind(err error) int {
+	var me *mysql.MySQLError
+	var pe *pgconn.PgError
+	switch {
+	case errors.As(err, &me) && me.Number == 1205, errors.As(err, &pe) && pe.Code == "55P03":
+		return errLockWait
+	case errors.As(err, &me) && me.Number == 1213, errors.As(err, &pe) && pe.Code == "40P01":
+		return errDeadlock
+	}
+	return errOther
+}
+
 // op is one shop transaction. It uses a fresh context: an operation started
 // before the measured window closed is allowed to finish.
 func (s *shop) op(insert bool, id int64) error {
@@ -190,11 +212,16 @@ func (s *shop) op(insert bool, id int64) error {
 	if err != nil {
 		return err
 	}
+	ins := `INSERT INTO orders (customer_id, created_at, status, email, salutation, phone, street, postcode, city, country, total_cents)
+VALUES (?, ?, 'new', 'nieuwe.klant@example.nl', 'mevrouw', '0612345678', 'Nieuwstraat 1', '1234 AB', 'Utrecht', 'NL', 2495)`
+	upd := "UPDATE orders SET status = 'refunded', updated_at = ? WHERE id = ?"
+	if s.pg {
+		ins, upd = dollars(ins), dollars(upd)
+	}
 	if insert {
-		_, err = tx.ExecContext(ctx, `INSERT INTO orders (customer_id, created_at, status, email, salutation, phone, street, postcode, city, country, total_cents)
-VALUES (?, ?, 'new', 'nieuwe.klant@example.nl', 'mevrouw', '0612345678', 'Nieuwstraat 1', '1234 AB', 'Utrecht', 'NL', 2495)`, 1+id%1000, s.newAt)
+		_, err = tx.ExecContext(ctx, ins, 1+id%1000, s.newAt)
 	} else {
-		_, err = tx.ExecContext(ctx, "UPDATE orders SET status = 'refunded', updated_at = ? WHERE id = ?", s.newAt, id)
+		_, err = tx.ExecContext(ctx, upd, s.newAt, id)
 	}
 	if err != nil {
 		tx.Rollback()

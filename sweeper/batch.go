@@ -50,10 +50,19 @@ func (s *Sweeper) retryable(err error) bool {
 // not zero, is the most rows it may take: rows of a range that became due
 // after its keys were read must not carry a run past max_rows_per_run.
 func (run *ruleRun) batch(ctx context.Context, keys []any, max int) (batchResult, error) {
-	s := run.s
-	if s.beforeLock != nil {
-		s.beforeLock(run.Name, keys)
+	if run.s.beforeLock != nil {
+		run.s.beforeLock(run.Name, keys)
 	}
+	return run.attempts(ctx, func(tx Querier, at time.Time) (batchResult, error) {
+		return run.batchTx(ctx, tx, keys, at, max)
+	})
+}
+
+// attempts runs one batch, tx, in a transaction of its own, tried again
+// after a lock-wait timeout, a deadlock or a range that moved; at dates
+// its audit records, the same on every attempt.
+func (run *ruleRun) attempts(ctx context.Context, txf func(tx Querier, at time.Time) (batchResult, error)) (batchResult, error) {
+	s := run.s
 	at := s.realNow().UTC()
 	var err error
 	attempt := 1
@@ -61,11 +70,16 @@ func (run *ruleRun) batch(ctx context.Context, keys []any, max int) (batchResult
 		var res batchResult
 		err = s.Store.Tx(ctx, func(tx Querier) error {
 			var err error
-			res, err = run.batchTx(ctx, tx, keys, at, max)
+			res, err = txf(tx, at)
 			return err
 		})
 		if err == nil {
 			return res, nil
+		}
+		var full spanFull
+		if errors.Is(err, errLeaveSpans) || errors.As(err, &full) {
+			// Not a failure: the span walk decides what comes next.
+			return batchResult{}, err
 		}
 		if errors.Is(err, errHoldPlaced) {
 			// Once, not an attempt: the batch's condition now keeps the

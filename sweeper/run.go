@@ -268,6 +268,11 @@ func (run *ruleRun) walk(ctx context.Context) error {
 	// size is batch_size, or with batch_time what the last batch's pace
 	// says fits in it.
 	size := run.BatchSize
+	if run.spans() {
+		if done, err := run.walkSpans(ctx, &ks, &size); done {
+			return err
+		}
+	}
 	for {
 		limit, err := run.budget(ctx, &ks, size)
 		if err != nil || limit == 0 {
