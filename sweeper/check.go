@@ -14,12 +14,14 @@ import (
 func (s *Sweeper) Check(ctx context.Context) []Finding {
 	var fs []Finding
 	asOf := s.clock(time.Time{})().In(s.Config.Sweeper.Timezone)
+	holds := s.holdsProbe(ctx)
 	for _, r := range s.Config.Rules {
 		b, rfs := bind(ctx, s.Store, r, s.Config.Sweeper.RedactText)
 		fs = append(fs, rfs...)
 		if b == nil {
 			continue
 		}
+		fs = append(fs, holds(b)...)
 		cond, args := b.dueCond(b.cutoffFor(asOf, s.Config.Sweeper.Timezone), s.Config.Sweeper.RedactText)
 		fs = append(fs, s.probeDue(ctx, b, cond, args)...)
 		fs = append(fs, referenceFindings(ctx, s.Store, b)...)

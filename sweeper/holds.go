@@ -133,41 +133,6 @@ func (b *boundSubject) held(table, ref string, depth int, now string) string {
 	return "(" + strings.Join(parts, " OR ") + ")"
 }
 
-// notHeld is the condition that a row of the rule's table is kept by no
-// hold in force at now: it is not a held person's row, and no row of a
-// mapped related table that would go with it is. "" when the rule touches
-// no table of the map.
-func (b *boundRule) notHeld(m *boundSubject, now string) string {
-	if m == nil {
-		return ""
-	}
-	var parts []string
-	if m.covers(b.Table) {
-		parts = append(parts, "NOT "+m.held(b.Table, b.qTable, 1, now))
-	}
-	for _, rel := range b.related {
-		if !m.covers(rel.Table) {
-			continue
-		}
-		parts = append(parts, fmt.Sprintf("NOT EXISTS (SELECT 1 FROM %s sweeper_r WHERE %s AND %s)",
-			rel.qTable, rel.joinOn("sweeper_r", b.qTable), m.held(rel.Table, "sweeper_r", 1, now)))
-	}
-	return strings.Join(parts, " AND ")
-}
-
-// touchesMap reports whether a rule changes rows of a table the map covers.
-func (r *Rule) touchesMap(m *Subject) bool {
-	if m.covers(r.Table) {
-		return true
-	}
-	for _, rel := range r.Related {
-		if m.covers(rel.Table) {
-			return true
-		}
-	}
-	return false
-}
-
 // runHolds is how a run honours holds. With a hold in force when it opens,
 // its condition carries notHeld (boundRule.holdCond), and it goes by key as
 // any condition that reads other tables does. Without one, a sweep runs
@@ -177,6 +142,7 @@ func (r *Rule) touchesMap(m *Subject) bool {
 // Either way a hold committed before a batch's locking read keeps its rows.
 type runHolds struct {
 	cond  string // notHeld at now; "" when the rule touches no mapped table
+	m     *boundSubject
 	now   string // the moment holds are in force at, as the holds table writes it
 	watch bool   // no hold was in force when the run opened
 	late  bool   // a batch found one since: the batch's condition carries cond
@@ -198,7 +164,7 @@ func (run *ruleRun) bindHolds(ctx context.Context) error {
 		return err
 	}
 	now := holdTime(s.realNow())
-	run.holds = runHolds{cond: run.boundRule.notHeld(m, now), now: now}
+	run.holds = runHolds{cond: run.boundRule.notHeld(m, now), m: m, now: now}
 	active, err := s.holdsInForce(ctx, now)
 	if err != nil {
 		return err

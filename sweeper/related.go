@@ -116,6 +116,9 @@ func (st *relatedStep) handleOne(ctx context.Context, rel *boundRelated, parents
 	// A row deleted already, deeper in its own tree or through another
 	// path, is not acted on again.
 	rows = slices.DeleteFunc(rows, func(r relatedRow) bool { return st.deleted[rel.Table+"\x00"+keyString(r.key)] })
+	if err := st.heldTooDeep(ctx, rel, rows, depth); err != nil {
+		return err
+	}
 	if err := st.act(ctx, rel, rows); err != nil {
 		return fmt.Errorf("related %q: %s: %w", rel.Table, rel.Action, err)
 	}

@@ -3,7 +3,6 @@ package sweeper
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -321,36 +320,6 @@ func (run *ruleRun) keepHeldSince(ctx context.Context, m *boundSubject, heldSinc
 	}
 	ks.eligible = eligible
 	return nil
-}
-
-// ofAny is the condition that a row of the rule's table is a row of one
-// of the people with keys, or goes with one of theirs as a related row:
-// notHeld's rows, for people named by key.
-func (b *boundRule) ofAny(m *boundSubject, people []any) (string, []any) {
-	var parts []string
-	var args []any
-	of := func(table, ref string) string {
-		var ors []string
-		for _, p := range people {
-			c, n := m.ofPerson(table, ref, 1)
-			ors = append(ors, c)
-			args = append(args, personArgs(p, n)...)
-		}
-		return "(" + strings.Join(ors, " OR ") + ")"
-	}
-	if m.covers(b.Table) {
-		parts = append(parts, of(b.Table, b.qTable))
-	}
-	for _, rel := range b.related {
-		if m.covers(rel.Table) {
-			parts = append(parts, fmt.Sprintf("EXISTS (SELECT 1 FROM %s sweeper_r WHERE %s AND %s)",
-				rel.qTable, rel.joinOn("sweeper_r", b.qTable), of(rel.Table, "sweeper_r")))
-		}
-	}
-	if len(parts) == 0 {
-		return "1 = 0", nil
-	}
-	return "(" + strings.Join(parts, " OR ") + ")", args
 }
 
 func (s *Sweeper) ruleNamed(name string) *Rule {

@@ -361,7 +361,7 @@ func (s *Sweeper) checkSubject(ctx context.Context) []Finding {
 	}
 	for _, t := range mapped {
 		if !s.handled(t) {
-			f.warnf("subject: no enabled rule deletes or anonymises rows of %q, or takes them along as related rows: "+
+			f.warnf("subject: no enabled rule deletes or anonymises rows of %q, or takes them along as related or referred rows: "+
 				"erase --subject leaves them (export and holds still reach them)", t)
 		}
 	}
@@ -374,20 +374,12 @@ func (s *Sweeper) checkSubject(ctx context.Context) []Finding {
 	return append(fs, f.fs...)
 }
 
-// handled reports whether an enabled rule acts on rows of table, its own
-// or as related rows.
+// handled reports whether an enabled rule acts on rows of table: its own,
+// as related rows at any depth, or as rows its rows refer to.
 func (s *Sweeper) handled(table string) bool {
 	for _, r := range s.Config.Rules {
-		if !r.Enabled {
-			continue
-		}
-		if sameName(r.Table, table) {
+		if r.Enabled && r.touchesMap(&Subject{Table: table}) {
 			return true
-		}
-		for _, rel := range r.Related {
-			if sameName(rel.Table, table) {
-				return true
-			}
 		}
 	}
 	return false
