@@ -374,20 +374,30 @@ func (s *Sweeper) checkSubject(ctx context.Context) []Finding {
 	return append(fs, f.fs...)
 }
 
-// handled reports whether an enabled rule acts on rows of table, its own
-// or as related rows.
+// handled reports whether an enabled rule acts on rows of table: its own,
+// related rows at any depth (a saved card's meta under the card under the
+// account), or rows it refers to.
 func (s *Sweeper) handled(table string) bool {
 	for _, r := range s.Config.Rules {
 		if !r.Enabled {
 			continue
 		}
-		if sameName(r.Table, table) {
+		if sameName(r.Table, table) || relatedHandles(r.Related, table) {
 			return true
 		}
-		for _, rel := range r.Related {
-			if sameName(rel.Table, table) {
+		for _, ref := range r.Refers {
+			if sameName(ref.Table, table) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+func relatedHandles(rels []Related, table string) bool {
+	for _, rel := range rels {
+		if sameName(rel.Table, table) || relatedHandles(rel.Related, table) {
+			return true
 		}
 	}
 	return false
