@@ -82,39 +82,35 @@ func TestMagento2(t *testing.T) {
 		s.audited(t, "gift-message-1y", "anonymise", row{"gift_message", "gift_message_id", 40}, row{"gift_message", "gift_message_id", 42})
 	})
 	run(t, tested, "order-7y", func(t *testing.T) {
-		for _, c := range []string{"customer_email", "customer_firstname", "customer_lastname", "customer_dob", "remote_ip", "customer_id"} {
-			s.equal(t, order(100), c, "NULL")
-		}
-		s.equal(t, order(100), "increment_id", "000000100") // the order stays, without the person
-		s.equal(t, order(100), "grand_total", "121.0000")
-		s.equal(t, order(101), "customer_email", "klant@example.nl") // exactly 7 years
-		s.audited(t, "order-7y", "anonymise", order(100))
-		// Its updated_at is ON UPDATE CURRENT_TIMESTAMP: the sweeper's
-		// updates keep it.
+		// Order 100 is a second over 7 years old: it goes with every row
+		// the database keeps of it, each with its audit record.
+		gone := []row{order(100), orderAddress(1000), {"sales_order_grid", "entity_id", 100}, {"sales_order_payment", "entity_id", 100},
+			{"sales_order_item", "item_id", 100}, {"sales_order_tax_item", "tax_item_id", 100},
+			{"sales_payment_transaction", "transaction_id", 800}, {"sales_payment_transaction", "transaction_id", 801},
+			{"sales_order_status_change_history", "entity_id", 100}, {"sales_order_confirm_cancel", "order_id", 100},
+			{"inventory_order_notification", "order_id", 100}, {"inventory_pickup_location_order", "order_id", 100},
+			{"downloadable_link_purchased", "purchased_id", 100}, {"downloadable_link_purchased_item", "item_id", 100}}
+		s.gone(t, gone...)
+		s.audited(t, "order-7y", "delete", gone...)
+		s.keyed(t, "vault_payment_token_order_payment_link", "order_payment_id = 100", 0)
+		s.keyed(t, "paypal_billing_agreement_order", "order_id = 100", 0)
+		s.auditedText(t, "order-7y", "delete", "vault_payment_token_order_payment_link", "100,9")
+		s.auditedText(t, "order-7y", "delete", "paypal_billing_agreement_order", "9,100")
+		// Order 101 is exactly 7 years old; 102, 103 and 104 a second over,
+		// each waiting for its invoice, credit memo or shipment.
+		s.kept(t, order(101), orderAddress(1010), row{"sales_order_item", "item_id", 101}, row{"sales_order_tax_item", "tax_item_id", 101},
+			row{"sales_payment_transaction", "transaction_id", 810}, row{"downloadable_link_purchased", "purchased_id", 101},
+			row{"inventory_order_notification", "order_id", 101})
+		s.keyed(t, "vault_payment_token_order_payment_link", "order_payment_id = 101", 1)
+		s.kept(t, order(102), order(103), order(104))
+		// updated_at is ON UPDATE CURRENT_TIMESTAMP: the sweeper's updates
+		// of the orders that stay keep it.
 		after := s.ordersUpdatedAt(t)
 		for id, was := range before {
-			if after[id] != was {
-				t.Errorf("sales_order %d: updated_at went from %s to %s", id, was, after[id])
+			if now, ok := after[id]; ok && now != was {
+				t.Errorf("sales_order %d: updated_at went from %s to %s", id, was, now)
 			}
 		}
-	})
-	run(t, tested, "order-address-7y", func(t *testing.T) {
-		for _, c := range []string{"firstname", "lastname", "street", "city", "email", "postcode"} {
-			s.equal(t, orderAddress(1000), c, "NULL")
-		}
-		s.equal(t, orderAddress(1000), "country_id", "NL")
-		s.equal(t, orderAddress(1010), "street", "Dorpsstraat 1")
-		s.audited(t, "order-address-7y", "anonymise", orderAddress(1000))
-	})
-	run(t, tested, "order-grid-7y", func(t *testing.T) {
-		s.equal(t, row{"sales_order_grid", "entity_id", 100}, "billing_address", "NULL")
-		s.equal(t, row{"sales_order_grid", "entity_id", 100}, "customer_email", "NULL")
-		s.equal(t, row{"sales_order_grid", "entity_id", 101}, "billing_name", "Jan Jansen")
-	})
-	run(t, tested, "order-payment-7y", func(t *testing.T) {
-		s.equal(t, row{"sales_order_payment", "entity_id", 100}, "cc_owner", "NULL")
-		s.equal(t, row{"sales_order_payment", "entity_id", 100}, "method", "checkmo")
-		s.equal(t, row{"sales_order_payment", "entity_id", 101}, "cc_owner", "J. Jansen")
 	})
 	run(t, tested, "cart-abandoned-1m", func(t *testing.T) {
 		s.equal(t, quote(300), "customer_email", "NULL")
@@ -160,10 +156,10 @@ func TestMagento2(t *testing.T) {
 			row{"catalog_compare_list", "list_id", 75}, row{"catalog_compare_item", "catalog_compare_item_id", 76})
 		s.kept(t, row{"customer_entity_varchar", "value_id", 2}, row{"customer_address_entity", "entity_id", 61})
 		for q, want := range map[string]int{
-			"SELECT COUNT(*) FROM salesrule_coupon_usage":                                    1, // customer 4's
-			"SELECT COUNT(*) FROM paypal_billing_agreement_order":                            0,
-			"SELECT COUNT(*) FROM vault_payment_token_order_payment_link":                    0,
-			"SELECT COUNT(*) FROM sales_order WHERE entity_id = 130 AND customer_id IS NULL": 1,
+			"SELECT COUNT(*) FROM salesrule_coupon_usage":                                             1, // customer 4's
+			"SELECT COUNT(*) FROM paypal_billing_agreement_order WHERE agreement_id = 73":             0,
+			"SELECT COUNT(*) FROM vault_payment_token_order_payment_link WHERE payment_token_id = 74": 0,
+			"SELECT COUNT(*) FROM sales_order WHERE entity_id = 130 AND customer_id IS NULL":          1,
 		} {
 			if n := s.count(t, q); n != want {
 				t.Errorf("%s: got %d, want %d", q, n, want)
@@ -257,6 +253,7 @@ func seedMagento2(s *shop) {
 		gift     any
 	}{
 		{100, utc(before(y7)), nil, nil}, {101, utc(y7), nil, nil},
+		{102, utc(before(y7)), nil, nil}, {103, utc(before(y7)), nil, nil}, {104, utc(before(y7)), nil, nil},
 		{110, utc(before(m6)), 4, nil}, {111, utc(m6), 4, nil},
 		{120, utc(before(y1)), nil, 40}, {121, utc(y1), nil, nil},
 		{130, utc(recent), 1, nil},
@@ -280,6 +277,27 @@ func seedMagento2(s *shop) {
 		s.exec(`INSERT INTO sales_order_item (item_id, order_id, gift_message_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
 			o.id, o.id, map[int]any{120: 42, 121: 41}[o.id], o.at, o.at)
 	}
+	// What else the database keeps of orders 100 and 101: tax rows of
+	// their lines, payment transactions (801 under 800), links to a saved
+	// card and a PayPal agreement (not seeded: the keys are off for them),
+	// status changes, cancel confirmations, stock and pick-up records,
+	// download purchases.
+	s.exec("SET SESSION foreign_key_checks = 0")
+	for _, o := range []int{100, 101} {
+		s.exec(`INSERT INTO sales_order_tax_item (tax_item_id, tax_id, item_id, tax_percent, amount, base_amount, real_amount,
+			real_base_amount, taxable_item_type) VALUES (?, 1, ?, 21, 21, 21, 21, 21, 'product')`, o, o)
+		s.exec(`INSERT INTO vault_payment_token_order_payment_link (order_payment_id, payment_token_id) VALUES (?, 9)`, o)
+		s.exec(`INSERT INTO paypal_billing_agreement_order (agreement_id, order_id) VALUES (9, ?)`, o)
+		s.exec(`INSERT INTO sales_order_status_change_history (entity_id, order_id, status) VALUES (?, ?, 'complete')`, o, o)
+		s.exec(`INSERT INTO sales_order_confirm_cancel (order_id, confirmation_key, reason) VALUES (?, 'k', 'verkeerd besteld')`, o)
+		s.exec(`INSERT INTO inventory_order_notification (order_id, notification_sent, send_notification) VALUES (?, 1, 1)`, o)
+		s.exec(`INSERT INTO inventory_pickup_location_order (order_id, pickup_location_code) VALUES (?, 'winkel')`, o)
+		s.exec(`INSERT INTO downloadable_link_purchased (purchased_id, order_id, customer_id) VALUES (?, ?, NULL)`, o, o)
+		s.exec(`INSERT INTO downloadable_link_purchased_item (item_id, purchased_id, order_item_id) VALUES (?, ?, ?)`, o, o, o)
+	}
+	s.exec("SET SESSION foreign_key_checks = 1")
+	s.exec(`INSERT INTO sales_payment_transaction (transaction_id, parent_id, order_id, payment_id, txn_id) VALUES
+		(800, NULL, 100, 100, 'a'), (801, 800, 100, 100, 'b'), (810, NULL, 101, 101, 'a')`)
 	s.exec(`INSERT INTO gift_message (gift_message_id, sender, recipient, message) VALUES
 		(40, 'Anna', 'Bram', 'Gefeliciteerd'), (41, 'Anna', 'Bram', 'Gefeliciteerd'), (42, 'Anna', 'Bram', 'Gefeliciteerd'), (43, 'Anna', 'Bram', 'Gefeliciteerd')`)
 	s.exec(`INSERT INTO sales_order_status_history (entity_id, parent_id, comment, status, created_at)
@@ -307,6 +325,12 @@ func seedMagento2(s *shop) {
 			s.exec(`INSERT INTO sales_`+doc+`_comment (entity_id, parent_id, comment, created_at) VALUES (?, ?, 'Doos was beschadigd', ?)`,
 				c.id, c.parent, c.at)
 		}
+	}
+	// Orders 102, 103 and 104 wait for their documents, written exactly
+	// 7 years ago.
+	for i, doc := range []string{"invoice", "creditmemo", "shipment"} {
+		s.exec(`INSERT INTO sales_`+doc+` (entity_id, order_id, increment_id, created_at, updated_at) VALUES (710, ?, '710', ?, ?)`,
+			102+i, utc(y7), utc(y7))
 	}
 	s.exec(`INSERT INTO sales_shipment_track (entity_id, parent_id, order_id, track_number, created_at) VALUES (700, 700, 121, '3SABCD', ?)`, utc(before(y7)))
 
@@ -353,4 +377,107 @@ func seedMagento2(s *shop) {
 	s.exec(`INSERT INTO catalog_compare_list (list_id, customer_id) VALUES (75, 1)`)
 	s.exec(`INSERT INTO catalog_compare_item (catalog_compare_item_id, visitor_id, customer_id, product_id, list_id) VALUES (76, 0, NULL, 1, 75)`)
 	s.exec(`INSERT INTO salesrule_coupon_usage (coupon_id, customer_id, times_used) VALUES (5, 1, 1), (5, 4, 2)`)
+}
+
+// TestMagento2Rights holds the magento2 preset's data map to the requests
+// of data subjects: the account rule erases the account, the document and
+// order rules keep theirs under the fiscal duty.
+func TestMagento2Rights(t *testing.T) {
+	rights(t, rightsCase{preset: "magento2",
+		links: links(
+			"customer_entity_datetime.entity_id",
+			"customer_entity_decimal.entity_id",
+			"customer_entity_int.entity_id",
+			"customer_entity_text.entity_id",
+			"customer_entity_varchar.entity_id",
+			"customer_address_entity.parent_id",
+			"customer_address_entity_datetime.entity_id customer_address_entity",
+			"customer_address_entity_decimal.entity_id customer_address_entity",
+			"customer_address_entity_int.entity_id customer_address_entity",
+			"customer_address_entity_text.entity_id customer_address_entity",
+			"customer_address_entity_varchar.entity_id customer_address_entity",
+			"customer_grid_flat.entity_id",
+			"customer_log.customer_id",
+			"customer_visitor.customer_id",
+			"persistent_session.customer_id",
+			"oauth_token.customer_id",
+			"login_as_customer.customer_id",
+			"login_as_customer_assistance_allowed.customer_id",
+			"catalog_compare_list.customer_id",
+			"catalog_compare_item.customer_id",
+			"catalog_product_frontend_action.customer_id",
+			"report_compared_product_index.customer_id",
+			"report_viewed_product_index.customer_id",
+			"product_alert_price.customer_id",
+			"product_alert_stock.customer_id",
+			"wishlist.customer_id",
+			"wishlist_item.wishlist_id wishlist",
+			"wishlist_item_option.wishlist_item_id wishlist_item",
+			"salesrule_customer.customer_id",
+			"salesrule_coupon_usage.customer_id",
+			"review_detail.customer_id",
+			"paypal_billing_agreement.customer_id",
+			"paypal_billing_agreement_order.agreement_id paypal_billing_agreement",
+			"vault_payment_token.customer_id",
+			"vault_payment_token_order_payment_link.payment_token_id vault_payment_token",
+			"sales_order.customer_id",
+			"sales_order.customer_email -.email",
+			"sales_order_grid.entity_id sales_order",
+			"sales_order_address.parent_id sales_order",
+			"sales_order_item.order_id sales_order",
+			"sales_order_payment.parent_id sales_order",
+			"sales_order_status_history.parent_id sales_order",
+			"sales_payment_transaction.order_id sales_order",
+			"gift_message.gift_message_id sales_order.gift_message_id",
+			"gift_message.gift_message_id sales_order_item.gift_message_id",
+			"sales_invoice.order_id sales_order",
+			"sales_invoice_grid.entity_id sales_invoice",
+			"sales_invoice_item.parent_id sales_invoice",
+			"sales_invoice_comment.parent_id sales_invoice",
+			"sales_creditmemo.order_id sales_order",
+			"sales_creditmemo_grid.entity_id sales_creditmemo",
+			"sales_creditmemo_item.parent_id sales_creditmemo",
+			"sales_creditmemo_comment.parent_id sales_creditmemo",
+			"sales_shipment.order_id sales_order",
+			"sales_shipment_grid.entity_id sales_shipment",
+			"sales_shipment_item.parent_id sales_shipment",
+			"sales_shipment_comment.parent_id sales_shipment",
+			"sales_shipment_track.parent_id sales_shipment",
+			"downloadable_link_purchased.customer_id",
+			"downloadable_link_purchased.order_id sales_order",
+			"downloadable_link_purchased_item.purchased_id downloadable_link_purchased",
+			"quote.customer_id",
+			"quote.customer_email -.email",
+			"quote_address.quote_id quote",
+			"quote_item.quote_id quote",
+			"quote_item_option.item_id quote_item",
+			"quote_address_item.quote_address_id quote_address",
+			"quote_payment.quote_id quote",
+			"quote_id_mask.quote_id quote",
+			"newsletter_subscriber.customer_id",
+			"newsletter_subscriber.subscriber_email -.email",
+			"newsletter_queue_link.subscriber_id newsletter_subscriber",
+			"newsletter_problem.subscriber_id newsletter_subscriber",
+		),
+		kept: []string{"invoice-7y", "creditmemo-7y", "shipment-7y", "order-7y"},
+		known: []string{
+			// Not indexed by Magento: the preset's comment says to add them.
+			"sales_order.gift_message_id has no index",
+			"sales_order_item.gift_message_id has no index",
+			// No personal data: left out knowingly.
+			"inventory_order_notification.order_id refers to sales_order",
+			"inventory_pickup_location_order.order_id refers to sales_order",
+			"sales_order_confirm_cancel.order_id refers to sales_order",
+			"sales_order_status_change_history.order_id refers to sales_order",
+			"sales_order_tax_item.associated_item_id refers to sales_order_item",
+			"sales_order_tax_item.item_id refers to sales_order_item",
+			"inventory_pickup_location_quote_address.address_id refers to quote_address",
+			"quote_shipping_rate.address_id refers to quote_address",
+			// Stay on request as long as their cart does.
+			`rows of "quote_item"`,
+			`rows of "quote_item_option"`,
+			`rows of "quote_address_item"`,
+			`rows of "quote_id_mask"`,
+		},
+	})
 }

@@ -272,3 +272,40 @@ func seedPrestaShop(s *shop) {
 		VALUES (800, 'a@example.nl', ?, '192.0.2.1', 0), (801, 'b@example.nl', ?, '192.0.2.1', 0), (802, 'c@example.nl', ?, '192.0.2.1', 1)`,
 		local(before(m1)), local(m1), local(old))
 }
+
+// TestPrestaShopRights holds the prestashop preset's data map to the
+// requests of data subjects: an account is erased by the account rule, the
+// invoices, payments and orders are kept on request.
+func TestPrestaShopRights(t *testing.T) {
+	rights(t, rightsCase{preset: "prestashop", prefix: "ps_",
+		links: links(
+			"ps_address.id_customer",
+			"ps_customer_group.id_customer",
+			"ps_guest.id_customer",
+			"ps_connections.id_guest ps_guest",
+			"ps_connections_source.id_connections ps_connections",
+			"ps_connections_page.id_connections ps_connections",
+			"ps_cart.id_customer",
+			"ps_cart_product.id_cart ps_cart",
+			"ps_orders.id_customer",
+			"ps_order_detail.id_order ps_orders",
+			"ps_order_history.id_order ps_orders",
+			"ps_order_invoice.id_order ps_orders",
+			"ps_order_payment.order_reference ps_orders.reference",
+			"ps_order_return.id_customer",
+			"ps_order_return_detail.id_order_return ps_order_return",
+			"ps_order_slip.id_customer",
+			"ps_order_slip_detail.id_order_slip ps_order_slip",
+			"ps_message.id_customer",
+			"ps_message.id_order ps_orders",
+			"ps_customer_thread.id_customer",
+			"ps_customer_thread.email -.email",
+			"ps_customer_message.id_customer_thread ps_customer_thread",
+			"ps_emailsubscription.email -.email",
+		),
+		fixed: map[string]map[string]any{
+			"ps_customer": {"is_guest": 0, "deleted": 0},
+		},
+		kept: []string{"invoice-7y", "order-payment-7y", "order-7y"},
+	})
+}

@@ -282,3 +282,40 @@ func seedWooCommerce(s *shop) {
 		}
 	}
 }
+
+// TestWooCommerceRights holds the woocommerce preset's data map to the
+// requests of data subjects: the account rule erases a customer (its where
+// reads the role), the order rules keep the orders and their lines.
+func TestWooCommerceRights(t *testing.T) {
+	rights(t, rightsCase{preset: "woocommerce", prefix: "wp_",
+		links: links(
+			"wp_usermeta.user_id",
+			"wp_wc_customer_lookup.user_id",
+			"wp_wc_customer_lookup.email -.user_email",
+			"wp_wc_orders.customer_id",
+			"wp_wc_orders.billing_email -.user_email",
+			"wp_wc_order_addresses.order_id wp_wc_orders",
+			"wp_wc_order_operational_data.order_id wp_wc_orders",
+			"wp_wc_orders_meta.order_id wp_wc_orders",
+			"wp_woocommerce_order_items.order_id wp_wc_orders",
+			"wp_woocommerce_order_itemmeta.order_item_id wp_woocommerce_order_items",
+			"wp_wc_order_stats.order_id wp_wc_orders",
+			"wp_wc_order_product_lookup.order_id wp_wc_orders",
+			"wp_wc_order_tax_lookup.order_id wp_wc_orders",
+			"wp_wc_order_coupon_lookup.order_id wp_wc_orders",
+			"wp_comments.user_id",
+			"wp_comments.comment_author_email -.user_email",
+			"wp_comments.comment_post_ID wp_wc_orders",
+			"wp_commentmeta.comment_id wp_comments",
+			"wp_woocommerce_downloadable_product_permissions.user_id",
+			"wp_woocommerce_downloadable_product_permissions.order_id wp_wc_orders",
+			"wp_wc_download_log.permission_id wp_woocommerce_downloadable_product_permissions",
+			"wp_woocommerce_payment_tokens.user_id",
+			"wp_woocommerce_payment_tokenmeta.payment_token_id wp_woocommerce_payment_tokens",
+		),
+		fixed: map[string]map[string]any{
+			"wp_usermeta": {"meta_key": "wp_capabilities", "meta_value": `a:1:{s:8:"customer";b:1;}`},
+		},
+		kept: []string{"order-items-7y", "order-7y"},
+	})
+}

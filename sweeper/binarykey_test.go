@@ -2,12 +2,14 @@ package sweeper_test
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sweeperd/sweeper/connectors/files"
 	"github.com/sweeperd/sweeper/sweeper"
@@ -232,6 +234,60 @@ func TestSweeper_BinaryKeys(t *testing.T) {
 		}
 		if n := f.count(`SELECT COUNT(*) FROM sweeper_audit WHERE row_key = '` + binAddrC + `' AND parent_key = '` + binCor + `'`); n != 1 {
 			t.Errorf("audit records of Cor's address under Cor's hex key: got %d, want 1", n)
+		}
+	})
+}
+
+// TestSweeper_BinarySubject holds a data map whose people are keyed by 16
+// bytes (Shopware's customers) to what a map keyed by a number does: a
+// request names a person by e-mail or by the key's hex; the export, the
+// hold and its audit records name them by that hex; a hold keeps their
+// rows, and the rows they link to, through a far sweep that takes the
+// others'.
+func TestSweeper_BinarySubject(t *testing.T) {
+	dialects(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		binShop(t, f)
+		f.cfg.Subject = &sweeper.Subject{Table: "customer", Match: []string{"email"},
+			Links: []sweeper.SubjectLink{{Table: "customer_address", Column: "customer_id"}}}
+		f.rule(sweeper.Rule{Name: "account-idle-5y", Table: "customer", AgeColumns: []string{"last_login", "created_at"},
+			OlderThan: years(5), Action: sweeper.ActionDelete,
+			Related: []sweeper.Related{{Table: "customer_address", ForeignKey: []string{"customer_id"}, Action: sweeper.ActionDelete}}})
+
+		for _, value := range []string{"anna@example.com", binAnna, "0x" + strings.ToUpper(binAnna)} {
+			ex, err := f.sw.Export(ctx, value)
+			if err != nil {
+				t.Fatalf("export %s: %v", value, err)
+			}
+			if got := ex.Subject.KeyString(); got != binAnna {
+				t.Errorf("export %s: the person's key is %q, want Anna's in hex", value, got)
+			}
+			if b, err := json.Marshal(ex.Subject.Key); err != nil || string(b) != `"`+binAnna+`"` {
+				t.Errorf("export %s: the key in JSON is %s (%v), want Anna's hex", value, b, err)
+			}
+		}
+		if _, err := f.sw.Export(ctx, binNoSuch); err == nil {
+			t.Errorf("export of a key nobody has: no error")
+		}
+		h, err := f.sw.Hold(ctx, sweeper.HoldOptions{Subject: "anna@example.com", Reason: "geschil"})
+		if err != nil {
+			t.Fatalf("hold: %v", err)
+		}
+		if h.KeyString() != binAnna {
+			t.Errorf("hold: the person's key is %q, want Anna's in hex", h.KeyString())
+		}
+		f.sw.Now = func() time.Time { return subjFar }
+		f.sweep(subjFar, sweeper.SweepOptions{})
+		if got := binHex(f, "customer", "id"); !slices.Equal(got, []string{binAnna}) {
+			t.Errorf("customers left: got %q, want Anna's only: she is held", got)
+		}
+		if got := binHex(f, "customer_address", "id"); !slices.Equal(got, []string{binAddrA}) {
+			t.Errorf("addresses left: got %q, want Anna's only: she is held", got)
+		}
+		for _, r := range engAudit(f, "") {
+			if r.Table == "customer" && (r.Action == sweeper.AuditHold || r.Action == sweeper.AuditExport) && r.RowKey != binAnna {
+				t.Errorf("%s record names %q, want Anna's hex", r.Action, r.RowKey)
+			}
 		}
 	})
 }

@@ -115,6 +115,9 @@ func (b *boundSubject) held(table, ref string, depth int, now string) string {
 		col = "subject_int"
 	}
 	leaf := func(c string) string {
+		if b.binKey {
+			c = b.sql.Hex(c)
+		}
 		return fmt.Sprintf("EXISTS (SELECT 1 FROM %s sweeper_h WHERE sweeper_h.%s = %s AND %s)", qHolds, col, c, inForce("sweeper_h", now))
 	}
 	if sameName(table, b.Table) {

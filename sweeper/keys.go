@@ -29,6 +29,10 @@ func (k binaryKey) Value() (driver.Value, error) { return []byte(k), nil }
 
 func (k binaryKey) String() string { return hex.EncodeToString(k) }
 
+// MarshalText writes the key as hex in JSON too (the subject of an
+// export), as the audit records write it, rather than as base64.
+func (k binaryKey) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
 // tupleKey is the key of a row identified by several columns, in the order
 // of the columns.
 type tupleKey []any

@@ -72,6 +72,9 @@ type boundSubject struct {
 	qKey   string
 	// intKey: the key holds integers, compared with holds as integers.
 	intKey bool
+	// binKey: the key holds bytes (Shopware's ids), named and held as
+	// their hex, as the audit records write them.
+	binKey bool
 	match  []string // quoted columns a request may name a person by
 	links  []boundLink
 }
@@ -119,6 +122,7 @@ func bindSubject(ctx context.Context, st Store, m *Subject) (*boundSubject, []Fi
 		b.key, b.qKey = key, d.Quote(key)
 		c, _ := b.table.Column(key)
 		b.intKey = d.IntegerType(c.Type)
+		b.binKey = d.BinaryType(c.Type)
 	}
 	for i, name := range m.Match {
 		if c, ok := b.table.Column(name); ok {
@@ -268,7 +272,13 @@ func (b *boundSubject) find(ctx context.Context, q Querier, value string) (Perso
 	var conds []string
 	var args []any
 	names := []string{b.key}
-	if v, ok := keyValueOf(b.table, b.key, value); ok {
+	v, ok := keyValueOf(b.table, b.key, value)
+	if b.binKey {
+		var h []byte
+		h, ok = parseHexKey(value)
+		v = binaryKey(h)
+	}
+	if ok {
 		conds = append(conds, fmt.Sprintf("%s.%s = ?", b.qTable, b.qKey))
 		args = append(args, v)
 	}
@@ -284,7 +294,7 @@ func (b *boundSubject) find(ctx context.Context, q Querier, value string) (Perso
 	// Two are enough to know it is ambiguous; a few more say who.
 	qry := fmt.Sprintf("SELECT %s.%s FROM %s WHERE %s ORDER BY %s.%s LIMIT 10", b.qTable, b.qKey, b.qTable,
 		strings.Join(conds, " OR "), b.qTable, b.qKey)
-	keys, err := queryKeys(ctx, q, normKey, qry, args...)
+	keys, err := queryKeys(ctx, q, func(k any) any { return scannedKey(k, b.binKey) }, qry, args...)
 	if err != nil {
 		return Person{}, fmt.Errorf("look the person up in %q: %w", b.table.Name, scrub(err))
 	}
