@@ -1,6 +1,7 @@
 package sweeper
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -55,7 +56,10 @@ func (run *ruleRun) gentlePause(ctx context.Context) error {
 	base := took / 2
 	run.sleep(ctx, ThrottlePace, base-idle)
 	if t.episode.reason != "" {
-		t.episode.throttled += run.sleep(ctx, t.episode.reason, time.Duration(float64(base)*(t.backoff-1)))
+		// The time counts for what holds the sweep back now; the log says
+		// what began the backoff.
+		why := cmp.Or(reason, t.episode.reason)
+		t.episode.throttled += run.sleep(ctx, why, time.Duration(float64(base)*(t.backoff-1)))
 		if t.backoff == 1 {
 			run.endEpisode(&t.episode, "")
 		}
@@ -92,13 +96,15 @@ func (t *throttle) observeLoad(n int) {
 // statements as then and three more. One or two more statements is the
 // shop's traffic coming and going.
 func (t *throttle) pressure(load int, loadRead bool) (reason string, value, limit float64) {
-	if t.baseline > 0 && t.smooth > 2*t.baseline {
-		return ThrottleLatency, t.smooth * 1e6, 2 * t.baseline * 1e6 // µs per row
-	}
+	// The load first: it is the shop's own, where the sweep's time per row
+	// may also be the sweep's.
 	if loadRead && len(t.loads) == gentleFirst {
 		if lim := max(2*t.baseLoad, t.baseLoad+3); load >= lim {
 			return ThrottleLoad, float64(load), float64(lim)
 		}
+	}
+	if t.baseline > 0 && t.smooth > 2*t.baseline {
+		return ThrottleLatency, t.smooth * 1e6, 2 * t.baseline * 1e6 // µs per row
 	}
 	return "", 0, 0
 }
