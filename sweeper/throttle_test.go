@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
@@ -384,5 +385,25 @@ func TestThrottle_GentleLoad(t *testing.T) {
 	if len(thrEvents(recorded, "start", "load")) != 1 || len(thrEvents(recorded, "end", "load")) != 1 || rr.Throttled[sweeper.ThrottleLoad] <= 0 {
 		t.Errorf("got %d start and %d end events for load, throttled %v; want one each and time backed off for load",
 			len(thrEvents(recorded, "start", "load")), len(thrEvents(recorded, "end", "load")), rr.Throttled)
+	}
+}
+
+// TestThrottle_Metrics: every rule has a series per throttle reason from
+// the start, and a run's throttled time adds to its reason's.
+func TestThrottle_Metrics(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m := sweeper.NewMetrics(reg)
+	m.Init([]*sweeper.Rule{{Name: "people-5y", Action: sweeper.ActionDelete}})
+	for _, reason := range sweeper.ThrottleReasons {
+		if v, ok := metricValue(t, reg, "sweeper_throttled_seconds_total", map[string]string{"rule": "people-5y", "reason": reason}); !ok || v != 0 {
+			t.Errorf("reason %s before a run: got %v (present %v), want 0", reason, v, ok)
+		}
+	}
+	m.ObserveRule(sweeper.RuleReport{Name: "people-5y", Action: sweeper.ActionDelete,
+		Throttled: map[string]time.Duration{sweeper.ThrottleMaxLoad: 2 * time.Second, sweeper.ThrottlePace: 500 * time.Millisecond}}, time.Now())
+	for reason, want := range map[string]float64{sweeper.ThrottleMaxLoad: 2, sweeper.ThrottlePace: 0.5, sweeper.ThrottlePauseFile: 0} {
+		if v, _ := metricValue(t, reg, "sweeper_throttled_seconds_total", map[string]string{"rule": "people-5y", "reason": reason}); v != want {
+			t.Errorf("reason %s after a run: got %v, want %v", reason, v, want)
+		}
 	}
 }
