@@ -319,7 +319,7 @@ func (run *ruleRun) endEpisode(ep *episode, why string) {
 	if why != "" {
 		f = append(f, zap.String("why", why))
 	}
-	run.log.Info("throttling ended, going on", f...)
+	run.log.Info("throttling ended", f...)
 	*ep = episode{}
 }
 
