@@ -51,6 +51,7 @@ func (s *Sweeper) Check(ctx context.Context) []Finding {
 		}
 	}
 	fs = append(fs, s.checkSubject(ctx)...)
+	fs = append(fs, s.checkThrottle(ctx)...)
 	name := s.Config.Sweeper.AuditTable
 	t, err := s.Store.Table(ctx, name)
 	switch {
@@ -108,6 +109,11 @@ func (s *Sweeper) CheckSchema(ctx context.Context) error {
 			if f.Severity == SeverityError {
 				problems = append(problems, f.Message)
 			}
+		}
+	}
+	for _, f := range s.checkThrottle(ctx) {
+		if f.Severity == SeverityError {
+			problems = append(problems, f.Message)
 		}
 	}
 	if len(problems) > 0 {

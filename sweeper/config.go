@@ -47,6 +47,16 @@ type Settings struct {
 	AuditTable      string
 	RedactText      string
 	HashKey         string // secret: never log or print it
+
+	// Pace is PaceFull or PaceGentle (throttle.go).
+	Pace string
+	// MaxLoad and CriticalLoad are the server's running statements
+	// (Dialect.Load) at which a sweep waits at a batch boundary, or stops
+	// with an error; 0 is off.
+	MaxLoad, CriticalLoad int
+	// PauseFile holds every sweep at its next batch boundary while it
+	// exists; "" for none.
+	PauseFile string
 }
 
 // HTTP is the [http] table.

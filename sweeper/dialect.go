@@ -1,6 +1,9 @@
 package sweeper
 
-import "context"
+import (
+	"context"
+	"errors"
+)
 
 // Dialect is how one database spells what the engine's SQL needs, and how
 // it reads what the database reports of its types. The connector supplies
@@ -43,6 +46,11 @@ type Dialect interface {
 	// the table's rows. A server that splits a scan across workers itself,
 	// or allows one connection, says no; so does anything it cannot tell.
 	SplitCount(ctx context.Context, q Querier, count string, args []any) bool
+	// Load is how many of the server's connections other than the asking
+	// one are running a statement now: what max_load, critical_load and the
+	// gentle pace watch. A database that cannot tell returns an error
+	// wrapping ErrNoLoad.
+	Load(ctx context.Context, q Querier) (int, error)
 	// CreateAuditTable, CreateRemindersTable, CreateFilesTable,
 	// CreateRunsTable and CreateHoldsTable are the statements that create
 	// the sweeper's own tables under a quoted name. The audit table is created only when it
@@ -53,6 +61,10 @@ type Dialect interface {
 	CreateRunsTable(table string) string
 	CreateHoldsTable(table string) string
 }
+
+// ErrNoLoad is wrapped by Dialect.Load on a database that cannot tell
+// how busy it is.
+var ErrNoLoad = errors.New("this database reports no count of running statements")
 
 // TimeKind is how the values of a column, or of an age_sql, are compared
 // with a cutoff, which decides how the cutoff is written.

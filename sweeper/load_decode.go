@@ -54,6 +54,10 @@ type rawSettings struct {
 	AuditTable      *string  `toml:"audit_table"`
 	RedactText      *string  `toml:"redact_text"`
 	HashKey         string   `toml:"hash_key"`
+	Pace            *string  `toml:"pace"`
+	MaxLoad         int      `toml:"max_load"`
+	CriticalLoad    int      `toml:"critical_load"`
+	PauseFile       string   `toml:"pause_file"`
 }
 
 type rawHTTP struct {

@@ -73,6 +73,7 @@ func convert(raw *rawConfig, dir string, lookupEnv func(string) (string, bool), 
 	s.AuditTable = orDefault(rs.AuditTable, defaultAuditTable)
 	s.RedactText = orDefault(rs.RedactText, defaultRedactText)
 	s.HashKey = expandSecret(top, "sweeper.hash_key", rs.HashKey, lookupEnv)
+	s.convertThrottle(&rs, dir)
 
 	c.HTTP.Listen = orDefault(raw.HTTP.Listen, defaultListen)
 	c.Log.Level = orDefault(raw.Log.Level, defaultLogLevel)

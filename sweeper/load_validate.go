@@ -100,6 +100,7 @@ func (s *Settings) validate(top scope) {
 		top.addf("sweeper.lock_wait_timeout", "%s must be longer than 0", s.LockWaitTimeout)
 	}
 	checkIdentifier(top, "sweeper.audit_table", s.AuditTable, true)
+	s.validateThrottle(top)
 }
 
 // location is the zone schedules are checked in: a missing timezone has

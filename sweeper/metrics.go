@@ -27,6 +27,7 @@ type Metrics struct {
 	since          *prometheus.GaugeVec
 	capped         *prometheus.CounterVec
 	paused         *prometheus.CounterVec
+	throttled      *prometheus.CounterVec
 
 	mu        sync.Mutex
 	last      map[string]time.Time // what lastSuccess shows, per rule
@@ -104,9 +105,15 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "sweeper_paused_seconds_total",
 			Help: "Time a rule's runs spent pausing between batches, by reason (batch_pause; replica_lag: waiting for lagging replicas).",
 		}, []string{"rule", "reason"}),
+		throttled: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "sweeper_throttled_seconds_total",
+			Help: "Time the pace held a rule's runs back, by reason (pace: the gentle pace's pause after each batch; " +
+				"latency, load: the gentle pace backing off; max_load: the server's running statements at or over max_load; " +
+				"pause_file: sweeper.pause_file exists).",
+		}, []string{"rule", "reason"}),
 	}
 	reg.MustRegister(m.rows, m.duration, m.lastSuccess, m.errors, m.reminders, m.due, m.awaiting, m.refused,
-		m.reminderErrors, m.period, m.since, m.capped, m.paused)
+		m.reminderErrors, m.period, m.since, m.capped, m.paused, m.throttled)
 	m.refused.WithLabelValues(ReasonClockBehind)
 	m.refused.WithLabelValues(ReasonMaxFraction)
 	return m
@@ -129,6 +136,9 @@ func (m *Metrics) Init(rules []*Rule) {
 		m.capped.WithLabelValues(r.Name)
 		m.paused.WithLabelValues(r.Name, PauseBatch)
 		m.paused.WithLabelValues(r.Name, PauseReplicaLag)
+		for _, reason := range ThrottleReasons {
+			m.throttled.WithLabelValues(r.Name, reason)
+		}
 	}
 }
 
@@ -194,6 +204,9 @@ func (m *Metrics) ObserveRule(rr RuleReport, finished time.Time) {
 	m.reminderErrors.WithLabelValues(rr.Name).Add(float64(rr.RemindersFailed))
 	m.paused.WithLabelValues(rr.Name, PauseBatch).Add(rr.Paused.Seconds())
 	m.paused.WithLabelValues(rr.Name, PauseReplicaLag).Add(rr.ReplicaWait.Seconds())
+	for reason, d := range rr.Throttled {
+		m.throttled.WithLabelValues(rr.Name, reason).Add(d.Seconds())
+	}
 	if rr.Capped {
 		m.capped.WithLabelValues(rr.Name).Inc()
 	}

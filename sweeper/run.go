@@ -86,6 +86,9 @@ type ruleRun struct {
 	deadline time.Time // max_run_time; zero for none
 	rep      RuleReport
 	release  func() // the rule's named lock, once begun
+
+	// thr is the pace's watch of the server (throttle.go).
+	thr *throttle
 }
 
 // errLockHeld is a run that another sweeper's run of the rule keeps out.
@@ -245,7 +248,11 @@ func (run *ruleRun) sweep(ctx context.Context) error {
 			return err
 		}
 	}
+	if err := run.startThrottle(ctx); err != nil {
+		return err
+	}
 	err := run.walk(ctx)
+	run.endThrottle()
 	if run.Files != nil && (err == nil || run.rep.Rows > 0) {
 		if _, ferr := run.removeFiles(ctx); err == nil {
 			err = ferr
@@ -372,7 +379,8 @@ func (run *ruleRun) add(res batchResult) {
 }
 
 // pace is the pause after a batch: batch_pause, then as long as the
-// replicas lag. The report counts both, what throttling cost.
+// replicas lag, then the throttle (throttle.go). The report counts each,
+// what throttling cost.
 func (run *ruleRun) pace(ctx context.Context) error {
 	if p := run.s.Config.Sweeper.BatchPause; p > 0 {
 		start := time.Now()
@@ -384,7 +392,10 @@ func (run *ruleRun) pace(ctx context.Context) error {
 	}
 	waited, err := run.s.waitForReplicas(ctx, run.deadline, run.log)
 	run.rep.ReplicaWait += waited
-	return err
+	if err != nil {
+		return err
+	}
+	return run.throttle(ctx)
 }
 
 // finish ends the report of a sweep's run with its duration and logs its

@@ -11,12 +11,16 @@ import (
 // `sweeper stats` where no Prometheus keeps the metrics. Counts only: no
 // row's data.
 func summaryFields(rr RuleReport) []zap.Field {
-	return []zap.Field{
+	f := []zap.Field{
 		zap.String("action", string(rr.Action)),
 		zap.Array("related", relatedCounts(rr.Related)),
 		zap.Int("reminders", rr.Reminders),
 		zap.Int("reminders_failed", rr.RemindersFailed),
 	}
+	if d := rr.ThrottledTotal(); d > 0 {
+		f = append(f, zap.Int64("throttled_ms", d.Milliseconds()))
+	}
+	return f
 }
 
 // relatedCounts logs as [{"table": ..., "action": ..., "rows": ...}], with

@@ -110,6 +110,18 @@ type RuleReport struct {
 	// Paused is the time spent in batch_pause between batches, ReplicaWait
 	// the time spent waiting for lagging replicas: what throttling cost.
 	Paused, ReplicaWait time.Duration
+	// Throttled is the time the pace held the run back, by reason
+	// (ThrottleReasons): the gentle pace's pauses, the pause file, max_load.
+	Throttled map[string]time.Duration
+}
+
+// ThrottledTotal is the time the pace held the run back, for every reason.
+func (rr RuleReport) ThrottledTotal() time.Duration {
+	var d time.Duration
+	for _, v := range rr.Throttled {
+		d += v
+	}
+	return d
 }
 
 // RelatedCount is the number of rows of a related table an action touched.

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
+	"time"
 
 	"github.com/sweeperd/sweeper/sweeper"
 )
@@ -53,6 +55,21 @@ func (e *environment) sweep(ctx context.Context, args []string) error {
 	return err
 }
 
+// throttledNote says how long the pace held a rule's run back, by reason
+// (sweeper.ThrottleReasons), or "" when it did not.
+func throttledNote(r sweeper.RuleReport) string {
+	var parts []string
+	for _, reason := range sweeper.ThrottleReasons {
+		if d := r.Throttled[reason]; d > 0 {
+			parts = append(parts, fmt.Sprintf("%s %s", reason, d.Round(time.Millisecond)))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("  throttled: %s (%s)", r.ThrottledTotal().Round(time.Millisecond), strings.Join(parts, ", "))
+}
+
 // writeReport writes a sweep's report: a row per rule with the rows done
 // (or, in a dry run, that would be), the reminders sent (would be sent) and
 // the rows the reminder holds back, as plan counts them; the related rows
@@ -92,6 +109,9 @@ func writeReport(w io.Writer, rep *sweeper.Report) {
 		}
 		if r.Held > 0 {
 			t.note(fmt.Sprintf("  kept by holds: %s due by age", plural(r.Held, "row")))
+		}
+		if n := throttledNote(r); n != "" {
+			t.note(n)
 		}
 	}
 	t.write(w)
