@@ -603,8 +603,11 @@ salutation = "null"
 	if err := os.WriteFile(b.pacedPath, []byte(paced), 0o600); err != nil {
 		return err
 	}
-	// The same at the gentle pace, which yields to the server's load.
-	gentle := strings.Replace(text, "[sweeper]\n", "[sweeper]\npace = \"gentle\"\n", 1)
+	// The same at the gentle pace, which yields to the server's load, as
+	// README advises for a live shop: without a batch_time, which the pace
+	// then sets itself.
+	gentle := strings.Replace(text, fmt.Sprintf("batch_time = %q\n", b.o.batchTime), "", 1)
+	gentle = strings.Replace(gentle, "[sweeper]\n", "[sweeper]\npace = \"gentle\"\n", 1)
 	b.gentlePath = filepath.Join(b.tmp, "gentle.toml")
 	return os.WriteFile(b.gentlePath, []byte(gentle), 0o600)
 }
