@@ -26,27 +26,80 @@ type Overlap struct {
 	Err error
 }
 
-// overlaps finds, among the planned rules, the pairs on one table where at
-// least one deletes, and counts the rows due under both. Pairs that share
-// no due row are left out; pairs that could not be counted are kept with
-// their error.
-func (s *Sweeper) overlaps(ctx context.Context, rules []*Rule, plans []RulePlan, asOf time.Time) []Overlap {
-	var out []Overlap
+// overlapPair is two rules of a plan on one table where at least one
+// deletes, first before second in config order. Its count is taken in the
+// scan that counts one of them (host, the other being guest), as a second
+// sum over the same rows, so that a plan does not read a large table once
+// more per pair; a rule counted with its reminder has no such scan, and a
+// pair of two such rules is counted on its own (host -1).
+type overlapPair struct {
+	first, second int
+	host, guest   int
+	slot          int // the guest's place among its host's
+}
+
+// overlapPairs finds the pairs of rules whose overlap a plan counts, and
+// for each rule the rules whose overlap with it its own count takes.
+func overlapPairs(rules []*Rule) ([]overlapPair, [][]*Rule) {
+	var pairs []overlapPair
+	hosted := make([][]*Rule, len(rules))
 	for i := range rules {
 		for j := i + 1; j < len(rules); j++ {
 			a, b := rules[i], rules[j]
 			if a.Table != b.Table || (a.Action != ActionDelete && b.Action != ActionDelete) {
 				continue
 			}
-			if plans[i].Err != nil || plans[j].Err != nil {
-				continue
+			p := overlapPair{first: i, second: j, host: -1}
+			switch {
+			case b.Reminder == nil:
+				p.host, p.guest = j, i
+			case a.Reminder == nil:
+				p.host, p.guest = i, j
 			}
-			o := Overlap{Table: a.Table, First: a.Name, Second: b.Name, FirstAction: a.Action, SecondAction: b.Action,
-				AtMost: a.Reminder != nil || b.Reminder != nil}
+			if p.host >= 0 {
+				p.slot = len(hosted[p.host])
+				hosted[p.host] = append(hosted[p.host], rules[p.guest])
+			}
+			pairs = append(pairs, p)
+		}
+	}
+	return pairs, hosted
+}
+
+// dueConds binds rules and gives the condition of each one's due rows at
+// asOf, for a count that takes them along.
+func (s *Sweeper) dueConds(ctx context.Context, rules []*Rule, asOf time.Time) ([]sqlCond, error) {
+	redact, tz := s.Config.Sweeper.RedactText, s.Config.Sweeper.Timezone
+	out := make([]sqlCond, len(rules))
+	for i, r := range rules {
+		b, findings := bind(ctx, s.Store, r, redact)
+		if b == nil {
+			return nil, fmt.Errorf("rule %q, counted for the rules that overlap: %w", r.Name, findingsError(findings))
+		}
+		out[i].cond, out[i].args = b.dueCond(b.cutoffFor(asOf, tz), redact)
+	}
+	return out, nil
+}
+
+// overlaps lists the pairs of rules whose due rows intersect, with the
+// count each pair's host took, or counted now. Pairs that share no due row
+// are left out; pairs that could not be counted are kept with their error.
+func (s *Sweeper) overlaps(ctx context.Context, rules []*Rule, pairs []overlapPair, plans []RulePlan, asOf time.Time) []Overlap {
+	var out []Overlap
+	for _, p := range pairs {
+		a, b := rules[p.first], rules[p.second]
+		if plans[p.first].Err != nil || plans[p.second].Err != nil {
+			continue
+		}
+		o := Overlap{Table: a.Table, First: a.Name, Second: b.Name, FirstAction: a.Action, SecondAction: b.Action,
+			AtMost: a.Reminder != nil || b.Reminder != nil}
+		if p.host >= 0 && p.slot < len(plans[p.host].both) {
+			o.Rows = plans[p.host].both[p.slot]
+		} else {
 			o.Rows, o.Err = s.countBoth(ctx, a, b, asOf)
-			if o.Rows > 0 || o.Err != nil {
-				out = append(out, o)
-			}
+		}
+		if o.Rows > 0 || o.Err != nil {
+			out = append(out, o)
 		}
 	}
 	return out

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -58,6 +59,9 @@ type RulePlan struct {
 	// by Sweeper.Forecast, nil otherwise.
 	Forecast []MonthCount
 	Err      error
+	// both counts, for each rule of the plan's overlap pairs this rule's
+	// count hosts (overlapPair), the rows due under this rule and that one.
+	both []int
 }
 
 // Plan counts what a sweep at opt.AsOf would do, without writing anything:
@@ -81,20 +85,21 @@ func (s *Sweeper) Plan(ctx context.Context, opt PlanOptions) (*Plan, error) {
 	// one rule's count may be split into several.
 	slots := make(chan struct{}, planParallel)
 	holds := s.planHolds(ctx)
+	pairs, hosted := overlapPairs(rules)
 	var wg sync.WaitGroup
 	for i, r := range rules {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			p.Rules[i] = s.planRule(ctx, r, asOf, slots, holds)
+			p.Rules[i] = s.planRule(ctx, r, asOf, slots, holds, hosted[i])
 		}()
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return p, err
 	}
-	p.Overlaps = s.overlaps(ctx, rules, p.Rules, asOf)
+	p.Overlaps = s.overlaps(ctx, rules, pairs, p.Rules, asOf)
 	var failed []RuleReport
 	for i, rp := range p.Rules {
 		if rp.Err != nil {
@@ -107,7 +112,7 @@ func (s *Sweeper) Plan(ctx context.Context, opt PlanOptions) (*Plan, error) {
 	return p, nil
 }
 
-func (s *Sweeper) planRule(ctx context.Context, r *Rule, asOf time.Time, slots chan struct{}, holds planHolds) RulePlan {
+func (s *Sweeper) planRule(ctx context.Context, r *Rule, asOf time.Time, slots chan struct{}, holds planHolds, also []*Rule) RulePlan {
 	rp := RulePlan{Name: r.Name, Description: r.Description, Basis: r.Basis, Table: r.Table,
 		Action: r.Action, OlderThan: r.OlderThan}
 	b, findings := bind(ctx, s.Store, r, s.Config.Sweeper.RedactText)
@@ -139,12 +144,18 @@ func (s *Sweeper) planRule(ctx context.Context, r *Rule, asOf time.Time, slots c
 		rp.Upcoming30d, rp.Err = s.upcoming(ctx, b, asOf, cut)
 		return rp
 	}
-	due, oldest, err := s.countDue(ctx, b, cond, args, slots)
+	// A rule of an overlap that does not bind fails its own plan; this
+	// rule's count goes on without it.
+	alsoConds, err := s.dueConds(ctx, also, asOf)
+	if err != nil {
+		alsoConds = nil
+	}
+	c, err := s.countDue(ctx, b, cond, args, slots, alsoConds)
 	if err != nil {
 		rp.Err = err
 		return rp
 	}
-	rp.Due, rp.Oldest = due, oldest
+	rp.Due, rp.Oldest, rp.both = c.due, c.oldest, c.both
 
 	rp.Upcoming30d, err = s.upcoming(ctx, b, asOf, cut)
 	if err != nil {
@@ -184,72 +195,112 @@ const planSplitMinSpan = 50000
 // range again.) The first part has no lower bound and the last no upper
 // one, so the parts cover every key, a row inserted meanwhile included;
 // each part is its own moment, as any count of a live shop's table is.
-func (s *Sweeper) countDue(ctx context.Context, b *boundRule, cond string, args []any, slots chan struct{}) (int, *time.Time, error) {
-	count := func(cond string, args []any) (n int64, oldest *time.Time, err error) {
+func (s *Sweeper) countDue(ctx context.Context, b *boundRule, cond string, args []any, slots chan struct{}, also []sqlCond) (dueCount, error) {
+	// Each of also is counted in the same scan: the rows due under the
+	// rule that also meet it.
+	var head strings.Builder
+	var headArgs []any
+	fmt.Fprintf(&head, "SELECT COUNT(*), MIN(%s)", b.ageExpr)
+	for _, a := range also {
+		fmt.Fprintf(&head, ", COALESCE(SUM(CASE WHEN (%s) THEN 1 ELSE 0 END), 0)", a.cond)
+		headArgs = append(headArgs, a.args...)
+	}
+	count := func(cond string, args []any) (dueCount, error) {
 		slots <- struct{}{}
 		defer func() { <-slots }()
+		var n int64
 		var raw any
-		q := fmt.Sprintf("SELECT COUNT(*), MIN(%s) FROM %s WHERE %s", b.ageExpr, b.qTable, cond)
-		if err := queryRow(ctx, s.Store, q, args, &n, &raw); err != nil {
-			return 0, nil, fmt.Errorf("count due rows of %q: %w", b.Table, scrub(err))
+		both := make([]int64, len(also))
+		dest := []any{&n, &raw}
+		for i := range both {
+			dest = append(dest, &both[i])
+		}
+		q := fmt.Sprintf("%s FROM %s WHERE %s", head.String(), b.qTable, cond)
+		if err := queryRow(ctx, s.Store, q, append(slices.Clone(headArgs), args...), dest...); err != nil {
+			return dueCount{}, fmt.Errorf("count due rows of %q: %w", b.Table, scrub(err))
+		}
+		c := dueCount{due: int(n), both: make([]int, len(both))}
+		for i, v := range both {
+			c.both[i] = int(v)
 		}
 		if t, ok := parseStoredTime(raw, b.AgeTimezone, b.ageKind == TimeInstant); ok {
 			t = t.In(s.Config.Sweeper.Timezone)
-			oldest = &t
+			c.oldest = &t
 		}
-		return n, oldest, nil
+		return c, nil
 	}
-	parts := []string{cond}
-	partArgs := [][]any{args}
-	if lo, hi, ok := s.splitRange(ctx, b, cond, args); ok {
-		parts, partArgs = nil, nil
-		span := hi - lo
-		var prev int64
-		for i := 1; i <= planParallel; i++ {
-			k := cond
-			a := slices.Clone(args)
-			at := lo + span/planParallel*int64(i)
-			if i > 1 {
-				k += fmt.Sprintf(" AND %s.%s >= ?", b.qTable, b.qKey)
-				a = append(a, prev)
-			}
-			if i < planParallel {
-				k += fmt.Sprintf(" AND %s.%s < ?", b.qTable, b.qKey)
-				a = append(a, at)
-			}
-			parts, partArgs, prev = append(parts, k), append(partArgs, a), at
-		}
-		s.logger().Debug("plan counts in key ranges", zap.String("event", "plan.split"), zap.String("rule", b.Name),
-			zap.Int("parts", len(parts)), zap.Int64("key_from", lo), zap.Int64("key_to", hi))
-	}
-	type result struct {
-		n      int64
-		oldest *time.Time
-		err    error
-	}
-	results := make([]result, len(parts))
+	parts, partArgs := s.countParts(ctx, b, cond, args)
+	results := make([]dueCount, len(parts))
+	errs := make([]error, len(parts))
 	var wg sync.WaitGroup
 	for i := range parts {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r := &results[i]
-			r.n, r.oldest, r.err = count(parts[i], partArgs[i])
+			results[i], errs[i] = count(parts[i], partArgs[i])
 		}()
 	}
 	wg.Wait()
-	var total int64
-	var oldest *time.Time
-	for _, r := range results {
-		if r.err != nil {
-			return 0, nil, r.err
+	total := dueCount{both: make([]int, len(also))}
+	for i, r := range results {
+		if errs[i] != nil {
+			return dueCount{}, errs[i]
 		}
-		total += r.n
-		if r.oldest != nil && (oldest == nil || r.oldest.Before(*oldest)) {
-			oldest = r.oldest
+		total.due += r.due
+		for j, n := range r.both {
+			total.both[j] += n
+		}
+		if r.oldest != nil && (total.oldest == nil || r.oldest.Before(*total.oldest)) {
+			total.oldest = r.oldest
 		}
 	}
-	return int(total), oldest, nil
+	return total, nil
+}
+
+// dueCount is what countDue found: the due rows, the oldest age among
+// them, and for each condition it was given, how many of them meet it.
+type dueCount struct {
+	due    int
+	oldest *time.Time
+	both   []int
+}
+
+// sqlCond is a condition with its bound values.
+type sqlCond struct {
+	cond string
+	args []any
+}
+
+// countParts is the due condition, or, where splitRange finds it worth
+// it, the conditions of planParallel parts of the key range that together
+// cover every key: the first part has no lower bound and the last no upper
+// one, a row inserted meanwhile included.
+func (s *Sweeper) countParts(ctx context.Context, b *boundRule, cond string, args []any) ([]string, [][]any) {
+	lo, hi, ok := s.splitRange(ctx, b, cond, args)
+	if !ok {
+		return []string{cond}, [][]any{args}
+	}
+	var parts []string
+	var partArgs [][]any
+	span := hi - lo
+	var prev int64
+	for i := 1; i <= planParallel; i++ {
+		k := cond
+		a := slices.Clone(args)
+		at := lo + span/planParallel*int64(i)
+		if i > 1 {
+			k += fmt.Sprintf(" AND %s.%s >= ?", b.qTable, b.qKey)
+			a = append(a, prev)
+		}
+		if i < planParallel {
+			k += fmt.Sprintf(" AND %s.%s < ?", b.qTable, b.qKey)
+			a = append(a, at)
+		}
+		parts, partArgs, prev = append(parts, k), append(partArgs, a), at
+	}
+	s.logger().Debug("plan counts in key ranges", zap.String("event", "plan.split"), zap.String("rule", b.Name),
+		zap.Int("parts", len(parts)), zap.Int64("key_from", lo), zap.Int64("key_to", hi))
+	return parts, partArgs
 }
 
 // splitRange reports whether the due count is worth splitting into key
