@@ -61,9 +61,10 @@ speed, and what one long statement does to the shop); the sweeper's delete and
 anonymisation at full speed; pt-archiver ` + "`" + `--bulk-delete` + "`" + ` (1000 rows per
 statement and commit, no audit); the sweeper's delete with ` + "`" + `batch_pause` + "`" + `
 (10 ms, ` + "`" + `-pause` + "`" + `), what a fixed pause between batches buys the shop and costs
-the sweep; the sweeper's delete with ` + "`" + `pace = "gentle"` + "`" + ` in ` + "`" + `[sweeper]` + "`" + `, which
-yields to the server's load (` + "`" + `-no-gentle` + "`" + ` leaves it out, for a sweeper that
-does not know the setting); the loop a DBA would write by hand (1000-row
+the sweep; the sweeper's delete with ` + "`" + `pace = "gentle"` + "`" + ` in ` + "`" + `[sweeper]` + "`" + ` and no
+` + "`" + `batch_time` + "`" + ` (the pace then takes 25 ms), as README advises for a live shop,
+which yields to the server's load (` + "`" + `-no-gentle` + "`" + ` leaves it out, for a sweeper
+that does not know the setting); the loop a DBA would write by hand (1000-row
 transactions of a locking keyset read, the ` + "`" + `DELETE` + "`" + ` or ` + "`" + `UPDATE` + "`" + ` by key list
 and one multi-row audit ` + "`" + `INSERT ... VALUES` + "`" + `), what the same work done plainly
 does to the shop on the same machine; and ` + "`" + `sweeper plan` + "`" + ` for both rules. On

@@ -34,9 +34,9 @@ func TestReportTargetsOfContestantsNotRun(t *testing.T) {
 	md := rp.markdown()
 	for _, want := range []string{
 		"| 1. pace gentle: shop p99 over all rounds ≤ pt-archiver --bulk-delete's, and rows/s ≥ pt-archiver's | p99 0.0 ms vs 0.0 ms; 0 vs 0 rows/s | not measured |",
-		"| 2. full speed: sweeper delete with audit ≥ 0.55× single DELETE (MariaDB) | 0.00× | not measured |",
-		"| 2. full speed: sweeper anonymise with audit ≥ 0.55× single UPDATE (MariaDB) | 0.00× | not measured |",
-		"| 3. PostgreSQL: sweeper delete with audit ≥ 0.5× single DELETE | 0.00× | not measured |",
+		"| 2. full speed: sweeper delete with audit ≥ 0.55× single DELETE (MariaDB) | 0.000× | not measured |",
+		"| 2. full speed: sweeper anonymise with audit ≥ 0.55× single UPDATE (MariaDB) | 0.000× | not measured |",
+		"| 3. PostgreSQL: sweeper delete with audit ≥ 0.5× single DELETE | 0.000× | not measured |",
 		"| 4. peak RSS of every sweeper run < 64 MiB | 23.0 MiB (sweeper sweep: delete) | not measured |",
 		"| 5. `sweeper plan` over 5×N rows < 2 s (created_at indexed) | not run (-rss5x) | not measured |",
 		"| 6. no lock-wait timeouts in the shop's traffic during any sweeper contestant, every round | 0 in 1 contestants (sweeper sweep: delete) | not measured |",

@@ -74,10 +74,10 @@ func (rp report) targets() []targetRow {
 		ran(g, pt) && g.PooledOps > 0 && pt.PooledOps > 0))
 
 	dr := safeDiv(rp.swDel.rate(), rp.engDel.rate())
-	add(judge("2. full speed: sweeper delete with audit ≥ 0.55× single DELETE (MariaDB)", fmt.Sprintf("%.2f×", dr),
+	add(judge("2. full speed: sweeper delete with audit ≥ 0.55× single DELETE (MariaDB)", fmt.Sprintf("%.3f×", dr),
 		dr >= 0.55, ran(rp.swDel, rp.engDel)))
 	ar := safeDiv(rp.swAnon.rate(), rp.engUpd.rate())
-	add(judge("2. full speed: sweeper anonymise with audit ≥ 0.55× single UPDATE (MariaDB)", fmt.Sprintf("%.2f×", ar),
+	add(judge("2. full speed: sweeper anonymise with audit ≥ 0.55× single UPDATE (MariaDB)", fmt.Sprintf("%.3f×", ar),
 		ar >= 0.55, ran(rp.swAnon, rp.engUpd)))
 
 	var pg pgResults
@@ -85,10 +85,10 @@ func (rp report) targets() []targetRow {
 		pg = *rp.pg
 	}
 	pdr := safeDiv(pg.SwDel.rate(), pg.EngDel.rate())
-	add(judge("3. PostgreSQL: sweeper delete with audit ≥ 0.5× single DELETE", fmt.Sprintf("%.2f×", pdr),
+	add(judge("3. PostgreSQL: sweeper delete with audit ≥ 0.5× single DELETE", fmt.Sprintf("%.3f×", pdr),
 		pdr >= 0.5, pg.Skipped == "" && ran(pg.SwDel, pg.EngDel)))
 	par := safeDiv(pg.SwAnon.rate(), pg.EngUpd.rate())
-	add(judge("3. PostgreSQL: sweeper anonymise with audit ≥ 0.5× single UPDATE", fmt.Sprintf("%.2f×", par),
+	add(judge("3. PostgreSQL: sweeper anonymise with audit ≥ 0.5× single UPDATE", fmt.Sprintf("%.3f×", par),
 		par >= 0.5, pg.Skipped == "" && ran(pg.SwAnon, pg.EngUpd)))
 
 	peak, peakOf := int64(0), ""
