@@ -147,18 +147,7 @@ func (run *ruleRun) batchTx(ctx context.Context, tx Querier, keys []any, at time
 		run.Files == nil && len(hashed(run.anonymise)) == 0 {
 		// Nothing but the rows themselves and their records: the locking
 		// read is the audit INSERT's own SELECT.
-		n, err := run.lockAndAudit(ctx, tx, sc, at)
-		if err != nil || n == 0 {
-			return res, err
-		}
-		if run.s.afterLock != nil {
-			run.s.afterLock(run.Name)
-		}
-		if err := run.checkHolds(ctx, tx); err != nil {
-			return res, err
-		}
-		res.rows = n
-		return res, run.act(ctx, tx, keysTarget{where: sc.within, args: sc.args, n: n}, nil)
+		return run.auditedRange(ctx, tx, sc, at, 0)
 	}
 	locked, err := run.lockRows(ctx, tx, sc)
 	if err != nil {
@@ -345,6 +334,29 @@ func (run *ruleRun) lockRows(ctx context.Context, tx Querier, sc batchScope) ([]
 		return nil, fmt.Errorf("lock due rows: %w", err)
 	}
 	return locked, nil
+}
+
+// auditedRange is a batch of nothing but the rows of its scope and their
+// records: the audit INSERT ... SELECT ... FOR UPDATE locks and records
+// them, and the change over the same scope must touch exactly as many.
+// most, when not zero, is the most rows it may take (spanFull beyond).
+func (run *ruleRun) auditedRange(ctx context.Context, tx Querier, sc batchScope, at time.Time, most int) (batchResult, error) {
+	res := batchResult{related: make([]int, len(run.flat)+len(run.refers))}
+	n, err := run.lockAndAudit(ctx, tx, sc, at)
+	if err != nil || n == 0 {
+		return res, err
+	}
+	if most > 0 && n > most {
+		return res, spanFull{n: n}
+	}
+	if run.s.afterLock != nil {
+		run.s.afterLock(run.Name)
+	}
+	if err := run.checkHolds(ctx, tx); err != nil {
+		return res, err
+	}
+	res.rows = n
+	return res, run.act(ctx, tx, keysTarget{where: sc.within, args: sc.args, n: n}, nil)
 }
 
 // lockAndAudit locks the due rows of a batch's scope and writes their

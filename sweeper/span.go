@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strconv"
 	"time"
 
 	"go.uber.org/zap"
@@ -167,22 +166,7 @@ func (run *ruleRun) spanBatch(ctx context.Context, lo, hi int64, most int) (batc
 			// other tables, which a span's statements cannot re-check.
 			return res, errLeaveSpans
 		}
-		sc := run.scope([]any{lo, hi})
-		n, err := run.lockAndAudit(ctx, tx, sc, at)
-		if err != nil || n == 0 {
-			return res, err
-		}
-		if most > 0 && n > most {
-			return res, spanFull{n: n}
-		}
-		if run.s.afterLock != nil {
-			run.s.afterLock(run.Name)
-		}
-		if err := run.checkHolds(ctx, tx); err != nil {
-			return res, err
-		}
-		res.rows = n
-		return res, run.act(ctx, tx, keysTarget{where: sc.within, args: sc.args, n: n}, nil)
+		return run.auditedRange(ctx, tx, run.scope([]any{lo, hi}), at, most)
 	})
 }
 
@@ -226,23 +210,11 @@ func (run *ruleRun) nextDue(ctx context.Context, last int64) (int64, bool, error
 	return k, true, nil
 }
 
-// asInt64 is an integer key as scanned, as an int64.
+// asInt64 is an integer key as scanned, as an int64; the text protocol
+// of MySQL gives it as bytes.
 func asInt64(v any) (int64, bool) {
-	switch k := v.(type) {
-	case int64:
-		return k, true
-	case int:
-		return int64(k), true
-	case int32:
-		return int64(k), true
-	case uint64:
-		return int64(k), k <= math.MaxInt64
-	case []byte:
-		n, err := strconv.ParseInt(string(k), 10, 64)
-		return n, err == nil
-	case string:
-		n, err := strconv.ParseInt(k, 10, 64)
-		return n, err == nil
+	if b, ok := v.([]byte); ok {
+		return int64Of(string(b))
 	}
-	return 0, false
+	return int64Of(v)
 }
