@@ -3,6 +3,7 @@ package sweeper
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -312,7 +313,13 @@ func (s *Sweeper) Release(ctx context.Context, value string) (HoldInfo, error) {
 	case err == nil:
 		key = p.KeyString()
 	case errors.As(err, &serr) && len(serr.Keys) == 0:
-		key, p = value, Person{Table: m.table.Name, Key: value}
+		// A person gone: the hold is found by its key as the holds table
+		// keeps it, a key of bytes in lower-case hex without 0x.
+		key = value
+		if h, ok := parseHexKey(value); ok && m.binKey {
+			key = hex.EncodeToString(h)
+		}
+		p = Person{Table: m.table.Name, Key: key}
 	default:
 		return HoldInfo{}, err
 	}
