@@ -107,13 +107,7 @@ func (s *Sweeper) EraseSubject(ctx context.Context, opt EraseSubjectOptions) (*S
 	inv.subject = m
 	out := &SubjectErasure{RunID: inv.id, Person: p, DryRun: opt.DryRun}
 
-	type step struct {
-		run *ruleRun
-		ks  eraseKeys
-		res *EraseResult
-		i   int
-	}
-	var steps []step
+	var steps []subjectStep
 	for _, r := range s.Config.Rules {
 		if !r.Enabled || !m.covers(r.Table) {
 			continue
@@ -127,7 +121,7 @@ func (s *Sweeper) EraseSubject(ctx context.Context, opt EraseSubjectOptions) (*S
 			ks, res, sr.KeptKeys, err = run.personRows(ctx, m, p)
 			if err == nil && !r.KeepOnRequest {
 				sr.Result = res
-				steps = append(steps, step{run: run, ks: ks, res: res, i: len(out.Rules)})
+				steps = append(steps, subjectStep{run: run, ks: ks, res: res, i: len(out.Rules)})
 			}
 		}
 		if err != nil {
@@ -152,18 +146,7 @@ func (s *Sweeper) EraseSubject(ctx context.Context, opt EraseSubjectOptions) (*S
 		}
 	}
 	if !opt.DryRun {
-		// A row a rule left (where did not select it) may have gone with
-		// a rule after it, as a related row: it is not left then.
-		for _, st := range steps {
-			for i, k := range st.res.Keys {
-				if k.Erased || k.Reason == ReasonNoSuchRow || k.Reason == "" {
-					continue
-				}
-				if _, reason, err := st.run.classify(ctx, k.Key); err == nil && reason == ReasonNoSuchRow {
-					st.res.Keys[i].Reason = ReasonNoSuchRow
-				}
-			}
-		}
+		goneSince(ctx, steps)
 	}
 	outs := make([]*RuleOutcome, len(out.Rules))
 	for i := range out.Rules {
@@ -176,6 +159,30 @@ func (s *Sweeper) EraseSubject(ctx context.Context, opt EraseSubjectOptions) (*S
 		return out, &PartialError{Failed: failed}
 	}
 	return out, ctx.Err()
+}
+
+// subjectStep is one rule's part of an erasure of a person: its run, the
+// person's rows it may erase, its result, and its place among the rules.
+type subjectStep struct {
+	run *ruleRun
+	ks  eraseKeys
+	res *EraseResult
+	i   int
+}
+
+// goneSince marks the rows a rule left (where did not select them) that
+// went with a rule after it, as related rows: they are not left.
+func goneSince(ctx context.Context, steps []subjectStep) {
+	for _, st := range steps {
+		for i, k := range st.res.Keys {
+			if k.Erased || k.Reason == ReasonNoSuchRow || k.Reason == "" {
+				continue
+			}
+			if _, reason, err := st.run.classify(ctx, k.Key); err == nil && reason == ReasonNoSuchRow {
+				st.res.Keys[i].Reason = ReasonNoSuchRow
+			}
+		}
+	}
 }
 
 // personRows finds the person's rows of the run's table, each with
