@@ -132,49 +132,62 @@ func bindSubject(ctx context.Context, st Store, m *Subject) (*boundSubject, []Fi
 		}
 	}
 	for i, l := range m.Links {
-		where := fmt.Sprintf("link[%d] (table %q)", i+1, l.Table)
-		if l.To == "" {
-			l.To = m.Table
+		if bl, ok := b.bindLink(l, fmt.Sprintf("link[%d] (table %q)", i+1, l.Table), table, f); ok {
+			b.links = append(b.links, bl)
 		}
-		bl := boundLink{SubjectLink: l}
-		t := table(l.Table, where)
-		to := table(l.To, where+" to")
-		if t == nil || to == nil {
-			continue
-		}
-		bl.Table, bl.To = t.Name, to.Name
-		bl.qTable, bl.qTo = d.Quote(t.Name), d.Quote(to.Name)
-		if c, ok := t.Column(l.Column); ok {
-			bl.Column, bl.qColumn = c.Name, d.Quote(c.Name)
-		} else {
-			f.errf("subject: %s: column %q is not a column of %q", where, l.Column, t.Name)
-		}
-		toCol := l.ToColumn
-		if toCol == "" {
-			if sameName(to.Name, b.table.Name) {
-				toCol = b.key
-			} else if toCol, err = resolveKey(to, ""); err != nil {
-				f.errf("subject: %s: to_column is not given and %v", where, err)
-				continue
-			}
-		}
-		if c, ok := to.Column(toCol); ok {
-			bl.ToColumn, bl.qToColumn = c.Name, d.Quote(c.Name)
-		} else {
-			f.errf("subject: %s: to_column %q is not a column of %q", where, toCol, to.Name)
-			continue
-		}
-		bl.direct = sameName(bl.To, b.table.Name) && sameName(bl.ToColumn, b.key)
-		if !to.IndexedFirst(bl.ToColumn) {
-			f.warnf("subject: %s: %s.%s has no index: finding whose row a row of %q is reads all of %q; add one with: CREATE INDEX %s ON %s (%s);",
-				where, to.Name, bl.ToColumn, t.Name, to.Name, d.Quote("idx_"+to.Name+"_"+bl.ToColumn), bl.qTo, bl.qToColumn)
-		}
-		b.links = append(b.links, bl)
 	}
 	if f.failed() {
 		return nil, f.fs
 	}
 	return b, f.fs
+}
+
+// bindLink holds one link of the map against the live schema; where names
+// it in findings, table reads (and caches) a table. ok is false when the
+// link cannot be used.
+func (b *boundSubject) bindLink(l SubjectLink, where string, table func(name, what string) *Table, f *findings) (bl boundLink, ok bool) {
+	d := b.sql
+	if l.To == "" {
+		l.To = b.Subject.Table
+	}
+	bl = boundLink{SubjectLink: l}
+	t := table(l.Table, where)
+	to := table(l.To, where+" to")
+	if t == nil || to == nil {
+		return bl, false
+	}
+	bl.Table, bl.To = t.Name, to.Name
+	bl.qTable, bl.qTo = d.Quote(t.Name), d.Quote(to.Name)
+	if c, ok := t.Column(l.Column); ok {
+		bl.Column, bl.qColumn = c.Name, d.Quote(c.Name)
+	} else {
+		f.errf("subject: %s: column %q is not a column of %q", where, l.Column, t.Name)
+	}
+	toCol := l.ToColumn
+	switch {
+	case toCol != "":
+	case sameName(to.Name, b.table.Name):
+		toCol = b.key
+	default:
+		k, err := resolveKey(to, "")
+		if err != nil {
+			f.errf("subject: %s: to_column is not given and %v", where, err)
+			return bl, false
+		}
+		toCol = k
+	}
+	if c, ok := to.Column(toCol); ok {
+		bl.ToColumn, bl.qToColumn = c.Name, d.Quote(c.Name)
+	} else {
+		f.errf("subject: %s: to_column %q is not a column of %q", where, toCol, to.Name)
+		return bl, false
+	}
+	bl.direct = sameName(bl.To, b.table.Name) && sameName(bl.ToColumn, b.key)
+	if !to.IndexedFirst(bl.ToColumn) {
+		f.warnf("subject: %s: %s.%s has no index: finding whose row a row of %q is reads all of %q; add one with: CREATE INDEX %s ON %s (%s);",
+			where, to.Name, bl.ToColumn, t.Name, to.Name, d.Quote("idx_"+to.Name+"_"+bl.ToColumn), bl.qTo, bl.qToColumn)
+	}
+	return bl, true
 }
 
 // covers reports whether the bound map holds rows of table.

@@ -405,26 +405,7 @@ func writePlanMarkdown(w io.Writer, p *sweeper.Plan, verbose bool) error {
 		b.WriteString("| Rule | Table | Action | Rows |\n| --- | --- | --- | ---: |\n")
 		b.WriteString(strings.Join(related, "\n") + "\n")
 	}
-	if months := forecastMonths(p); months != nil {
-		b.WriteString("\n### Rows becoming due per month\n\n")
-		b.WriteString("| Rule |")
-		for _, m := range months {
-			fmt.Fprintf(&b, " %s |", m.Key())
-		}
-		b.WriteString(" Total |\n| --- |" + strings.Repeat(" ---: |", len(months)+1) + "\n")
-		for _, r := range p.Rules {
-			if len(r.Forecast) == 0 {
-				continue
-			}
-			fmt.Fprintf(&b, "| %s |", mdCode(r.Name))
-			sum := 0
-			for _, m := range r.Forecast {
-				fmt.Fprintf(&b, " %d |", m.Rows)
-				sum += m.Rows
-			}
-			fmt.Fprintf(&b, " %d |\n", sum)
-		}
-	}
+	writeForecastMarkdown(&b, p)
 	if len(p.Overlaps) > 0 {
 		b.WriteString("\n### Overlapping rules\n\n" + overlapsIntro + "\n\n")
 		for _, o := range p.Overlaps {
@@ -457,6 +438,33 @@ func writePlanMarkdown(w io.Writer, p *sweeper.Plan, verbose bool) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeForecastMarkdown adds the table of rows becoming due per month,
+// when the plan has a forecast.
+func writeForecastMarkdown(b *strings.Builder, p *sweeper.Plan) {
+	months := forecastMonths(p)
+	if months == nil {
+		return
+	}
+	b.WriteString("\n### Rows becoming due per month\n\n")
+	b.WriteString("| Rule |")
+	for _, m := range months {
+		fmt.Fprintf(b, " %s |", m.Key())
+	}
+	b.WriteString(" Total |\n| --- |" + strings.Repeat(" ---: |", len(months)+1) + "\n")
+	for _, r := range p.Rules {
+		if len(r.Forecast) == 0 {
+			continue
+		}
+		fmt.Fprintf(b, "| %s |", mdCode(r.Name))
+		sum := 0
+		for _, m := range r.Forecast {
+			fmt.Fprintf(b, " %d |", m.Rows)
+			sum += m.Rows
+		}
+		fmt.Fprintf(b, " %d |\n", sum)
+	}
 }
 
 // writePlanCSV writes a header and one row per rule, for a spreadsheet.
