@@ -3,7 +3,6 @@ package sweeper
 import (
 	"context"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -314,12 +313,12 @@ func (s *Sweeper) Release(ctx context.Context, value string) (HoldInfo, error) {
 		key = p.KeyString()
 	case errors.As(err, &serr) && len(serr.Keys) == 0:
 		// A person gone: the hold is found by its key as the holds table
-		// keeps it, a key of bytes in lower-case hex without 0x.
-		key = value
-		if h, ok := parseHexKey(value); ok && m.binKey {
-			key = hex.EncodeToString(h)
+		// keeps it (017 as 17, a key of bytes in lower-case hex).
+		p = Person{Table: m.table.Name, Key: value}
+		if v, ok := m.keyValue(value); ok {
+			p.Key = v
 		}
-		p = Person{Table: m.table.Name, Key: key}
+		key = p.KeyString()
 	default:
 		return HoldInfo{}, err
 	}

@@ -286,7 +286,7 @@ func (run *ruleRun) keepHeldSince(ctx context.Context, m *boundSubject, heldSinc
 	}
 	var people []any
 	for _, k := range heldSince {
-		if v, ok := keyValueOf(m.table, m.key, k); ok {
+		if v, ok := m.keyValue(k); ok {
 			people = append(people, v)
 		}
 	}

@@ -29,12 +29,13 @@ import (
 // spans (a hold was placed during it): the walk goes on by key.
 var errLeaveSpans = errors.New("the run's batches go by key from here")
 
-// spanFull is a span batch that locked more rows than max_rows_per_run
-// leaves: it rolls back, and a narrower span is tried.
+// spanFull is a span batch that locked more rows than a span may hold
+// (maxSpanGrowth batches, or what max_rows_per_run leaves): it rolls back,
+// and a narrower span is tried.
 type spanFull struct{ n int }
 
 func (e spanFull) Error() string {
-	return fmt.Sprintf("a span held %d rows, more than max_rows_per_run leaves", e.n)
+	return fmt.Sprintf("a span held %d rows, more than a span may take", e.n)
 }
 
 // maxSpanGrowth bounds how much wider a span may be than the one before:
@@ -72,15 +73,21 @@ func (run *ruleRun) walkSpans(ctx context.Context, ks *keyset, size *int) (done 
 		if err != nil || limit == 0 {
 			return true, err
 		}
-		capLeft := 0
+		// A span may hold at most maxSpanGrowth batches' rows: a sparse
+		// stretch widens the spans, and a dense one after it must not make
+		// one transaction of many batches. More rolls back, and a narrower
+		// span is tried.
+		most := maxSpanGrowth * *size
 		if run.MaxRowsPerRun > 0 {
-			if capLeft = run.MaxRowsPerRun - run.rep.Rows; capLeft < *size {
+			capLeft := run.MaxRowsPerRun - run.rep.Rows
+			if capLeft < *size {
 				return false, nil
 			}
+			most = min(most, capLeft)
 		}
 		end := spanEnd(lo, hi, width)
 		start := time.Now()
-		res, err := run.spanBatch(ctx, lo, end, capLeft)
+		res, err := run.spanBatch(ctx, lo, end, most)
 		var full spanFull
 		switch {
 		case errors.As(err, &full):

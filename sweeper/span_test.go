@@ -136,6 +136,36 @@ func TestSweeper_Spans(t *testing.T) {
 		})
 	})
 
+	t.Run("DenseAfterSparseStaysInBatches", func(t *testing.T) {
+		// One due row in a hundred widens the spans to about a thousand
+		// keys; the 600 due rows after it must still go in batches of at
+		// most four times the batch size, not in one transaction.
+		dialects(t, func(t *testing.T, f *fixture) {
+			var due, notDue []int64
+			for i := int64(1); i <= 4600; i++ {
+				if i > 4000 || i%100 == 0 {
+					due = append(due, i)
+				} else {
+					notDue = append(notDue, i)
+				}
+			}
+			spanOrders(f, due, notDue)
+			orderRule(f, sweeper.ActionDelete)
+			rep := f.sweep(asOf, sweeper.SweepOptions{})
+			rr := engRule(t, rep, "order-7y")
+			if rr.Err != nil || rr.Rows != len(due) {
+				t.Fatalf("report: got %d rows, error %v; want %d", rr.Rows, rr.Err, len(due))
+			}
+			if minBatches := 600 / (4 * 10); rr.Batches < minBatches {
+				t.Errorf("batches: got %d, want at least %d: a span held more than four batches' rows", rr.Batches, minBatches)
+			}
+			if got := spanAudited(t, f, rep.RunID); !slices.Equal(got, due) {
+				t.Errorf("audited: got %d keys, want the %d due", len(got), len(due))
+			}
+			engWantIDs(t, f, "orders left", `SELECT id FROM orders ORDER BY id`, notDue...)
+		})
+	})
+
 	t.Run("RowsTurnDueAndNotDueBetweenBatches", func(t *testing.T) {
 		// Before the second batch (keys 3 and 4): row 4 turns not due, row 5
 		// due; row 1, already behind the walk, and row 9, beyond the last

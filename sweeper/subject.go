@@ -278,6 +278,18 @@ func (s *Sweeper) subject(ctx context.Context) (*boundSubject, error) {
 	return b, nil
 }
 
+// keyValue is a person's key as written (in a request, an audit record or
+// the holds table) as the database compares it: a number for an integer
+// key, bytes for a key of bytes written in hex. ok is false when value
+// cannot be such a key.
+func (b *boundSubject) keyValue(value string) (any, bool) {
+	if b.binKey {
+		h, ok := parseHexKey(value)
+		return binaryKey(h), ok
+	}
+	return keyValueOf(b.table, b.key, value)
+}
+
 // find looks a request's value up: the person whose key, or one of whose
 // match columns, is that value, as the database compares them. A value
 // that matches nobody or more than one person is a *SubjectError.
@@ -285,12 +297,7 @@ func (b *boundSubject) find(ctx context.Context, q Querier, value string) (Perso
 	var conds []string
 	var args []any
 	names := []string{b.key}
-	v, ok := keyValueOf(b.table, b.key, value)
-	if b.binKey {
-		var h []byte
-		h, ok = parseHexKey(value)
-		v = binaryKey(h)
-	}
+	v, ok := b.keyValue(value)
 	if ok {
 		conds = append(conds, fmt.Sprintf("%s.%s = ?", b.qTable, b.qKey))
 		args = append(args, v)
