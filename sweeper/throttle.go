@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"syscall"
 	"time"
 
 	"go.uber.org/zap"
@@ -115,6 +116,12 @@ func (s *Sweeper) checkThrottle(ctx context.Context) []Finding {
 		if st, err := os.Stat(filepath.Dir(p)); err != nil || !st.IsDir() {
 			fs = append(fs, Finding{Severity: SeverityWarning,
 				Message: fmt.Sprintf("sweeper.pause_file %q: its directory does not exist on this machine, so the file cannot be created", p)})
+		}
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			// A directory exists as long as the file would: every sweep
+			// would wait at its first batch, for ever.
+			fs = append(fs, Finding{Severity: SeverityError,
+				Message: fmt.Sprintf("sweeper.pause_file %q is a directory: every sweep would wait while it exists; give the path of a file in it", p)})
 		}
 	}
 	return fs
@@ -248,7 +255,8 @@ func (run *ruleRun) held(ctx context.Context) (reason string, value any, err err
 	if t.pauseFile != "" {
 		// A file that cannot be looked at may well be there: the operator
 		// asked for a pause, and a sweep that went on would not give it.
-		if _, err := os.Stat(t.pauseFile); !errors.Is(err, fs.ErrNotExist) {
+		// A path through a file (ENOTDIR) names no file that can exist.
+		if _, err := os.Stat(t.pauseFile); !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
 			return ThrottlePauseFile, t.pauseFile, nil
 		}
 	}

@@ -278,8 +278,8 @@ func TestThrottle_PauseFile(t *testing.T) {
 		t.Errorf("after the pause: %d rows swept, %d due and %d others left; want 10, 0, 2", rr.Rows, due, kept)
 	}
 	end := thrEvents(recorded, "end", "pause_file")
-	if len(thrEvents(recorded, "start", "pause_file")) != 1 || len(end) != 1 || rr.Throttled[sweeper.ThrottlePauseFile] < time.Second {
-		t.Errorf("got %d start and %d end events, throttled %v; want one each and over a second for pause_file",
+	if len(thrEvents(recorded, "start", "pause_file")) != 1 || len(end) != 1 || rr.Throttled[sweeper.ThrottlePauseFile] <= 0 {
+		t.Errorf("got %d start and %d end events, throttled %v; want one each and time counted for pause_file",
 			len(thrEvents(recorded, "start", "pause_file")), len(end), rr.Throttled)
 	}
 
@@ -342,6 +342,32 @@ func TestThrottle_NoLoadOnSQLite(t *testing.T) {
 	}
 	if due, _ := thrDue(f); due != 3 {
 		t.Errorf("due rows: got %d, want 3", due)
+	}
+}
+
+// TestThrottle_PauseFileNoFile: a pause_file path through a regular file
+// names no file that can exist, and holds no sweep; a directory there
+// would hold every sweep for ever, and check says so as an error.
+func TestThrottle_PauseFileNoFile(t *testing.T) {
+	f := setup(t, dbSQLite)
+	thrPeople(f, 3, 0, 2)
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "plain")
+	if err := os.WriteFile(plain, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f.cfg.Sweeper.PauseFile = filepath.Join(plain, "pause")
+	res := thrDone(t, thrSweep(context.Background(), f))
+	if rr := engRule(t, res.rep, "people-5y"); res.err != nil || rr.Rows != 3 {
+		t.Errorf("sweep with a pause file under a file: %d rows, error %v; want 3 and none", rr.Rows, res.err)
+	}
+	f.cfg.Sweeper.PauseFile = dir
+	var found bool
+	for _, fd := range f.sw.Check(context.Background()) {
+		found = found || (fd.Severity == sweeper.SeverityError && strings.Contains(fd.Message, "is a directory"))
+	}
+	if !found {
+		t.Errorf("check: no error about a pause_file that is a directory")
 	}
 }
 
