@@ -463,11 +463,21 @@ func (s *Sweeper) keepHeld(ctx context.Context, b *boundRule, cut cutoffs, h pla
 	if h.err != nil {
 		return 0, h.err
 	}
-	if !h.active {
+	if !h.keep(s, b) {
 		return 0, nil
 	}
-	b.holdCond = b.notHeld(h.m, h.now)
 	return s.countHeld(ctx, b, cut)
+}
+
+// keep gives a bound rule of a plan the condition that keeps held rows
+// out, when a hold is in force and the rule touches the map, and says
+// whether it did.
+func (h planHolds) keep(s *Sweeper, b *boundRule) bool {
+	if !h.active || h.err != nil || s.Config.Subject == nil || !b.Rule.touchesMap(s.Config.Subject) {
+		return false
+	}
+	b.holdCond = b.notHeld(h.m, h.now)
+	return true
 }
 
 // countHeld counts the rows of a rule that are due by age but kept by the

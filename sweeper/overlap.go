@@ -68,7 +68,7 @@ func overlapPairs(rules []*Rule) ([]overlapPair, [][]*Rule) {
 
 // dueConds binds rules and gives the condition of each one's due rows at
 // asOf, for a count that takes them along.
-func (s *Sweeper) dueConds(ctx context.Context, rules []*Rule, asOf time.Time) ([]sqlCond, error) {
+func (s *Sweeper) dueConds(ctx context.Context, rules []*Rule, asOf time.Time, holds planHolds) ([]sqlCond, error) {
 	redact, tz := s.Config.Sweeper.RedactText, s.Config.Sweeper.Timezone
 	out := make([]sqlCond, len(rules))
 	for i, r := range rules {
@@ -76,6 +76,8 @@ func (s *Sweeper) dueConds(ctx context.Context, rules []*Rule, asOf time.Time) (
 		if b == nil {
 			return nil, fmt.Errorf("rule %q, counted for the rules that overlap: %w", r.Name, findingsError(findings))
 		}
+		// Rows a hold keeps are due under neither rule.
+		holds.keep(s, b)
 		out[i].cond, out[i].args = b.dueCond(b.cutoffFor(asOf, tz), redact)
 	}
 	return out, nil
@@ -84,7 +86,7 @@ func (s *Sweeper) dueConds(ctx context.Context, rules []*Rule, asOf time.Time) (
 // overlaps lists the pairs of rules whose due rows intersect, with the
 // count each pair's host took, or counted now. Pairs that share no due row
 // are left out; pairs that could not be counted are kept with their error.
-func (s *Sweeper) overlaps(ctx context.Context, rules []*Rule, pairs []overlapPair, plans []RulePlan, asOf time.Time) []Overlap {
+func (s *Sweeper) overlaps(ctx context.Context, rules []*Rule, pairs []overlapPair, plans []RulePlan, asOf time.Time, holds planHolds) []Overlap {
 	var out []Overlap
 	for _, p := range pairs {
 		a, b := rules[p.first], rules[p.second]
@@ -96,7 +98,7 @@ func (s *Sweeper) overlaps(ctx context.Context, rules []*Rule, pairs []overlapPa
 		if p.host >= 0 && p.slot < len(plans[p.host].both) {
 			o.Rows = plans[p.host].both[p.slot]
 		} else {
-			o.Rows, o.Err = s.countBoth(ctx, a, b, asOf)
+			o.Rows, o.Err = s.countBoth(ctx, a, b, asOf, holds)
 		}
 		if o.Rows > 0 || o.Err != nil {
 			out = append(out, o)
@@ -106,7 +108,7 @@ func (s *Sweeper) overlaps(ctx context.Context, rules []*Rule, pairs []overlapPa
 }
 
 // countBoth counts the rows of one table due under two rules' conditions.
-func (s *Sweeper) countBoth(ctx context.Context, a, b *Rule, asOf time.Time) (int, error) {
+func (s *Sweeper) countBoth(ctx context.Context, a, b *Rule, asOf time.Time, holds planHolds) (int, error) {
 	redact, tz := s.Config.Sweeper.RedactText, s.Config.Sweeper.Timezone
 	ba, fa := bind(ctx, s.Store, a, redact)
 	if ba == nil {
@@ -116,6 +118,8 @@ func (s *Sweeper) countBoth(ctx context.Context, a, b *Rule, asOf time.Time) (in
 	if bb == nil {
 		return 0, findingsError(fb)
 	}
+	holds.keep(s, ba)
+	holds.keep(s, bb)
 	ca, argsA := ba.dueCond(ba.cutoffFor(asOf, tz), redact)
 	cb, argsB := bb.dueCond(bb.cutoffFor(asOf, tz), redact)
 	q := fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE (%s) AND (%s)", ba.qTable, ca, cb)

@@ -99,7 +99,7 @@ func (s *Sweeper) Plan(ctx context.Context, opt PlanOptions) (*Plan, error) {
 	if err := ctx.Err(); err != nil {
 		return p, err
 	}
-	p.Overlaps = s.overlaps(ctx, rules, pairs, p.Rules, asOf)
+	p.Overlaps = s.overlaps(ctx, rules, pairs, p.Rules, asOf, holds)
 	var failed []RuleReport
 	for i, rp := range p.Rules {
 		if rp.Err != nil {
@@ -146,7 +146,7 @@ func (s *Sweeper) planRule(ctx context.Context, r *Rule, asOf time.Time, slots c
 	}
 	// A rule of an overlap that does not bind fails its own plan; this
 	// rule's count goes on without it.
-	alsoConds, err := s.dueConds(ctx, also, asOf)
+	alsoConds, err := s.dueConds(ctx, also, asOf, holds)
 	if err != nil {
 		alsoConds = nil
 	}

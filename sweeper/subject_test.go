@@ -140,6 +140,11 @@ func TestSweeper_Hold(t *testing.T) {
 			if !mapsEqual(held, want) {
 				t.Errorf("plan held: got %v, want %v", held, want)
 			}
+			// Jan's orders are due under neither order rule while he is
+			// held: the three the two rules share are the others'.
+			if len(p.Overlaps) != 1 || p.Overlaps[0].Rows != 3 {
+				t.Errorf("plan overlaps: got %+v, want order-phone-6m and order-7y sharing 3 rows", p.Overlaps)
+			}
 			f.sweep(subjFar, sweeper.SweepOptions{})
 			got := subjRows(f)
 			wantRows := []string{"customers:1", "addresses:1", "addresses:2", "orders:1", "orders:2",
