@@ -159,7 +159,7 @@ type throttle struct {
 	loads    []int     // the server's load after the first batches
 	baseLoad int       // their median
 	// backoff is how many times its plain pause the gentle pace pauses:
-	// doubled while the server is under pressure, less by a half after
+	// doubled while the server is under pressure, less by one after
 	// each batch that is not.
 	backoff float64
 	episode episode // the backoff under way, its reason "" when none

@@ -11,7 +11,7 @@ import (
 const holdUsage = `Usage: sweeper [-c FILE] hold --subject VALUE --reason TEXT [--until TIME]
 
 A restriction of processing (GDPR art. 18) or a legal hold: while it is in
-force, no rule, erase or erase --subject touches the rows of the person VALUE
+force, no rule, erase, erase --subject or replay touches the rows of the person VALUE
 names (the subject key, or a value of a match column) in any table of the
 [subject] data map, however old they are. A hold on a person already held
 replaces it. The reason stays in the sweeper's holds table (sweeper holds
@@ -28,6 +28,8 @@ const releaseUsage = `Usage: sweeper [-c FILE] release --subject VALUE
 Ends the hold on the person VALUE names (the subject key, or a value of a
 match column; the key of a hold whose person is gone works too). Their rows
 are swept again by the next run. One release audit record says so.
+Exit 0 when released; 1 when VALUE names nobody and no hold has it as key,
+or the person is not held.
 
 `
 
