@@ -352,6 +352,21 @@ var wallLayouts = []string{"2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-0
 // parseTimeFlag reads a time flag like --as-of: RFC 3339; a wall-clock time
 // without an offset, in the configured timezone; or a date, meaning
 // midnight there.
+// laterOfTwice is t, or where the clocks of tz show t's wall-clock time
+// twice (the hour summer time ends), the later of the two instants: a
+// hold given such an end must not end an hour early, as --as-of must not
+// run an hour late (parseTimeFlag takes the earlier).
+func laterOfTwice(t time.Time, tz *time.Location) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	later := t.Add(time.Hour)
+	if later.In(tz).Format(time.DateTime) == t.In(tz).Format(time.DateTime) {
+		return later
+	}
+	return t
+}
+
 func parseTimeFlag(name, v string, tz *time.Location) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil

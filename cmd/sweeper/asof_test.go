@@ -70,3 +70,22 @@ func TestParseAsOf(t *testing.T) {
 		t.Errorf("sweep --as-of 22-11-2026: got exit %d, %q; want 2 naming --as-of", code, stderr)
 	}
 }
+
+// TestLaterOfTwice: a hold's --until at a wall-clock time the clocks show
+// twice ends at the later of the two, so that it never ends early; any
+// other time stays as it is.
+func TestLaterOfTwice(t *testing.T) {
+	for in, want := range map[string]string{
+		"2026-10-25 02:30": "2026-10-25T01:30:00Z",
+		"2026-10-25 03:30": "2026-10-25T02:30:00Z",
+		"2026-07-01 12:00": "2026-07-01T10:00:00Z",
+	} {
+		t0, err := parseTimeFlag("--until", in, repAmsterdam)
+		if err != nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		if got := laterOfTwice(t0, repAmsterdam).UTC().Format(time.RFC3339); got != want {
+			t.Errorf("laterOfTwice(%s) = %s, want %s", in, got, want)
+		}
+	}
+}

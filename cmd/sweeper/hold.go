@@ -63,6 +63,7 @@ func (e *environment) hold(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	end = laterOfTwice(end, tz)
 	h, err := s.Hold(ctx, sweeper.HoldOptions{Subject: *subject, Reason: *reason, Until: end})
 	if err != nil {
 		return fmt.Errorf("hold: %w", err)
