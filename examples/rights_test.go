@@ -3,6 +3,7 @@ package examples_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -93,14 +94,18 @@ func (s *shop) holdThroughFarSweep(t *testing.T, held, other string, otherID int
 	}
 	s.sweep(farNight)
 	after := s.exportOf(t, held)
+	if len(after) != len(before) {
+		t.Errorf("the held person's export has rows in %d tables after the sweep, %d before", len(after), len(before))
+	}
 	for tb, rows := range before {
 		if after[tb] != rows {
 			t.Errorf("%s of the held person changed in the sweep:\n got %s\nwant %s", tb, after[tb], rows)
 		}
 	}
 	s.gone(t, "customers", otherID)
-	if _, err := s.sw.Export(ctx, other); err == nil {
-		t.Errorf("the other person is still there after the sweep")
+	var serr *sweeper.SubjectError
+	if _, err := s.sw.Export(ctx, other); !errors.As(err, &serr) || len(serr.Keys) != 0 {
+		t.Errorf("the other person after the sweep: export says %v, want that nobody has the value", err)
 	}
 	if _, err := s.sw.Release(ctx, held); err != nil {
 		t.Fatalf("release: %v", err)
