@@ -238,6 +238,12 @@ func (s *Sweeper) Hold(ctx context.Context, opt HoldOptions) (HoldInfo, error) {
 	if err != nil {
 		return HoldInfo{}, err
 	}
+	if shortenedKey(p.KeyString()) {
+		// The holds table keeps the key shortened, which names no row: the
+		// hold would keep nothing.
+		return HoldInfo{}, fmt.Errorf("hold: the person's key in %s is longer than the holds table keeps (%d characters): a hold on it would keep nothing; "+
+			"use a key column of shorter values in [subject]", p.Table, maxStoredKey)
+	}
 	var asInt any
 	if m.intKey {
 		n, ok := int64Of(p.Key)

@@ -254,3 +254,21 @@ func TestSweeper_HoldKeepsADeepTree(t *testing.T) {
 		engWantIDs(t, f, "order 8's and 9's notes left", `SELECT id FROM notes WHERE id > 200 ORDER BY id`, 301, 302, 303)
 	})
 }
+
+// TestSweeper_HoldRefusesALongKey: a person whose key is longer than the
+// holds table keeps cannot be held (the shortened key would keep nothing);
+// hold says so and places nothing.
+func TestSweeper_HoldRefusesALongKey(t *testing.T) {
+	f := setup(t, dbSQLite)
+	long := strings.Repeat("k", 200)
+	f.exec(`CREATE TABLE people (code VARCHAR(255) NOT NULL PRIMARY KEY, email VARCHAR(100) NOT NULL, created_at DATETIME NOT NULL)`)
+	f.exec(`INSERT INTO people VALUES ('` + long + `', 'lang@example.com', '2015-01-01 00:00:00')`)
+	f.cfg.Subject = &sweeper.Subject{Table: "people", Key: "code", Match: []string{"email"}}
+	_, err := f.sw.Hold(context.Background(), sweeper.HoldOptions{Subject: "lang@example.com", Reason: "geschil"})
+	if err == nil || !strings.Contains(err.Error(), "longer than the holds table keeps") {
+		t.Errorf("hold on a key of 200 characters: got %v, want a refusal naming the length", err)
+	}
+	if hs, err := f.sw.Holds(context.Background()); err != nil || len(hs) != 0 {
+		t.Errorf("holds: %v (%v), want none", hs, err)
+	}
+}
